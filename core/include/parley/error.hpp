@@ -1,0 +1,59 @@
+#pragma once
+// The one error model: every error a client sees is an ERROR frame {code, msg, data} with a code
+// from this table. docs/protocol.md lists the same table; keep the two in step.
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace parley {
+
+enum class ErrorCode : std::uint32_t {
+    ok = 0,
+    // 1xxx: login and permission
+    login_failed = 1000,           ///< not logged in, bad handshake or bad token
+    permission_denied = 1001,      ///< e.g. spoofed sender, sending to a group one is not in
+    duplicate_login = 1002,        ///< the user is already logged in and the policy is reject
+    recipient_unavailable = 1003,  ///< the recipient is unknown or offline
+    session_replaced = 1004,       ///< this session was closed because the user logged in again
+    // 2xxx: backends
+    backend_unavailable = 2000,  ///< store, registry or transport failed or is unreachable
+    // 3xxx: the client's bytes
+    bad_frame = 3000,        ///< wrong magic or a length that cannot be a frame
+    unknown_type = 3001,     ///< no handler is registered for the frame type
+    frame_too_large = 3002,  ///< length over the server's max_frame_size
+    bad_body = 3003,         ///< the body is not the message the frame type requires
+    // 4xxx: policy
+    rate_limited = 4000,
+    // 5xxx: session lifecycle, sent before the server closes a connection
+    handshake_timeout = 5000,
+    idle_timeout = 5001,
+    slow_consumer = 5002,
+    server_shutdown = 5003,
+    // 9xxx: the server's own fault
+    internal = 9000,
+};
+
+/// Stable upper-case name of a code ("LOGIN_FAILED"), for logs and tools. "UNKNOWN" otherwise.
+std::string_view to_string(ErrorCode code) noexcept;
+
+/// Thrown by handlers and returned by interceptors to answer a request with an ERROR frame.
+/// The session lives on; only lifecycle codes (5xxx) close it.
+class Error : public std::runtime_error {
+public:
+    Error(ErrorCode code, std::string message, std::string data = {});
+    ~Error() override;
+    Error(const Error&) = default;
+    Error& operator=(const Error&) = default;
+
+    ErrorCode code() const noexcept { return code_; }
+    /// Free-form detail for the client (the `data` of {code, msg, data}); often empty.
+    const std::string& data() const noexcept { return data_; }
+
+private:
+    ErrorCode code_;
+    std::string data_;
+};
+
+}  // namespace parley

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include <parley/error.hpp>
+#include <parley/frame.hpp>
+
+namespace parley {
+
+/// Incremental frame decoder for one byte stream. Feed it whatever a read returned; it copies
+/// header bytes into a 14-byte scratch area and body bytes straight into the frame it will hand
+/// out, allocated only once the header has been checked. It holds no other buffer, so an idle
+/// connection costs almost nothing.
+///
+/// Not thread safe: one decoder per connection, used from that connection's loop.
+class FrameDecoder {
+public:
+    /// `max_body_size`: largest body accepted; a longer `length` fails with frame_too_large
+    /// before anything is allocated.
+    explicit FrameDecoder(std::uint32_t max_body_size) noexcept : max_body_size_(max_body_size) {}
+
+    /// Consumes bytes from `input` up to the end of at most one frame and returns how many it
+    /// took. Afterwards check failed(), then frame_ready(). Call again with the rest of the input.
+    std::size_t consume(std::span<const std::uint8_t> input);
+
+    bool frame_ready() const noexcept { return ready_; }
+    /// Hands out the completed frame and starts on the next one.
+    Frame take_frame() noexcept;
+
+    /// Once failed, the stream is unusable: the byte boundaries are lost.
+    bool failed() const noexcept { return failure_.has_value(); }
+    const Error& failure() const { return *failure_; }
+
+    /// True when no frame is partly received.
+    bool idle() const noexcept { return header_filled_ == 0 && !ready_; }
+
+private:
+    void check_header();
+
+    std::uint32_t max_body_size_;
+    std::uint8_t header_[kFrameHeaderSize] = {};
+    std::size_t header_filled_ = 0;
+    Frame frame_;
+    std::size_t body_filled_ = 0;
+    bool ready_ = false;
+    std::optional<Error> failure_;
+};
+
+}  // namespace parley

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <boost/config.hpp>
+#include <parley/router.hpp>
+#include <parley/store.hpp>
+
+namespace parley {
+
+/// What the node offers handlers. Thread safe.
+class BOOST_SYMBOL_VISIBLE Node {
+public:
+    virtual ~Node();
+
+    virtual const std::string& id() const noexcept = 0;
+    virtual Store& store() = 0;
+    virtual Router& router() = 0;
+    /// A fresh id for a message the server accepted; unique on this node.
+    virtual std::uint64_t next_message_id() noexcept = 0;
+    /// How often clients are asked to send heartbeats.
+    virtual std::chrono::milliseconds heartbeat_interval() const noexcept = 0;
+};
+
+}  // namespace parley

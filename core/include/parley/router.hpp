@@ -1,0 +1,31 @@
+#pragma once
+
+#include <boost/config.hpp>
+#include <parley/asio.hpp>
+#include <parley/frame.hpp>
+#include <parley/store.hpp>
+#include <parley/types.hpp>
+
+namespace parley {
+
+enum class Delivery {
+    local,    ///< queued on a session of this node
+    remote,   ///< accepted by the transport for the node that holds the recipient
+    offline,  ///< nobody to deliver to
+};
+
+/// Delivery across the node and the cluster: local sessions first, then the Store's record and
+/// the Transport. Call from a session's loop.
+class BOOST_SYMBOL_VISIBLE Router {
+public:
+    virtual ~Router();
+
+    /// `frame` must already carry the authenticated sender.
+    virtual asio::awaitable<Delivery> send_to_user(UserId recipient, Frame frame) = 0;
+    /// Publishes on the group route; every node hands it to its online members except the sender.
+    virtual asio::awaitable<void> send_to_group(GroupId group, Frame frame) = 0;
+    /// Closes the session `record` names with session_replaced, on whichever node it lives.
+    virtual asio::awaitable<void> kick(SessionRecord record) = 0;
+};
+
+}  // namespace parley

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <boost/config.hpp>
+#include <parley/asio.hpp>
+#include <parley/error.hpp>
+#include <parley/frame.hpp>
+#include <parley/types.hpp>
+
+namespace parley {
+
+/// One client connection as handlers and interceptors see it. The core owns sessions; others
+/// hold SessionPtr only while they work on a request.
+///
+/// Thread safety: send(), send_error() and close() may be called from any thread (they post to
+/// the session's loop). user() and epoch() are safe anywhere. complete_login() must be called
+/// on the session's own loop, which is where handlers run.
+class BOOST_SYMBOL_VISIBLE Session {
+public:
+    virtual ~Session();
+
+    /// The authenticated user, or kNoUser before the handshake completed.
+    virtual UserId user() const noexcept = 0;
+    /// Unique per session on this node across restarts; tells a new login from an old one.
+    virtual std::uint64_t epoch() const noexcept = 0;
+    virtual const std::string& remote_address() const noexcept = 0;
+    virtual asio::any_io_executor executor() const = 0;
+
+    /// Queues a frame for writing. A session whose queue passes the configured bound is closed
+    /// with slow_consumer rather than allowed to grow.
+    virtual void send(Frame frame) = 0;
+    /// Sends an ERROR frame; `ref_id` is the client message id it answers, 0 for none.
+    virtual void send_error(const Error& error, std::uint64_t ref_id) = 0;
+    /// Sends a GOODBYE frame with `reason`, flushes what is queued, and closes.
+    virtual void close(const Error& reason) = 0;
+
+    /// Marks the session as logged in as `user` and makes it reachable through the node's
+    /// directory. The Store must already have granted the login.
+    virtual void complete_login(UserId user) = 0;
+};
+
+using SessionPtr = std::shared_ptr<Session>;
+
+}  // namespace parley

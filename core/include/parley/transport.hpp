@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <boost/config.hpp>
+#include <parley/asio.hpp>
+#include <parley/frame.hpp>
+#include <parley/types.hpp>
+
+namespace parley {
+
+/// What travels on a node route.
+struct Envelope {
+    enum class Kind : std::uint8_t {
+        deliver = 1,  ///< hand `frame` to `recipient`'s session
+        kick = 2,     ///< close `recipient`'s session if its epoch is `session_epoch`
+    };
+    Kind kind = Kind::deliver;
+    UserId recipient = kNoUser;
+    std::uint64_t session_epoch = 0;
+    Frame frame;  ///< empty for kick
+};
+
+/// Receives what a Transport consumes. Calls may come from any thread; the core posts them on.
+class BOOST_SYMBOL_VISIBLE TransportListener {
+public:
+    virtual ~TransportListener();
+    virtual void on_node_message(Envelope envelope) = 0;
+    virtual void on_group_message(GroupId group, Frame frame) = 0;
+};
+
+/// Moves messages between nodes: a route per node (private messages, kicks) and a route per
+/// group that every node consumes. Thread safe.
+class BOOST_SYMBOL_VISIBLE Transport {
+public:
+    virtual ~Transport();
+
+    /// Starts consuming `node_id`'s route and the group routes into `listener`, which outlives
+    /// the transport's use of it (until stop()). Called once, before serving.
+    virtual void start(const std::string& node_id, TransportListener& listener) = 0;
+    /// Completes once the transport has accepted the message; throws Error(backend_unavailable)
+    /// when it could not.
+    virtual asio::awaitable<void> publish_to_node(std::string node_id, Envelope envelope) = 0;
+    virtual asio::awaitable<void> publish_to_group(GroupId group, Frame frame) = 0;
+    /// Stops consuming; no listener call starts after it returns.
+    virtual void stop() = 0;
+};
+
+}  // namespace parley
