@@ -73,8 +73,10 @@ public:
     std::span<std::uint8_t> mutable_bytes() noexcept { return {data_.get(), size_}; }
     void set_sender(UserId sender) noexcept;
 
+    using Storage = std::shared_ptr<std::uint8_t[]>;
+
 private:
-    std::shared_ptr<std::uint8_t[]> data_;
+    Storage data_;
     std::uint32_t size_ = 0;
 };
 

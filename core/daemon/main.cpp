@@ -1,0 +1,89 @@
+// parleyd: one Parley broker node.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "broker.hpp"
+#include "command_line.hpp"
+#include "config/config_files.hpp"
+#include "embedded_config.hpp"
+
+namespace {
+
+enum ExitCode { kOk = 0, kConfigError = 1, kPluginError = 2, kStartupError = 3 };
+
+// Written to a temporary name and renamed, so a reader never sees half a file.
+void write_ready_file(const std::filesystem::path& path,
+                      const std::vector<boost::asio::ip::tcp::endpoint>& endpoints) {
+    const auto temporary = path.string() + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::trunc);
+        out << "pid=" << ::getpid() << '\n';
+        for (const auto& endpoint : endpoints) {
+            out << "listen=" << endpoint.address().to_string() << ':' << endpoint.port() << '\n';
+        }
+    }
+    std::filesystem::rename(temporary, path);
+}
+
+int run(const parley::daemon::CommandLine& line) {
+    using parley::daemon::kEmbeddedConfig;
+    using parley::daemon::kEmbeddedConfigName;
+    const auto root =
+        parley::config::load_layered(line.config_files, kEmbeddedConfig, kEmbeddedConfigName);
+    auto config = parley::config::parse_broker_config(root);
+    spdlog::set_level(spdlog::level::from_str(line.log_level.value_or(config.log_level)));
+
+    parley::Broker broker(std::move(config));
+    if (line.check_config) {
+        std::cout << "configuration OK: "
+                  << (line.config_files.empty() ? std::string{kEmbeddedConfigName}
+                                                : line.config_files.back().string())
+                  << '\n';
+        return kOk;
+    }
+    broker.run([&](const auto& endpoints) {
+        if (!line.ready_file.empty()) {
+            write_ready_file(line.ready_file, endpoints);
+        }
+    });
+    return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+    parley::daemon::CommandLine line;
+    try {
+        line = parley::daemon::parse_command_line(argc, argv);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "parleyd: " << e.what() << "\n\n" << parley::daemon::usage();
+        return kConfigError;
+    }
+    if (line.help) {
+        std::cout << parley::daemon::usage();
+        return kOk;
+    }
+    if (line.version) {
+        std::cout << "parleyd " << PARLEY_VERSION << " (plugin API "
+                  << parley::kPluginApiVersion << ")\n";
+        return kOk;
+    }
+    try {
+        return run(line);
+    } catch (const parley::ConfigError& e) {
+        std::cerr << "parleyd: configuration error: " << e.what() << '\n';
+        return kConfigError;
+    } catch (const parley::host::PluginError& e) {
+        std::cerr << "parleyd: plugin error: " << e.what() << '\n';
+        return kPluginError;
+    } catch (const std::exception& e) {
+        std::cerr << "parleyd: cannot start: " << e.what() << '\n';
+        return kStartupError;
+    }
+}

@@ -1,0 +1,231 @@
+#include "broker.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+namespace parley {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+std::vector<std::filesystem::path> search_paths(const config::BrokerConfig& config) {
+    auto paths = config.plugin_paths;
+    for (auto& path : host::default_plugin_paths()) {
+        paths.push_back(std::move(path));
+    }
+    return paths;
+}
+
+std::string to_string(const tcp::endpoint& endpoint) {
+    const auto address = endpoint.address();
+    return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+           std::to_string(endpoint.port());
+}
+
+void log_failure(const char* what, std::exception_ptr e) {
+    if (!e) {
+        return;
+    }
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& failure) {
+        spdlog::warn("{}: {}", what, failure.what());
+    }
+}
+
+}  // namespace
+
+Broker::Broker(config::BrokerConfig config)
+    : config_(std::move(config)),
+      loader_(search_paths(config_)),
+      host_(dispatcher_, control_, config_.node_id),
+      loops_(config_.server.threads),
+      signals_(control_, SIGINT, SIGTERM) {
+    load_plugins();
+
+    router_ = std::make_unique<cluster::ClusterRouter>(config_.node_id, directory_, *host_.store,
+                                                       *host_.transport);
+    node_ = std::make_unique<cluster::BrokerNode>(config_.node_id, *host_.store, *router_,
+                                                  config_.server.heartbeat_interval);
+    inbound_ = std::make_unique<cluster::InboundDelivery>(directory_, *host_.store, *router_,
+                                                          loops_);
+    const auto& server = config_.server;
+    environment_ = std::make_unique<net::SessionEnvironment>(net::SessionEnvironment{
+        net::SessionLimits{server.max_frame_size, server.write_queue_limit,
+                           server.handshake_timeout, server.heartbeat_interval,
+                           server.idle_heartbeats, std::chrono::milliseconds{1000}},
+        dispatcher_, *node_, *this});
+
+}
+
+Broker::~Broker() {
+    loops_.stop();
+    loops_.join();
+}
+
+void Broker::load_plugins() {
+    auto load = [this](const host::PluginRequest& request) {
+        host_.begin(request.kind, request.name);
+        loader_.load(request, host_);
+    };
+    load(config_.store);
+    load(config_.transport);
+    load(config_.registry);
+    for (const auto& request : config_.interceptors) {
+        load(request);
+    }
+    for (const auto& request : config_.handlers) {
+        load(request);
+    }
+    auto require = [](bool present, const host::PluginRequest& request, const char* what) {
+        if (!present) {
+            throw host::PluginError(request.kind + " plugin '" + request.name +
+                                    "' set up without registering " + what);
+        }
+    };
+    require(host_.store != nullptr, config_.store, "a store");
+    require(host_.transport != nullptr, config_.transport, "a transport");
+    require(host_.registry != nullptr, config_.registry, "a registry");
+    spdlog::info("node '{}': store '{}', transport '{}', registry '{}', {} frame types handled, "
+                 "{} interceptor plugins",
+                 config_.node_id, config_.store.name, config_.transport.name,
+                 config_.registry.name, dispatcher_.handlers().size(),
+                 config_.interceptors.size());
+}
+
+std::vector<tcp::endpoint> Broker::endpoints() const {
+    std::vector<tcp::endpoint> out;
+    for (const auto& listener : listeners_) {
+        out.push_back(listener->local_endpoint());
+    }
+    return out;
+}
+
+void Broker::bind() {
+    for (const auto& endpoint : config_.server.listen) {
+        listeners_.push_back(std::make_unique<net::Listener>(
+            control_, endpoint, loops_,
+            [this](asio::io_context& loop, tcp::socket socket) { accept(loop, std::move(socket)); }));
+    }
+}
+
+void Broker::run(ReadyCallback on_ready) {
+    if (listeners_.empty()) {
+        bind();
+    }
+    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+        if (!ec) {
+            spdlog::info("signal {} received; shutting down", signal);
+            shutdown();
+        }
+    });
+    loops_.start();
+    asio::co_spawn(control_, serve(std::move(on_ready)), [this](std::exception_ptr e) {
+        if (e) {
+            failure_ = e;
+            shutdown();
+        }
+    });
+    control_.run();
+    loops_.join();
+    if (failure_) {
+        std::rethrow_exception(failure_);
+    }
+}
+
+asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
+    host_.transport->start(config_.node_id, *inbound_);
+    std::vector<std::string> advertised;
+    for (const auto& listener : listeners_) {
+        listener->start();
+        advertised.push_back(to_string(listener->local_endpoint()));
+        spdlog::info("listening on {}", advertised.back());
+    }
+    co_await host_.registry->announce(NodeInfo{config_.node_id, advertised, 0});
+    if (on_ready) {
+        on_ready(endpoints());
+    }
+    spdlog::info("node '{}' ready", config_.node_id);
+
+    // The load a node announces is the number of users logged in on it.
+    asio::steady_timer tick(control_);
+    while (!stopping_) {
+        tick.expires_after(std::chrono::seconds(1));
+        boost::system::error_code ec;
+        co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        host_.registry->report_load(static_cast<std::uint32_t>(directory_.size()));
+    }
+}
+
+void Broker::shutdown() {
+    asio::post(control_, [this] {
+        if (stopping_.exchange(true)) {
+            return;
+        }
+        signals_.cancel();
+        asio::co_spawn(control_, drain(), [this](std::exception_ptr e) {
+            log_failure("shutdown", e);
+            loops_.stop();
+            control_.stop();
+        });
+    });
+}
+
+asio::awaitable<void> Broker::drain() {
+    for (auto& listener : listeners_) {
+        listener->stop();
+    }
+    try {
+        co_await host_.registry->withdraw();
+    } catch (const std::exception& e) {
+        spdlog::warn("could not withdraw from the registry: {}", e.what());
+    }
+    const std::size_t open = tracker_.count();
+    tracker_.close_all(Error(ErrorCode::server_shutdown, "the server is shutting down"));
+
+    // Give sessions the grace period to flush their goodbyes, then stop regardless.
+    asio::steady_timer poll(control_);
+    const auto deadline = std::chrono::steady_clock::now() + config_.server.shutdown_grace;
+    while (tracker_.count() > 0 && std::chrono::steady_clock::now() < deadline) {
+        poll.expires_after(std::chrono::milliseconds(20));
+        co_await poll.async_wait(asio::use_awaitable);
+    }
+    spdlog::info("shut down: {} sessions told, {} still open at the deadline", open,
+                 tracker_.count());
+    host_.transport->stop();
+}
+
+void Broker::accept(asio::io_context& loop, tcp::socket socket) {
+    if (stopping_) {
+        return;
+    }
+    auto session = std::make_shared<net::ClientSession>(loop, std::move(socket), *environment_,
+                                                        node_->next_session_epoch());
+    tracker_.add(session);
+    session->start();
+}
+
+void Broker::on_login(const std::shared_ptr<net::ClientSession>& session) {
+    directory_.insert(session->user(), session);
+}
+
+void Broker::on_closed(net::ClientSession& session) {
+    tracker_.remove(&session);
+    const UserId user = session.user();
+    if (user == kNoUser) {
+        return;
+    }
+    directory_.erase(user, &session);
+    asio::co_spawn(session.executor(), host_.store->release(user, session.epoch()),
+                   [user](std::exception_ptr e) {
+                       log_failure(("releasing user " + std::to_string(user)).c_str(), e);
+                   });
+}
+
+}  // namespace parley

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <parley/host/plugin_loader.hpp>
+
+#include "broker_host.hpp"
+#include "cluster/broker_node.hpp"
+#include "cluster/inbound_delivery.hpp"
+#include "cluster/local_directory.hpp"
+#include "cluster/router.hpp"
+#include "config/broker_config.hpp"
+#include "dispatch/dispatcher.hpp"
+#include "net/listener.hpp"
+#include "net/loop_pool.hpp"
+#include "net/session_environment.hpp"
+#include "net/session_tracker.hpp"
+
+namespace parley {
+
+/// One parleyd node: loads the configured plugins, listens, serves sessions on the event loops,
+/// and shuts down gracefully (stop accepting, withdraw from the registry, tell clients, drain).
+///
+/// The main thread runs a control loop (signals, accepting, registry, start-up and shutdown);
+/// sessions run on the LoopPool's threads.
+class Broker final : private net::SessionEvents {
+public:
+    using ReadyCallback = std::function<void(const std::vector<boost::asio::ip::tcp::endpoint>&)>;
+
+    /// Loads and sets up every plugin. Throws host::PluginError or ConfigError; nothing is
+    /// bound or served yet, so this alone checks a configuration.
+    explicit Broker(config::BrokerConfig config);
+    ~Broker() override;
+    Broker(const Broker&) = delete;
+    Broker& operator=(const Broker&) = delete;
+
+    /// Binds every listener; throws std::system_error naming the endpoint (e.g. port in use).
+    void bind();
+    /// Binds if not yet bound, then serves until SIGINT/SIGTERM or shutdown(), then drains and returns. `on_ready` runs once
+    /// the node is announced and accepting. Rethrows a failure of start-up.
+    void run(ReadyCallback on_ready);
+    /// Starts a graceful shutdown. Thread safe.
+    void shutdown();
+
+    std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;
+
+private:
+    void on_login(const std::shared_ptr<net::ClientSession>& session) override;
+    void on_closed(net::ClientSession& session) override;
+    void accept(boost::asio::io_context& loop, boost::asio::ip::tcp::socket socket);
+    void load_plugins();
+    boost::asio::awaitable<void> serve(ReadyCallback on_ready);
+    boost::asio::awaitable<void> drain();
+
+    config::BrokerConfig config_;
+    boost::asio::io_context control_;
+    host::PluginLoader loader_;
+    dispatch::Dispatcher dispatcher_;
+    BrokerHost host_;
+    cluster::LocalDirectory directory_;
+    std::unique_ptr<cluster::ClusterRouter> router_;
+    std::unique_ptr<cluster::BrokerNode> node_;
+    net::SessionTracker tracker_;
+    std::unique_ptr<net::SessionEnvironment> environment_;
+    // Declared after everything sessions and handlers use, so the loops (and the sessions and
+    // coroutines they hold) are destroyed first.
+    net::LoopPool loops_;
+    std::unique_ptr<cluster::InboundDelivery> inbound_;
+    std::vector<std::unique_ptr<net::Listener>> listeners_;
+    boost::asio::signal_set signals_;
+    std::atomic<bool> stopping_{false};
+    std::exception_ptr failure_;
+};
+
+}  // namespace parley

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+#include <parley/node.hpp>
+
+namespace parley::cluster {
+
+/// The Node handlers see: this node's id, its Store and Router, and message ids.
+class BrokerNode final : public Node {
+public:
+    BrokerNode(std::string id, Store& store, Router& router,
+               std::chrono::milliseconds heartbeat_interval);
+
+    const std::string& id() const noexcept override { return id_; }
+    Store& store() override { return store_; }
+    Router& router() override { return router_; }
+    std::uint64_t next_message_id() noexcept override;
+    std::chrono::milliseconds heartbeat_interval() const noexcept override {
+        return heartbeat_interval_;
+    }
+
+    /// A session epoch unique on this node across restarts.
+    std::uint64_t next_session_epoch() noexcept;
+
+private:
+    std::string id_;
+    Store& store_;
+    Router& router_;
+    std::chrono::milliseconds heartbeat_interval_;
+    // Both start at the start-up time in microseconds, so ids keep growing across restarts.
+    std::atomic<std::uint64_t> message_ids_;
+    std::atomic<std::uint64_t> session_epochs_;
+};
+
+}  // namespace parley::cluster

@@ -1,0 +1,138 @@
+#include "config/broker_config.hpp"
+
+#include <charconv>
+
+#include <parley/frame.hpp>
+
+namespace parley::config {
+namespace {
+
+const std::vector<std::string> kLogLevels{"trace", "debug", "info", "warn", "error", "critical",
+                                          "off"};
+
+ServerSettings parse_server(const ConfigNode& node) {
+    SettingsReader reader(node, "server settings");
+    ServerSettings server;
+    const ConfigNode& listen = reader.require("listen");
+    for (const auto& item : listen.items()) {
+        server.listen.push_back(parse_endpoint(item));
+    }
+    if (server.listen.empty()) {
+        listen.fail("server.listen needs at least one \"host:port\"");
+    }
+    server.threads = static_cast<unsigned>(reader.get_int("threads", 0, 0, 256));
+    server.max_frame_size = static_cast<std::uint32_t>(
+        reader.get_bytes("max_frame_size", server.max_frame_size));
+    if (server.max_frame_size == 0 || server.max_frame_size > 64U * 1024 * 1024) {
+        reader.find("max_frame_size")->fail("max_frame_size must be between 1 byte and 64MiB");
+    }
+    server.write_queue_limit = reader.get_bytes("write_queue_limit", server.write_queue_limit);
+    if (server.write_queue_limit < server.max_frame_size + kFrameHeaderSize) {
+        (reader.find("write_queue_limit") ? *reader.find("write_queue_limit") : node)
+            .fail("write_queue_limit must hold at least one frame of max_frame_size");
+    }
+    server.handshake_timeout = reader.get_duration("handshake_timeout", server.handshake_timeout);
+    server.heartbeat_interval =
+        reader.get_duration("heartbeat_interval", server.heartbeat_interval);
+    server.idle_heartbeats =
+        static_cast<unsigned>(reader.get_int("idle_heartbeats", server.idle_heartbeats, 1, 100));
+    server.shutdown_grace = reader.get_duration("shutdown_grace", server.shutdown_grace);
+    for (const auto* key : {"handshake_timeout", "heartbeat_interval"}) {
+        if (const ConfigNode* value = reader.find(key); value && value->as_duration().count() <= 0) {
+            value->fail(std::string{key} + " must be positive");
+        }
+    }
+    reader.finish();
+    return server;
+}
+
+std::vector<std::filesystem::path> parse_plugin_paths(const ConfigNode& node) {
+    SettingsReader reader(node, "plugins settings");
+    std::vector<std::filesystem::path> paths;
+    if (const ConfigNode* list = reader.find("paths")) {
+        for (const auto& item : list->items()) {
+            std::filesystem::path path = item.as_string();
+            // A relative path is relative to the file that names it, not to the working dir.
+            if (path.is_relative() && item.location().file) {
+                path = std::filesystem::path(*item.location().file).parent_path() / path;
+            }
+            paths.push_back(path.lexically_normal());
+        }
+    }
+    reader.finish();
+    return paths;
+}
+
+std::vector<host::PluginRequest> parse_plugin_list(const std::string& kind,
+                                                   const ConfigNode* node) {
+    std::vector<host::PluginRequest> requests;
+    if (node == nullptr) {
+        return requests;
+    }
+    for (const auto& item : node->items()) {
+        requests.push_back(host::parse_plugin_request(kind, item));
+    }
+    return requests;
+}
+
+}  // namespace
+
+ListenEndpoint parse_endpoint(const ConfigNode& node) {
+    const std::string text = node.as_string();
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+        node.fail("expected \"host:port\", found '" + text + "'");
+    }
+    ListenEndpoint endpoint;
+    endpoint.host = text.substr(0, colon);
+    if (endpoint.host.front() == '[' && endpoint.host.back() == ']') {
+        endpoint.host = endpoint.host.substr(1, endpoint.host.size() - 2);
+    }
+    unsigned port = 0;
+    const char* first = text.data() + colon + 1;
+    const char* last = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(first, last, port);
+    if (ec != std::errc{} || ptr != last || port > 65535) {
+        node.fail("bad port in '" + text + "' (0-65535)");
+    }
+    endpoint.port = static_cast<std::uint16_t>(port);
+    endpoint.where = node.location();
+    return endpoint;
+}
+
+BrokerConfig parse_broker_config(const ConfigNode& root) {
+    if (!root.is_map()) {
+        root.fail("the configuration must be a map with node, server, transport, registry, "
+                  "store and handlers sections");
+    }
+    SettingsReader reader(root, "the configuration");
+    BrokerConfig config;
+
+    SettingsReader node_reader(reader.require("node"), "node settings");
+    config.node_id = node_reader.require("id").as_string();
+    if (config.node_id.empty()) {
+        node_reader.require("id").fail("node.id must not be empty");
+    }
+    node_reader.finish();
+
+    config.server = parse_server(reader.require("server"));
+
+    if (const ConfigNode* logging = reader.find("logging")) {
+        SettingsReader log_reader(*logging, "logging settings");
+        config.log_level = log_reader.get_choice("level", config.log_level, kLogLevels);
+        log_reader.finish();
+    }
+    if (const ConfigNode* plugins = reader.find("plugins")) {
+        config.plugin_paths = parse_plugin_paths(*plugins);
+    }
+
+    config.transport = host::parse_plugin_request("transport", reader.require("transport"));
+    config.registry = host::parse_plugin_request("registry", reader.require("registry"));
+    config.store = host::parse_plugin_request("store", reader.require("store"));
+    config.handlers = parse_plugin_list("handler", &reader.require("handlers"));
+    config.interceptors = parse_plugin_list("interceptor", reader.find("interceptors"));
+    reader.finish();
+    return config;
+}
+
+}  // namespace parley::config

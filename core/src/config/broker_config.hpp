@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <parley/config_node.hpp>
+#include <parley/host/plugin_loader.hpp>
+
+namespace parley::config {
+
+struct ListenEndpoint {
+    std::string host;
+    std::uint16_t port = 0;  ///< 0 picks a free port (tests)
+    SourceLocation where;
+};
+
+struct ServerSettings {
+    std::vector<ListenEndpoint> listen;
+    unsigned threads = 0;  ///< event loops; 0 = one per core
+    std::uint32_t max_frame_size = 64 * 1024;  ///< largest body accepted
+    std::uint64_t write_queue_limit = 4 * 1024 * 1024;  ///< bytes queued before slow_consumer
+    std::chrono::milliseconds handshake_timeout{5000};
+    std::chrono::milliseconds heartbeat_interval{10000};
+    unsigned idle_heartbeats = 3;  ///< intervals with no frame before idle_timeout
+    std::chrono::milliseconds shutdown_grace{2000};
+};
+
+/// Everything parleyd reads from YAML, validated. Plugin settings stay raw: each plugin
+/// validates its own.
+struct BrokerConfig {
+    std::string node_id;
+    ServerSettings server;
+    std::string log_level = "info";
+    std::vector<std::filesystem::path> plugin_paths;  ///< searched before the defaults
+    host::PluginRequest transport;
+    host::PluginRequest registry;
+    host::PluginRequest store;
+    std::vector<host::PluginRequest> handlers;
+    std::vector<host::PluginRequest> interceptors;
+};
+
+/// Reads the merged document. Throws ConfigError (file:line:column) for unknown keys, wrong
+/// types, missing sections and impossible values.
+BrokerConfig parse_broker_config(const ConfigNode& root);
+
+/// "host:port" -> endpoint; throws ConfigError at `node` when malformed.
+ListenEndpoint parse_endpoint(const ConfigNode& node);
+
+}  // namespace parley::config

@@ -1,0 +1,73 @@
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include <parley/frame_decoder.hpp>
+
+namespace parley {
+
+std::size_t FrameDecoder::consume(std::span<const std::uint8_t> input) {
+    if (failed() || ready_ || input.empty()) {
+        return 0;
+    }
+    std::size_t used = 0;
+
+    if (header_filled_ < kFrameHeaderSize) {
+        const std::size_t take = std::min(kFrameHeaderSize - header_filled_, input.size());
+        std::memcpy(header_ + header_filled_, input.data(), take);
+        header_filled_ += take;
+        used += take;
+        // The magic is checked on its own so garbage is refused at its first byte.
+        if (header_[0] != kFrameMagic) {
+            failure_.emplace(ErrorCode::bad_frame, "bad magic byte 0x" + [&] {
+                static constexpr char kHex[] = "0123456789abcdef";
+                return std::string{kHex[header_[0] >> 4], kHex[header_[0] & 0xF]};
+            }() + ", expected 0xab");
+            return used;
+        }
+        if (header_filled_ >= 5) {
+            const std::uint32_t length = get_u32(header_ + 1);
+            if (length < kMinFrameLength) {
+                failure_.emplace(ErrorCode::bad_frame,
+                                 "frame length " + std::to_string(length) +
+                                     " is shorter than the 13-byte header");
+                return used;
+            }
+            if (length - kMinFrameLength > max_body_size_) {
+                failure_.emplace(ErrorCode::frame_too_large,
+                                 "frame body of " + std::to_string(length - kMinFrameLength) +
+                                     " bytes exceeds the limit of " +
+                                     std::to_string(max_body_size_));
+                return used;
+            }
+        }
+        if (header_filled_ < kFrameHeaderSize) {
+            return used;
+        }
+        // Header complete and checked: now the body may be allocated, exactly once.
+        frame_ = Frame::allocate(get_u32(header_ + 1) - kMinFrameLength);
+        std::memcpy(frame_.mutable_bytes().data(), header_, kFrameHeaderSize);
+        body_filled_ = 0;
+    }
+
+    const auto body = frame_.mutable_bytes().subspan(kFrameHeaderSize);
+    const std::size_t take = std::min(body.size() - body_filled_, input.size() - used);
+    if (take > 0) {
+        std::memcpy(body.data() + body_filled_, input.data() + used, take);
+        body_filled_ += take;
+        used += take;
+    }
+    if (body_filled_ == body.size()) {
+        ready_ = true;
+    }
+    return used;
+}
+
+Frame FrameDecoder::take_frame() noexcept {
+    ready_ = false;
+    header_filled_ = 0;
+    body_filled_ = 0;
+    return std::move(frame_);
+}
+
+}  // namespace parley

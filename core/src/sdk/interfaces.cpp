@@ -1,0 +1,30 @@
+// Out-of-line destructors give each SDK interface one home for its vtable and typeinfo, in
+// core, so every plugin agrees on them.
+#include <parley/handler.hpp>
+#include <parley/host/plugin_loader.hpp>
+#include <parley/node.hpp>
+#include <parley/plugin.hpp>
+#include <parley/registry.hpp>
+#include <parley/router.hpp>
+#include <parley/session.hpp>
+#include <parley/store.hpp>
+#include <parley/transport.hpp>
+
+namespace parley {
+
+Session::~Session() = default;
+Store::~Store() = default;
+TransportListener::~TransportListener() = default;
+Transport::~Transport() = default;
+Registry::~Registry() = default;
+Router::~Router() = default;
+Node::~Node() = default;
+Handler::~Handler() = default;
+Interceptor::~Interceptor() = default;
+PluginHost::~PluginHost() = default;
+
+namespace host {
+PluginError::~PluginError() = default;
+}  // namespace host
+
+}  // namespace parley
