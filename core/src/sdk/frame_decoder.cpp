@@ -12,19 +12,19 @@ std::size_t FrameDecoder::consume(std::span<const std::uint8_t> input) {
     }
     std::size_t used = 0;
 
+    // The magic is checked on its own, so garbage is refused at its first byte.
+    if (header_filled_ == 0 && input[0] != kFrameMagic) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        failure_.emplace(ErrorCode::bad_frame, std::string{"bad magic byte 0x"} +
+                                                   kHex[input[0] >> 4] + kHex[input[0] & 0xF] +
+                                                   ", expected 0xab");
+        return 1;
+    }
     if (header_filled_ < kFrameHeaderSize) {
         const std::size_t take = std::min(kFrameHeaderSize - header_filled_, input.size());
         std::memcpy(header_ + header_filled_, input.data(), take);
         header_filled_ += take;
         used += take;
-        // The magic is checked on its own so garbage is refused at its first byte.
-        if (header_[0] != kFrameMagic) {
-            failure_.emplace(ErrorCode::bad_frame, "bad magic byte 0x" + [&] {
-                static constexpr char kHex[] = "0123456789abcdef";
-                return std::string{kHex[header_[0] >> 4], kHex[header_[0] & 0xF]};
-            }() + ", expected 0xab");
-            return used;
-        }
         if (header_filled_ >= 5) {
             const std::uint32_t length = get_u32(header_ + 1);
             if (length < kMinFrameLength) {

@@ -1,0 +1,103 @@
+#include <gtest/gtest.h>
+
+#include "config/broker_config.hpp"
+
+#include <string>
+
+namespace parley::config {
+namespace {
+
+const char* const kValid = R"(node:
+  id: n1
+server:
+  listen: ["127.0.0.1:7400", "[::1]:0"]
+  heartbeat_interval: 2s
+transport: local
+registry: {plugin: static, settings: {nodes: []}}
+store:
+  plugin: memory
+handlers: [handshake, {plugin: dice, path: /opt/dice.so, settings: {sides: 20}}]
+)";
+
+BrokerConfig parse(const std::string& text) {
+    return parse_broker_config(ConfigNode::parse_string(text, "cfg.yaml"));
+}
+
+std::string error_of(const std::string& text) {
+    try {
+        parse(text);
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+TEST(BrokerConfigTest, ReadsAValidConfiguration) {
+    const auto config = parse(kValid);
+    EXPECT_EQ(config.node_id, "n1");
+    ASSERT_EQ(config.server.listen.size(), 2U);
+    EXPECT_EQ(config.server.listen[0].host, "127.0.0.1");
+    EXPECT_EQ(config.server.listen[0].port, 7400);
+    EXPECT_EQ(config.server.listen[1].host, "::1");
+    EXPECT_EQ(config.server.heartbeat_interval.count(), 2000);
+    EXPECT_EQ(config.server.idle_heartbeats, 3U);
+    EXPECT_EQ(config.transport.name, "local");
+    EXPECT_EQ(config.registry.name, "static");
+    EXPECT_TRUE(config.registry.settings.is_map());
+    ASSERT_EQ(config.handlers.size(), 2U);
+    EXPECT_EQ(config.handlers[1].name, "dice");
+    EXPECT_EQ(config.handlers[1].explicit_path, "/opt/dice.so");
+    EXPECT_EQ(config.handlers[1].kind, "handler");
+}
+
+TEST(BrokerConfigTest, UnknownTopLevelKeyNamesTheLocation) {
+    const auto message = error_of(std::string(kValid) + "transprot: kafka\n");
+    EXPECT_NE(message.find("cfg.yaml:11:12: unknown key 'transprot'"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("did you mean 'transport'?"), std::string::npos) << message;
+}
+
+TEST(BrokerConfigTest, WrongTypesAreErrors) {
+    std::string text = kValid;
+    text.replace(text.find("heartbeat_interval: 2s"), 22, "heartbeat_interval: [1]");
+    EXPECT_NE(error_of(text).find("cfg.yaml:5:23: expected a scalar"), std::string::npos)
+        << error_of(text);
+}
+
+TEST(BrokerConfigTest, MissingSectionsAreErrors) {
+    std::string text = kValid;
+    text.erase(text.find("store:"), std::string("store:\n  plugin: memory\n").size());
+    EXPECT_NE(error_of(text).find("required key 'store' is missing"), std::string::npos)
+        << error_of(text);
+}
+
+TEST(BrokerConfigTest, BadListenEndpointsAreErrors) {
+    std::string text = kValid;
+    text.replace(text.find("127.0.0.1:7400"), 14, "127.0.0.1:99999");
+    EXPECT_NE(error_of(text).find("bad port"), std::string::npos) << error_of(text);
+    text = kValid;
+    text.replace(text.find("127.0.0.1:7400"), 14, "localhost");
+    EXPECT_NE(error_of(text).find("expected \"host:port\""), std::string::npos);
+}
+
+TEST(BrokerConfigTest, UnknownKeyInsideAPluginReferenceIsAnError) {
+    std::string text = kValid;
+    text.replace(text.find("plugin: memory"), 14, "plugin: memory\n  settngs: {}");
+    EXPECT_NE(error_of(text).find("unknown key 'settngs' in store plugin reference"),
+              std::string::npos)
+        << error_of(text);
+}
+
+TEST(BrokerConfigTest, OverlayErrorsNameTheOverlayFile) {
+    auto root = ConfigNode::parse_string(kValid, "base.yaml");
+    root.merge(ConfigNode::parse_string("server:\n  idle_heartbeats: zero\n", "prod.yaml"));
+    try {
+        parse_broker_config(root);
+        FAIL() << "expected an error";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("prod.yaml:2:20"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace parley::config

@@ -1,0 +1,120 @@
+#include <gtest/gtest.h>
+
+#include <parley/config_node.hpp>
+
+#include <string>
+
+namespace parley {
+namespace {
+
+std::string error_of(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+TEST(ConfigNodeTest, SyntaxErrorsNameFileLineAndColumn) {
+    const auto message = error_of([] {
+        ConfigNode::parse_string("server:\n  listen: [\"a:1\"\n  threads: 2\n", "broken.yaml");
+    });
+    EXPECT_NE(message.find("broken.yaml:"), std::string::npos) << message;
+    EXPECT_NE(message.find("invalid YAML"), std::string::npos) << message;
+}
+
+TEST(ConfigNodeTest, RemembersWhereEachValueCameFrom) {
+    const auto root = ConfigNode::parse_string("a: 1\nb:\n  c: hello\n", "x.yaml");
+    const ConfigNode* c = root.find("b")->find("c");
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->as_string(), "hello");
+    EXPECT_EQ(c->location().to_string(), "x.yaml:3:6");
+}
+
+TEST(ConfigNodeTest, DuplicateKeysAreErrors) {
+    const auto message = error_of([] { ConfigNode::parse_string("a: 1\na: 2\n", "d.yaml"); });
+    EXPECT_NE(message.find("d.yaml:2:1"), std::string::npos) << message;
+    EXPECT_NE(message.find("appears twice"), std::string::npos) << message;
+}
+
+TEST(ConfigNodeTest, OverlayMergesMapsAndReplacesEverythingElse) {
+    auto base = ConfigNode::parse_string(
+        "server:\n  threads: 2\n  listen: [\"a:1\", \"b:2\"]\nlogging:\n  level: info\n",
+        "base.yaml");
+    const auto overlay =
+        ConfigNode::parse_string("server:\n  threads: 8\n  listen: [\"c:3\"]\n", "prod.yaml");
+    base.merge(overlay);
+    const ConfigNode* server = base.find("server");
+    EXPECT_EQ(server->find("threads")->as_int(0, 100), 8);
+    EXPECT_EQ(server->find("threads")->location().to_string(), "prod.yaml:2:12");
+    EXPECT_EQ(server->find("listen")->as_string_list(), std::vector<std::string>{"c:3"});
+    EXPECT_EQ(base.find("logging")->find("level")->as_string(), "info");
+}
+
+TEST(ConfigNodeTest, TypedReadsRefuseWrongTypesWithTheLocation) {
+    const auto root = ConfigNode::parse_string("n: twelve\nlist: [1]\nflag: maybe\n", "t.yaml");
+    EXPECT_NE(error_of([&] { root.find("n")->as_int(0, 100); }).find("t.yaml:1:4: expected an "
+                                                                        "integer"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] { root.find("list")->as_string(); }).find("expected a scalar"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] { root.find("flag")->as_bool(); }).find("true or false"),
+              std::string::npos);
+    EXPECT_NE(error_of([] {
+                  ConfigNode::parse_string("n: 500\n", "r.yaml").find("n")->as_int(0, 100);
+              }).find("out of range"),
+              std::string::npos);
+}
+
+TEST(ConfigNodeTest, DurationsAndSizesTakeUnits) {
+    const auto root = ConfigNode::parse_string(
+        "a: 250ms\nb: 10s\nc: 2m\nd: 1500\ne: 64KiB\nf: 1MiB\ng: 4096\nh: 3 weeks\n", "u.yaml");
+    EXPECT_EQ(root.find("a")->as_duration().count(), 250);
+    EXPECT_EQ(root.find("b")->as_duration().count(), 10'000);
+    EXPECT_EQ(root.find("c")->as_duration().count(), 120'000);
+    EXPECT_EQ(root.find("d")->as_duration().count(), 1500);
+    EXPECT_EQ(root.find("e")->as_bytes(), 65536U);
+    EXPECT_EQ(root.find("f")->as_bytes(), 1048576U);
+    EXPECT_EQ(root.find("g")->as_bytes(), 4096U);
+    EXPECT_NE(error_of([&] { root.find("h")->as_duration(); }).find("unknown duration unit"),
+              std::string::npos);
+}
+
+TEST(SettingsReaderTest, UnknownKeysAreRefusedWithASuggestion) {
+    const auto root = ConfigNode::parse_string("brokerz: a\nacks: all\n", "k.yaml");
+    SettingsReader reader(root, "transport settings");
+    reader.get_string("brokers", "");
+    reader.get_string("acks", "1");
+    const auto message = error_of([&] { reader.finish(); });
+    EXPECT_NE(message.find("k.yaml:1:10: unknown key 'brokerz' in transport settings; did you "
+                           "mean 'brokers'?"),
+              std::string::npos)
+        << message;
+}
+
+TEST(SettingsReaderTest, RequiredKeysAndChoices) {
+    const auto root = ConfigNode::parse_string("policy: kik\n", "p.yaml");
+    SettingsReader reader(root, "handshake settings");
+    EXPECT_NE(error_of([&] { reader.require("secret"); })
+                  .find("required key 'secret' is missing"),
+              std::string::npos);
+    const auto message =
+        error_of([&] { reader.get_choice("policy", "reject", {"reject", "kick"}); });
+    EXPECT_NE(message.find("did you mean 'kick'?"), std::string::npos) << message;
+}
+
+TEST(SettingsReaderTest, NullNodeReadsAsEmptyMap) {
+    const ConfigNode nothing;
+    SettingsReader reader(nothing, "settings");
+    EXPECT_EQ(reader.get_int("n", 5, 0, 10), 5);
+    EXPECT_NO_THROW(reader.finish());
+}
+
+TEST(ClosestMatchTest, SuggestsOnlyCloseWords) {
+    EXPECT_EQ(closest_match("kafak", {"kafka", "local"}), "kafka");
+    EXPECT_EQ(closest_match("zzzzzz", {"kafka", "local"}), "");
+}
+
+}  // namespace
+}  // namespace parley
