@@ -147,7 +147,8 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
         advertised.push_back(to_string(listener->local_endpoint()));
         spdlog::info("listening on {}", advertised.back());
     }
-    co_await host_.registry->announce(NodeInfo{config_.node_id, advertised, 0});
+    NodeInfo self{config_.node_id, advertised, 0};
+    co_await host_.registry->announce(std::move(self));
     if (on_ready) {
         on_ready(endpoints());
     }
@@ -215,8 +216,9 @@ void Broker::on_login(const std::shared_ptr<net::ClientSession>& session) {
     directory_.insert(session->user(), session);
 }
 
-void Broker::on_closed(net::ClientSession& session) {
-    tracker_.remove(&session);
+void Broker::on_closed(net::ClientSession& session) { tracker_.remove(&session); }
+
+void Broker::on_leaving(net::ClientSession& session) {
     const UserId user = session.user();
     if (user == kNoUser) {
         return;

@@ -54,6 +54,7 @@ public:
 
 private:
     void on_login(const std::shared_ptr<net::ClientSession>& session) override;
+    void on_leaving(net::ClientSession& session) override;
     void on_closed(net::ClientSession& session) override;
     void accept(boost::asio::io_context& loop, boost::asio::ip::tcp::socket socket);
     void load_plugins();

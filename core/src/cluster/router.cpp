@@ -18,9 +18,8 @@ asio::awaitable<Delivery> ClusterRouter::send_to_user(UserId recipient, Frame fr
     if (!record || record->node_id == node_id_) {
         co_return Delivery::offline;
     }
-    co_await transport_.publish_to_node(
-        record->node_id,
-        Envelope{Envelope::Kind::deliver, recipient, record->epoch, std::move(frame)});
+    Envelope envelope{Envelope::Kind::deliver, recipient, record->epoch, std::move(frame)};
+    co_await transport_.publish_to_node(record->node_id, std::move(envelope));
     co_return Delivery::remote;
 }
 
@@ -33,8 +32,8 @@ asio::awaitable<void> ClusterRouter::kick(SessionRecord record) {
         kick_local(record.user, record.epoch);
         co_return;
     }
-    co_await transport_.publish_to_node(
-        record.node_id, Envelope{Envelope::Kind::kick, record.user, record.epoch, Frame{}});
+    Envelope envelope{Envelope::Kind::kick, record.user, record.epoch, Frame{}};
+    co_await transport_.publish_to_node(record.node_id, std::move(envelope));
 }
 
 void ClusterRouter::kick_local(UserId user, std::uint64_t epoch) {

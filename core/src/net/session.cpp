@@ -145,6 +145,12 @@ void ClientSession::close(const Error& reason) {
 
 void ClientSession::complete_login(UserId user) {
     user_.store(user, std::memory_order_release);
+    if (state_ != State::handshaking) {
+        // The connection went away while the Store granted the login: give the claim back at
+        // once, or the user would stay "online" with nobody behind it.
+        env_.events.on_leaving(*this);
+        return;
+    }
     state_ = State::active;
     env_.events.on_login(shared_from_this());
     arm_idle_check();
@@ -194,6 +200,7 @@ void ClientSession::begin_close(const Error& reason, bool drop_pending) {
     spdlog::debug("closing session of user {} ({}): {} {}", user(), remote_,
                   static_cast<unsigned>(reason.code()), reason.what());
     state_ = State::closing;
+    env_.events.on_leaving(*this);
     if (drop_pending) {
         writes_.drop_pending();
     }
@@ -216,6 +223,9 @@ void ClientSession::begin_close(const Error& reason, bool drop_pending) {
 void ClientSession::finish_close() {
     if (state_ == State::closed) {
         return;
+    }
+    if (state_ != State::closing) {
+        env_.events.on_leaving(*this);
     }
     state_ = State::closed;
     timer_.cancel();

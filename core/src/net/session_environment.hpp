@@ -29,6 +29,9 @@ class SessionEvents {
 public:
     virtual ~SessionEvents() = default;
     virtual void on_login(const std::shared_ptr<ClientSession>& session) = 0;
+    /// Exactly once per session, as soon as it starts closing: from then on it takes no new
+    /// messages, so the node must stop routing to it.
+    virtual void on_leaving(ClientSession& session) = 0;
     /// Exactly once per session, after its socket closed.
     virtual void on_closed(ClientSession& session) = 0;
 };

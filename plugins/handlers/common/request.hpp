@@ -1,0 +1,40 @@
+#pragma once
+// What every request handler does first and last: parse the body, remember its client message
+// id so errors answer the right request, and acknowledge.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <parley.pb.h>
+
+#include <parley/error.hpp>
+#include <parley/frame.hpp>
+#include <parley/handler.hpp>
+
+namespace parley::plugins::handlers {
+
+/// Parses `frame`'s body as `Message` and sets ctx.ref_id to its client_msg_id, so that any
+/// error thrown from here on carries it. A body that does not parse is bad_body, e.g.
+/// "private message body is not a ChatMessage".
+template <typename Message>
+Message parse_request(RequestContext& ctx, const Frame& frame, std::string_view request_name,
+                      std::string_view message_name) {
+    Message message;
+    if (!frame.parse_body(message)) {
+        throw Error(ErrorCode::bad_body,
+                    std::string(request_name) + " body is not a " + std::string(message_name));
+    }
+    ctx.ref_id = message.client_msg_id();
+    return message;
+}
+
+/// Tells the session's user that the request `client_msg_id` was accepted.
+inline void send_ack(RequestContext& ctx, std::uint64_t client_msg_id) {
+    wire::Ack ack;
+    ack.set_client_msg_id(client_msg_id);
+    ack.set_server_msg_id(ctx.node.next_message_id());
+    ctx.session->send(Frame::make(FrameType::ack, kNoUser, ctx.session->user(), ack));
+}
+
+}  // namespace parley::plugins::handlers

@@ -1,0 +1,69 @@
+#include "handshake_handler.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include <parley.pb.h>
+#include <spdlog/spdlog.h>
+
+#include <parley/error.hpp>
+
+namespace parley::plugins::handlers {
+
+HandshakeHandler::HandshakeHandler(TokenVerifier verifier, DuplicateLoginPolicy policy)
+    : verifier_(std::move(verifier)), policy_(policy) {}
+
+asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame& frame) {
+    if (ctx.session->user() != kNoUser) {
+        throw Error(ErrorCode::login_failed, "already logged in");
+    }
+    wire::Handshake hello;
+    if (!frame.parse_body(hello)) {
+        throw Error(ErrorCode::bad_body, "handshake body is not a Handshake");
+    }
+    const UserId user = hello.user_id();
+    const std::string who = std::to_string(user);
+    if (user == kNoUser) {
+        throw Error(ErrorCode::login_failed, "user id 0 is not a user");
+    }
+    if (!verifier_.verify(user, hello.token())) {
+        throw Error(ErrorCode::login_failed, "bad token for user " + who);
+    }
+
+    const std::uint64_t epoch = ctx.session->epoch();
+    // Named, not a braced temporary inside co_await: GCC 12 destroys such a temporary twice.
+    SessionRecord record{user, ctx.node.id(), epoch};
+    const ClaimResult claim = co_await ctx.node.store().claim(std::move(record), policy_);
+    if (!claim.granted) {
+        throw Error(ErrorCode::duplicate_login, "user " + who + " is already logged in");
+    }
+    if (claim.other) {
+        // The Store already names this session as the user's, so the login stands even if the
+        // old session cannot be told: it is no longer routed to, and its release will not match.
+        try {
+            co_await ctx.node.router().kick(*claim.other);
+        } catch (const std::exception& e) {
+            spdlog::warn(
+                "handshake: user {} logged in again, but closing the old session on "
+                "node '{}' failed: {}",
+                user, claim.other->node_id, e.what());
+        }
+    }
+    ctx.session->complete_login(user);
+
+    wire::HandshakeOk ok;
+    ok.set_user_id(user);
+    ok.set_node_id(ctx.node.id());
+    const auto interval = ctx.node.heartbeat_interval().count();
+    ok.set_heartbeat_interval_ms(static_cast<std::uint32_t>(
+        std::clamp<std::int64_t>(interval, 0, std::numeric_limits<std::uint32_t>::max())));
+    ok.set_session_epoch(epoch);
+    ctx.session->send(Frame::make(FrameType::handshake, kNoUser, user, ok));
+}
+
+}  // namespace parley::plugins::handlers

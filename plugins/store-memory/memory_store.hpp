@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include <parley/store.hpp>
+
+namespace parley::plugins::memory {
+
+/// The Store of a standalone node, in process memory: nothing survives a restart, and only this
+/// node's sessions are in it.
+///
+/// Thread safe: every event loop calls it at once. Sessions and groups have a mutex each, held
+/// only to read or change the maps, never across a suspension. No call fails or blocks for long,
+/// so every awaitable completes without suspending.
+class MemoryStore final : public Store {
+  public:
+    asio::awaitable<ClaimResult> claim(SessionRecord record, DuplicateLoginPolicy policy) override;
+    asio::awaitable<void> release(UserId user, std::uint64_t epoch) override;
+    asio::awaitable<std::optional<SessionRecord>> locate(UserId user) override;
+    /// Pages by user id: a page holds the online users with id >= `cursor`, ascending, at most
+    /// `limit` of them (0 means 100). `next_cursor` is the id the next page starts at, 0 after
+    /// the last page. Users who log in or out between pages shift nothing: each page starts at
+    /// an id, not at a position.
+    asio::awaitable<OnlinePage> online(std::uint64_t cursor, std::uint32_t limit) override;
+
+    asio::awaitable<void> join_group(GroupId group, UserId user) override;
+    asio::awaitable<bool> leave_group(GroupId group, UserId user) override;
+    asio::awaitable<bool> is_member(GroupId group, UserId user) override;
+    /// Ascending user ids.
+    asio::awaitable<std::vector<UserId>> group_members(GroupId group) override;
+
+    static constexpr std::uint32_t kDefaultPageSize = 100;
+
+  private:
+    std::mutex sessions_mutex_;
+    std::map<UserId, SessionRecord> sessions_;  ///< ordered, for paging
+
+    std::mutex groups_mutex_;
+    std::unordered_map<GroupId, std::set<UserId>> groups_;  ///< no empty sets
+};
+
+}  // namespace parley::plugins::memory

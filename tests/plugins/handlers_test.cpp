@@ -1,0 +1,503 @@
+// The handler plugins, loaded as parleyd loads them and run against a fake session, node and
+// router with the real store-memory. The daemon's end-to-end tests cover them over sockets.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <parley.pb.h>
+
+#include <parley/config_node.hpp>
+#include <parley/error.hpp>
+#include <parley/frame.hpp>
+#include <parley/handler.hpp>
+#include <parley/node.hpp>
+#include <parley/router.hpp>
+#include <parley/session.hpp>
+
+#include "plugins/plugin_test_host.hpp"
+#include "plugins/run_awaitable.hpp"
+
+namespace parley::test {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class FakeSession final : public Session {
+  public:
+    FakeSession(std::uint64_t epoch, asio::any_io_executor executor)
+        : epoch_(epoch), executor_(std::move(executor)) {}
+
+    UserId user() const noexcept override { return user_; }
+    std::uint64_t epoch() const noexcept override { return epoch_; }
+    const std::string& remote_address() const noexcept override { return address_; }
+    asio::any_io_executor executor() const override { return executor_; }
+    void send(Frame frame) override { sent.push_back(std::move(frame)); }
+    void send_error(const Error&, std::uint64_t) override {}
+    void close(const Error&) override {}
+    void complete_login(UserId user) override { user_ = user; }
+
+    std::vector<Frame> sent;
+
+  private:
+    UserId user_ = kNoUser;
+    std::uint64_t epoch_;
+    std::string address_ = "127.0.0.1:40000";
+    asio::any_io_executor executor_;
+};
+
+class FakeRouter final : public Router {
+  public:
+    asio::awaitable<Delivery> send_to_user(UserId recipient, Frame frame) override {
+        to_users.push_back(std::move(frame));
+        co_return online.contains(recipient) ? Delivery::local : Delivery::offline;
+    }
+    asio::awaitable<void> send_to_group(GroupId group, Frame frame) override {
+        to_groups.push_back(group);
+        group_frames.push_back(std::move(frame));
+        co_return;
+    }
+    asio::awaitable<void> kick(SessionRecord record) override {
+        kicked.push_back(record);
+        co_return;
+    }
+
+    std::set<UserId> online;
+    std::vector<Frame> to_users;
+    std::vector<GroupId> to_groups;
+    std::vector<Frame> group_frames;
+    std::vector<SessionRecord> kicked;
+};
+
+class FakeNode final : public Node {
+  public:
+    FakeNode(Store& store, Router& router) : store_(store), router_(router) {}
+
+    const std::string& id() const noexcept override { return id_; }
+    Store& store() override { return store_; }
+    Router& router() override { return router_; }
+    std::uint64_t next_message_id() noexcept override { return ++last_message_id; }
+    std::chrono::milliseconds heartbeat_interval() const noexcept override {
+        return std::chrono::seconds(15);
+    }
+
+    std::uint64_t last_message_id = 1000;
+
+  private:
+    std::string id_ = "node-test";
+    Store& store_;
+    Router& router_;
+};
+
+/// What the core would answer: the handler's Error, if any, and the ref_id it would carry.
+struct Outcome {
+    std::optional<Error> error;
+    std::uint64_t ref_id = 0;
+
+    ErrorCode code() const { return error ? error->code() : ErrorCode::ok; }
+    std::string message() const { return error ? error->what() : ""; }
+};
+
+std::string hmac_token(const std::string& secret, UserId user) {
+    const std::string message = std::to_string(user);
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &size);
+    std::string hex;
+    for (unsigned int i = 0; i < size; ++i) {
+        static constexpr char kDigits[] = "0123456789abcdef";
+        hex += kDigits[mac[i] >> 4];
+        hex += kDigits[mac[i] & 0xF];
+    }
+    return hex;
+}
+
+class HandlersTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        host.load("store", "memory");
+        node = std::make_unique<FakeNode>(*host.store, router);
+    }
+
+    std::shared_ptr<FakeSession> new_session() {
+        return std::make_shared<FakeSession>(++last_epoch, host.io.get_executor());
+    }
+
+    Outcome dispatch(const std::shared_ptr<FakeSession>& session, const Frame& frame) {
+        const auto it = host.handlers.find(frame.type());
+        EXPECT_NE(it, host.handlers.end()) << "no handler for type " << int(frame.raw_type());
+        RequestContext ctx{session, *node, 0};
+        Outcome outcome;
+        try {
+            run_awaitable(it->second->handle(ctx, frame));
+        } catch (const Error& e) {
+            outcome.error = e;
+        }
+        outcome.ref_id = ctx.ref_id;
+        return outcome;
+    }
+
+    Outcome handshake(const std::shared_ptr<FakeSession>& session, UserId user,
+                      const std::string& token = "") {
+        wire::Handshake hello;
+        hello.set_user_id(user);
+        hello.set_token(token);
+        hello.set_client_name("handlers_test");
+        return dispatch(session, Frame::make(FrameType::handshake, kNoUser, kNoUser, hello));
+    }
+
+    /// A logged-in session for `user` (handshake plugin with default settings must be loaded).
+    std::shared_ptr<FakeSession> logged_in(UserId user) {
+        auto session = new_session();
+        EXPECT_EQ(handshake(session, user).code(), ErrorCode::ok);
+        session->sent.clear();
+        return session;
+    }
+
+    static Frame chat(FrameType type, UserId sender, UserId receiver, std::uint64_t id) {
+        wire::ChatMessage message;
+        message.set_client_msg_id(id);
+        message.set_content("hello");
+        return Frame::make(type, sender, receiver, message);
+    }
+
+    static Frame membership(FrameType type, UserId sender, GroupId group, std::uint64_t id) {
+        wire::GroupMembership body;
+        body.set_client_msg_id(id);
+        return Frame::make(type, sender, group, body);
+    }
+
+    static wire::Ack only_ack(const FakeSession& session) {
+        EXPECT_EQ(session.sent.size(), 1u);
+        wire::Ack ack;
+        if (!session.sent.empty()) {
+            EXPECT_EQ(session.sent[0].type(), FrameType::ack);
+            EXPECT_EQ(session.sent[0].receiver(), session.user());
+            EXPECT_TRUE(session.sent[0].parse_body(ack));
+        }
+        return ack;
+    }
+
+    PluginTestHost host;
+    FakeRouter router;
+    std::unique_ptr<FakeNode> node;
+    std::uint64_t last_epoch = 0;
+};
+
+std::string config_error(const std::string& name, const std::string& yaml) {
+    PluginTestHost host;
+    try {
+        host.load("handler", name, yaml);
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "loaded:\n" << yaml;
+    return {};
+}
+
+// --- handshake ---------------------------------------------------------------------------
+
+TEST_F(HandlersTest, HandshakeLogsIn) {
+    host.load("handler", "handshake");
+    auto session = new_session();
+    const Outcome outcome = handshake(session, 42, "anything");
+    ASSERT_EQ(outcome.code(), ErrorCode::ok) << outcome.message();
+    EXPECT_EQ(session->user(), 42u);
+
+    ASSERT_EQ(session->sent.size(), 1u);
+    const Frame& reply = session->sent[0];
+    EXPECT_EQ(reply.type(), FrameType::handshake);
+    EXPECT_EQ(reply.sender(), kNoUser);
+    EXPECT_EQ(reply.receiver(), 42u);
+    wire::HandshakeOk ok;
+    ASSERT_TRUE(reply.parse_body(ok));
+    EXPECT_EQ(ok.user_id(), 42u);
+    EXPECT_EQ(ok.node_id(), "node-test");
+    EXPECT_EQ(ok.heartbeat_interval_ms(), 15000u);
+    EXPECT_EQ(ok.session_epoch(), session->epoch());
+
+    const auto where = run_awaitable(host.store->locate(42));
+    ASSERT_TRUE(where.has_value());
+    EXPECT_EQ(where->epoch, session->epoch());
+    EXPECT_EQ(where->node_id, "node-test");
+}
+
+TEST_F(HandlersTest, HandshakeRefusesBadRequests) {
+    host.load("handler", "handshake");
+    auto session = new_session();
+    EXPECT_EQ(handshake(session, 0).code(), ErrorCode::login_failed);
+
+    const std::uint8_t garbage[] = {0xFF, 0xFF, 0xFF};
+    EXPECT_EQ(dispatch(session, Frame::make(FrameType::handshake, 0, 0, garbage)).code(),
+              ErrorCode::bad_body);
+
+    ASSERT_EQ(handshake(session, 5).code(), ErrorCode::ok);
+    const Outcome again = handshake(session, 6);
+    EXPECT_EQ(again.code(), ErrorCode::login_failed);
+    EXPECT_EQ(again.message(), "already logged in");
+    EXPECT_EQ(session->user(), 5u);
+}
+
+TEST_F(HandlersTest, HandshakeRejectsADuplicateLoginByDefault) {
+    host.load("handler", "handshake");
+    auto first = logged_in(7);
+    auto second = new_session();
+    const Outcome outcome = handshake(second, 7);
+    EXPECT_EQ(outcome.code(), ErrorCode::duplicate_login);
+    EXPECT_EQ(outcome.message(), "user 7 is already logged in");
+    EXPECT_EQ(second->user(), kNoUser);
+    EXPECT_TRUE(router.kicked.empty());
+}
+
+TEST_F(HandlersTest, HandshakeKicksTheOldSession) {
+    host.load("handler", "handshake", "duplicate_login: kick\n");
+    auto first = logged_in(7);
+    auto second = new_session();
+    ASSERT_EQ(handshake(second, 7).code(), ErrorCode::ok);
+    EXPECT_EQ(second->user(), 7u);
+    ASSERT_EQ(router.kicked.size(), 1u);
+    EXPECT_EQ(router.kicked[0].user, 7u);
+    EXPECT_EQ(router.kicked[0].epoch, first->epoch());
+    EXPECT_EQ(run_awaitable(host.store->locate(7))->epoch, second->epoch());
+}
+
+TEST_F(HandlersTest, HandshakeWithStaticTokens) {
+    host.load("handler", "handshake", "auth: static\ntokens:\n  1: one\n  2: \"two\"\n");
+    EXPECT_EQ(handshake(new_session(), 1, "one").code(), ErrorCode::ok);
+    const Outcome wrong = handshake(new_session(), 2, "one");
+    EXPECT_EQ(wrong.code(), ErrorCode::login_failed);
+    EXPECT_EQ(wrong.message(), "bad token for user 2");
+    EXPECT_EQ(handshake(new_session(), 2, "").code(), ErrorCode::login_failed);
+    EXPECT_EQ(handshake(new_session(), 3, "").code(), ErrorCode::login_failed);  // unlisted
+    EXPECT_EQ(handshake(new_session(), 2, "two").code(), ErrorCode::ok);
+}
+
+TEST_F(HandlersTest, HandshakeWithHmacTokens) {
+    host.load("handler", "handshake", "auth: hmac-sha256\nsecret: s3cret\n");
+    const std::string token = hmac_token("s3cret", 77);
+    ASSERT_EQ(token.size(), 64u);
+    EXPECT_EQ(handshake(new_session(), 78, token).code(), ErrorCode::login_failed);
+    EXPECT_EQ(handshake(new_session(), 77, hmac_token("other", 77)).code(),
+              ErrorCode::login_failed);
+    EXPECT_EQ(handshake(new_session(), 77, token.substr(1)).code(), ErrorCode::login_failed);
+    EXPECT_EQ(handshake(new_session(), 77, token).code(), ErrorCode::ok);
+}
+
+TEST(HandshakeSettingsTest, MistakesAreConfigErrors) {
+    EXPECT_THAT(config_error("handshake", "auth: hmac\n"),
+                HasSubstr("'hmac' is not a valid auth (one of: none, static, hmac-sha256)"));
+    EXPECT_THAT(config_error("handshake", "auth: static\n"), HasSubstr("'tokens' is missing"));
+    EXPECT_THAT(config_error("handshake", "auth: static\ntokens: {}\n"),
+                HasSubstr("nobody could log in"));
+    EXPECT_THAT(config_error("handshake", "auth: static\ntokens: {alice: x}\n"),
+                HasSubstr("'alice' is not a user id"));
+    EXPECT_THAT(config_error("handshake", "auth: static\ntokens: {0: x}\n"),
+                HasSubstr("'0' is not a user id"));
+    EXPECT_THAT(config_error("handshake", "auth: static\ntokens: {1: a, 01: b}\n"),
+                HasSubstr("user 1 is listed twice"));
+    EXPECT_THAT(config_error("handshake", "auth: static\ntokens: {1: \"\"}\n"),
+                HasSubstr("the token of user 1 is empty"));
+    // A forgotten `auth:` must not leave the broker open.
+    EXPECT_THAT(config_error("handshake", "tokens: {1: x}\n"),
+                HasSubstr("tokens are read only with 'auth: static' (auth is 'none')"));
+    EXPECT_THAT(config_error("handshake", "secret: x\n"),
+                HasSubstr("secret is read only with 'auth: hmac-sha256'"));
+    EXPECT_THAT(config_error("handshake", "auth: hmac-sha256\n"), HasSubstr("'secret' is missing"));
+    EXPECT_THAT(config_error("handshake", "auth: hmac-sha256\nsecret: \"\"\n"),
+                HasSubstr("the secret is empty"));
+    EXPECT_THAT(config_error("handshake", "duplicate_login: kick_old\n"),
+                HasSubstr("'kick_old' is not a valid duplicate_login (one of: reject, kick)"));
+    EXPECT_THAT(config_error("handshake", "auht: none\n"),
+                HasSubstr("unknown key 'auht' in handler-handshake settings; did you mean "
+                          "'auth'?"));
+}
+
+// --- heartbeat ---------------------------------------------------------------------------
+
+TEST_F(HandlersTest, HeartbeatEchoesTheBody) {
+    host.load("handler", "handshake");
+    host.load("handler", "heartbeat");
+    auto session = logged_in(3);
+    wire::Heartbeat beat;
+    beat.set_timestamp_ms(123456789);
+    const Frame frame = Frame::make(FrameType::heartbeat, 3, kNoUser, beat);
+    ASSERT_EQ(dispatch(session, frame).code(), ErrorCode::ok);
+    ASSERT_EQ(session->sent.size(), 1u);
+    EXPECT_EQ(session->sent[0].type(), FrameType::heartbeat);
+    EXPECT_EQ(session->sent[0].sender(), kNoUser);
+    EXPECT_EQ(session->sent[0].receiver(), 3u);
+    EXPECT_THAT(
+        std::vector<std::uint8_t>(session->sent[0].body().begin(), session->sent[0].body().end()),
+        ::testing::ElementsAreArray(frame.body().begin(), frame.body().end()));
+}
+
+// --- private -----------------------------------------------------------------------------
+
+TEST_F(HandlersTest, PrivateMessageIsRoutedAndAcked) {
+    host.load("handler", "handshake");
+    host.load("handler", "private");
+    auto alice = logged_in(1);
+    router.online.insert(2);
+    const Frame frame = chat(FrameType::private_message, 1, 2, 55);
+    const Outcome outcome = dispatch(alice, frame);
+    ASSERT_EQ(outcome.code(), ErrorCode::ok) << outcome.message();
+    EXPECT_EQ(outcome.ref_id, 55u);
+    ASSERT_EQ(router.to_users.size(), 1u);
+    EXPECT_EQ(router.to_users[0].bytes().data(), frame.bytes().data());  // forwarded as is
+    const wire::Ack ack = only_ack(*alice);
+    EXPECT_EQ(ack.client_msg_id(), 55u);
+    EXPECT_EQ(ack.server_msg_id(), 1001u);
+}
+
+TEST_F(HandlersTest, PrivateMessageErrors) {
+    host.load("handler", "handshake");
+    host.load("handler", "private");
+    auto alice = logged_in(1);
+
+    const Outcome offline = dispatch(alice, chat(FrameType::private_message, 1, 2, 56));
+    EXPECT_EQ(offline.code(), ErrorCode::recipient_unavailable);
+    EXPECT_EQ(offline.message(), "user 2 is offline");
+    EXPECT_EQ(offline.ref_id, 56u);
+
+    const Outcome nobody = dispatch(alice, chat(FrameType::private_message, 1, 0, 57));
+    EXPECT_EQ(nobody.code(), ErrorCode::recipient_unavailable);
+    EXPECT_EQ(nobody.ref_id, 57u);
+
+    const std::uint8_t garbage[] = {0x0A, 0xFF};
+    const Outcome bad = dispatch(alice, Frame::make(FrameType::private_message, 1, 2, garbage));
+    EXPECT_EQ(bad.code(), ErrorCode::bad_body);
+    EXPECT_EQ(bad.message(), "private message body is not a ChatMessage");
+    EXPECT_TRUE(alice->sent.empty());
+}
+
+// --- group -------------------------------------------------------------------------------
+
+TEST_F(HandlersTest, GroupJoinSendLeave) {
+    host.load("handler", "handshake");
+    host.load("handler", "group");
+    auto alice = logged_in(1);
+
+    const Outcome outsider = dispatch(alice, chat(FrameType::group_message, 1, 9, 60));
+    EXPECT_EQ(outsider.code(), ErrorCode::permission_denied);
+    EXPECT_EQ(outsider.message(), "user 1 is not a member of group 9");
+    EXPECT_EQ(outsider.ref_id, 60u);
+
+    ASSERT_EQ(dispatch(alice, membership(FrameType::group_join, 1, 9, 61)).code(), ErrorCode::ok);
+    EXPECT_EQ(only_ack(*alice).client_msg_id(), 61u);
+    EXPECT_TRUE(run_awaitable(host.store->is_member(9, 1)));
+    alice->sent.clear();
+
+    const Frame message = chat(FrameType::group_message, 1, 9, 62);
+    ASSERT_EQ(dispatch(alice, message).code(), ErrorCode::ok);
+    EXPECT_THAT(router.to_groups, ElementsAre(9u));
+    EXPECT_EQ(router.group_frames[0].bytes().data(), message.bytes().data());
+    EXPECT_EQ(only_ack(*alice).client_msg_id(), 62u);
+    alice->sent.clear();
+
+    ASSERT_EQ(dispatch(alice, membership(FrameType::group_leave, 1, 9, 63)).code(), ErrorCode::ok);
+    EXPECT_EQ(only_ack(*alice).client_msg_id(), 63u);
+    alice->sent.clear();
+
+    const Outcome again = dispatch(alice, membership(FrameType::group_leave, 1, 9, 64));
+    EXPECT_EQ(again.code(), ErrorCode::permission_denied);
+    EXPECT_EQ(again.ref_id, 64u);
+}
+
+TEST_F(HandlersTest, GroupZeroIsABadBody) {
+    host.load("handler", "handshake");
+    host.load("handler", "group");
+    auto alice = logged_in(1);
+    for (const FrameType type : {FrameType::group_join, FrameType::group_leave}) {
+        const Outcome outcome = dispatch(alice, membership(type, 1, 0, 70));
+        EXPECT_EQ(outcome.code(), ErrorCode::bad_body);
+        EXPECT_EQ(outcome.ref_id, 70u);
+    }
+    EXPECT_EQ(dispatch(alice, chat(FrameType::group_message, 1, 0, 71)).code(),
+              ErrorCode::bad_body);
+    // An empty body is a valid GroupMembership with client_msg_id 0.
+    EXPECT_EQ(
+        dispatch(alice, Frame::make(FrameType::group_join, 1, 5, std::span<const std::uint8_t>{}))
+            .code(),
+        ErrorCode::ok);
+}
+
+// --- presence ----------------------------------------------------------------------------
+
+TEST_F(HandlersTest, PresencePagesAndClamps) {
+    host.load("handler", "handshake");
+    host.load("handler", "presence", "page_size: 2\nmax_page_size: 3\n");
+    auto viewer = logged_in(10);
+    for (UserId user = 1; user <= 5; ++user) {
+        logged_in(user);
+    }
+
+    auto ask = [&](std::uint64_t cursor, std::uint32_t limit) {
+        wire::PresenceRequest request;
+        request.set_client_msg_id(80);
+        request.set_cursor(cursor);
+        request.set_limit(limit);
+        viewer->sent.clear();
+        const Outcome outcome =
+            dispatch(viewer, Frame::make(FrameType::presence, 10, kNoUser, request));
+        EXPECT_EQ(outcome.code(), ErrorCode::ok);
+        EXPECT_EQ(outcome.ref_id, 80u);
+        wire::PresenceList list;
+        EXPECT_EQ(viewer->sent.size(), 1u);
+        EXPECT_EQ(viewer->sent.at(0).type(), FrameType::presence);
+        EXPECT_TRUE(viewer->sent.at(0).parse_body(list));
+        EXPECT_EQ(list.client_msg_id(), 80u);
+        EXPECT_EQ(list.total(), 6u);
+        return list;
+    };
+
+    const wire::PresenceList defaults = ask(0, 0);
+    EXPECT_THAT(defaults.users(), ElementsAre(1u, 2u));
+    EXPECT_EQ(defaults.next_cursor(), 3u);
+    const wire::PresenceList clamped = ask(defaults.next_cursor(), 50);
+    EXPECT_THAT(clamped.users(), ElementsAre(3u, 4u, 5u));
+    const wire::PresenceList last = ask(clamped.next_cursor(), 3);
+    EXPECT_THAT(last.users(), ElementsAre(10u));
+    EXPECT_EQ(last.next_cursor(), 0u);
+
+    viewer->sent.clear();
+    EXPECT_EQ(dispatch(viewer, Frame::make(FrameType::presence, 10, kNoUser,
+                                           std::span<const std::uint8_t>{}))
+                  .code(),
+              ErrorCode::ok);
+    ASSERT_EQ(viewer->sent.size(), 1u);
+}
+
+TEST(PresenceSettingsTest, MistakesAreConfigErrors) {
+    EXPECT_THAT(config_error("presence", "page_size: 0\n"), HasSubstr("test.yaml:1:"));
+    EXPECT_THAT(config_error("presence", "page_size: 2000\n"),
+                HasSubstr("page_size (2000) is above max_page_size (1000)"));
+    EXPECT_THAT(config_error("presence", "max_page_size: 10\n"),
+                HasSubstr("page_size (100) is above max_page_size (10)"));
+    EXPECT_THAT(config_error("presence", "pagesize: 10\n"), HasSubstr("did you mean 'page_size'?"));
+}
+
+TEST(HandlerPluginsTest, EachRegistersItsTypes) {
+    PluginTestHost host;
+    for (const char* name : {"handshake", "heartbeat", "private", "group", "presence"}) {
+        host.load("handler", name);
+    }
+    std::vector<int> types;
+    for (const auto& [type, handler] : host.handlers) {
+        types.push_back(static_cast<int>(type));
+        EXPECT_NE(handler, nullptr);
+    }
+    EXPECT_THAT(types, ElementsAre(0x01, 0x02, 0x03, 0x04, 0x07, 0x08, 0x09));
+    EXPECT_THAT(config_error("heartbeat", "x: 1\n"), HasSubstr("unknown key 'x'"));
+}
+
+}  // namespace
+}  // namespace parley::test
