@@ -1,11 +1,10 @@
 // parleyd: one Parley broker node.
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "broker.hpp"
 #include "command_line.hpp"
@@ -70,8 +69,8 @@ int main(int argc, char** argv) {
         return kOk;
     }
     if (line.version) {
-        std::cout << "parleyd " << PARLEY_VERSION << " (plugin API "
-                  << parley::kPluginApiVersion << ")\n";
+        std::cout << "parleyd " << PARLEY_VERSION << " (plugin API " << parley::kPluginApiVersion
+                  << ")\n";
         return kOk;
     }
     try {

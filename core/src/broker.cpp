@@ -53,15 +53,14 @@ Broker::Broker(config::BrokerConfig config)
                                                        *host_.transport);
     node_ = std::make_unique<cluster::BrokerNode>(config_.node_id, *host_.store, *router_,
                                                   config_.server.heartbeat_interval);
-    inbound_ = std::make_unique<cluster::InboundDelivery>(directory_, *host_.store, *router_,
-                                                          loops_);
+    inbound_ =
+        std::make_unique<cluster::InboundDelivery>(directory_, *host_.store, *router_, loops_);
     const auto& server = config_.server;
     environment_ = std::make_unique<net::SessionEnvironment>(net::SessionEnvironment{
         net::SessionLimits{server.max_frame_size, server.write_queue_limit,
                            server.handshake_timeout, server.heartbeat_interval,
                            server.idle_heartbeats, std::chrono::milliseconds{1000}},
         dispatcher_, *node_, *this});
-
 }
 
 Broker::~Broker() {
@@ -92,11 +91,11 @@ void Broker::load_plugins() {
     require(host_.store != nullptr, config_.store, "a store");
     require(host_.transport != nullptr, config_.transport, "a transport");
     require(host_.registry != nullptr, config_.registry, "a registry");
-    spdlog::info("node '{}': store '{}', transport '{}', registry '{}', {} frame types handled, "
-                 "{} interceptor plugins",
-                 config_.node_id, config_.store.name, config_.transport.name,
-                 config_.registry.name, dispatcher_.handlers().size(),
-                 config_.interceptors.size());
+    spdlog::info(
+        "node '{}': store '{}', transport '{}', registry '{}', {} frame types handled, "
+        "{} interceptor plugins",
+        config_.node_id, config_.store.name, config_.transport.name, config_.registry.name,
+        dispatcher_.handlers().size(), config_.interceptors.size());
 }
 
 std::vector<tcp::endpoint> Broker::endpoints() const {
@@ -110,8 +109,9 @@ std::vector<tcp::endpoint> Broker::endpoints() const {
 void Broker::bind() {
     for (const auto& endpoint : config_.server.listen) {
         listeners_.push_back(std::make_unique<net::Listener>(
-            control_, endpoint, loops_,
-            [this](asio::io_context& loop, tcp::socket socket) { accept(loop, std::move(socket)); }));
+            control_, endpoint, loops_, [this](asio::io_context& loop, tcp::socket socket) {
+                accept(loop, std::move(socket));
+            }));
     }
 }
 
@@ -216,7 +216,9 @@ void Broker::on_login(const std::shared_ptr<net::ClientSession>& session) {
     directory_.insert(session->user(), session);
 }
 
-void Broker::on_closed(net::ClientSession& session) { tracker_.remove(&session); }
+void Broker::on_closed(net::ClientSession& session) {
+    tracker_.remove(&session);
+}
 
 void Broker::on_leaving(net::ClientSession& session) {
     const UserId user = session.user();

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+
 #include <parley/host/plugin_loader.hpp>
 
 #include "broker_host.hpp"
@@ -32,7 +33,7 @@ namespace parley {
 /// The main thread runs a control loop (signals, accepting, registry, start-up and shutdown);
 /// sessions run on the LoopPool's threads.
 class Broker final : private net::SessionEvents {
-public:
+  public:
     using ReadyCallback = std::function<void(const std::vector<boost::asio::ip::tcp::endpoint>&)>;
 
     /// Loads and sets up every plugin. Throws host::PluginError or ConfigError; nothing is
@@ -44,15 +45,16 @@ public:
 
     /// Binds every listener; throws std::system_error naming the endpoint (e.g. port in use).
     void bind();
-    /// Binds if not yet bound, then serves until SIGINT/SIGTERM or shutdown(), then drains and returns. `on_ready` runs once
-    /// the node is announced and accepting. Rethrows a failure of start-up.
+    /// Binds if not yet bound, then serves until SIGINT/SIGTERM or shutdown(), then drains and
+    /// returns. `on_ready` runs once the node is announced and accepting. Rethrows a failure of
+    /// start-up.
     void run(ReadyCallback on_ready);
     /// Starts a graceful shutdown. Thread safe.
     void shutdown();
 
     std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;
 
-private:
+  private:
     void on_login(const std::shared_ptr<net::ClientSession>& session) override;
     void on_leaving(net::ClientSession& session) override;
     void on_closed(net::ClientSession& session) override;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include <boost/asio/io_context.hpp>
+
 #include <parley/plugin.hpp>
 
 #include "dispatch/dispatcher.hpp"
@@ -13,7 +14,7 @@ namespace parley {
 /// The broker's side of the plugin boundary: collects what each plugin registers, checks that a
 /// plugin registers only what its kind allows, and refuses duplicates naming both plugins.
 class BrokerHost final : public PluginHost {
-public:
+  public:
     BrokerHost(dispatch::Dispatcher& dispatcher, boost::asio::io_context& backend_context,
                std::string node_id);
 
@@ -32,7 +33,7 @@ public:
     std::shared_ptr<Store> store;
     std::shared_ptr<Registry> registry;
 
-private:
+  private:
     void expect_kind(const std::string& kind, const char* what) const;
     std::string current() const { return current_kind_ + " plugin '" + current_name_ + "'"; }
 

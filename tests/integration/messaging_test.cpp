@@ -69,7 +69,7 @@ TEST_F(MessagingTest, MalformedBodyIsRefusedAndTheSessionLives) {
 }
 
 class GroupTest : public NodeTest {
-protected:
+  protected:
     void join(RawClient& client, GroupId group, std::uint64_t id) {
         wire::GroupMembership request;
         request.set_client_msg_id(id);

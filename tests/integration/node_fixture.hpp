@@ -2,14 +2,13 @@
 // What most end-to-end tests start from: one real parleyd on a free loopback port, and clients
 // that log in to it over TCP.
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <parley.pb.h>
 
 #include "support/daemon_process.hpp"
@@ -30,7 +29,7 @@ inline std::string test_plugin_dir() {
 }
 
 class NodeTest : public ::testing::Test {
-protected:
+  protected:
     /// Starts the node; call once per test, after adjusting `config`.
     void start() {
         const auto path = write_standalone_config((dir.path() / "node.yaml"), config);
@@ -52,7 +51,8 @@ protected:
         EXPECT_TRUE(reply.has_value()) << "no handshake reply for user " << user;
         if (reply) {
             EXPECT_EQ(reply->type(), FrameType::handshake)
-                << "login of user " << user << " refused with frame type " << int{reply->raw_type()};
+                << "login of user " << user << " refused with frame type "
+                << int{reply->raw_type()};
         }
         return client;
     }
@@ -116,7 +116,8 @@ inline ::testing::AssertionResult acked(RawClient& client, std::uint64_t client_
     }
     wire::Ack ack;
     if (frame->type() != FrameType::ack || !frame->parse_body(ack)) {
-        return ::testing::AssertionFailure() << "expected an ACK, got type " << int{frame->raw_type()};
+        return ::testing::AssertionFailure()
+               << "expected an ACK, got type " << int{frame->raw_type()};
     }
     if (ack.client_msg_id() != client_msg_id) {
         return ::testing::AssertionFailure()

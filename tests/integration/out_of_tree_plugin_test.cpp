@@ -100,7 +100,7 @@ TEST_F(OutOfTreePlugin, MisspeltSettingStopsStartUpWithItsLocation) {
     const auto config = write_config("{plugin: dice, settings: {sidez: 6}}");
     const auto run = DaemonProcess::run_to_completion(
         {"-c", config.string()}, std::chrono::seconds(10), prefix_ / "bin" / "parleyd");
-    EXPECT_NE(run.exit_code, 0) << run.output;
+    EXPECT_EQ(run.exit_code, 1) << "a configuration error: " << run.output;
     EXPECT_NE(run.output.find("unknown key 'sidez'"), std::string::npos) << run.output;
     EXPECT_NE(run.output.find("did you mean 'sides'"), std::string::npos) << run.output;
     EXPECT_NE(run.output.find(config.string() + ":"), std::string::npos) << run.output;

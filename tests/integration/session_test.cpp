@@ -11,7 +11,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class SessionTest : public NodeTest {
-protected:
+  protected:
     std::vector<UserId> online(RawClient& client) {
         wire::PresenceRequest request;
         request.set_client_msg_id(1);
@@ -165,8 +165,8 @@ TEST_F(SessionTest, GarbageEndsOnlyThatConnection) {
     auto alice = login(2);
     auto bob = login(3);
     const std::string garbage = "GET / HTTP/1.1\r\n\r\n";
-    ASSERT_TRUE(vandal->send_bytes({reinterpret_cast<const std::uint8_t*>(garbage.data()),
-                                    garbage.size()}));
+    ASSERT_TRUE(vandal->send_bytes(
+        {reinterpret_cast<const std::uint8_t*>(garbage.data()), garbage.size()}));
     EXPECT_TRUE(vandal->expect_error(ErrorCode::bad_frame));
     EXPECT_TRUE(vandal->expect_goodbye(ErrorCode::bad_frame));
     EXPECT_TRUE(vandal->read_until_closed());
@@ -208,10 +208,9 @@ TEST_F(SessionTest, ReaderThatFallsBehindIsDisconnectedNotBuffered) {
             // user 2 is gone, messages to it come back as recipient_unavailable.
             while (auto frame = sender->read_frame(5ms)) {
                 wire::ErrorBody error;
-                refused = refused || (frame->type() == FrameType::error &&
-                                      frame->parse_body(error) &&
-                                      error.code() == static_cast<unsigned>(
-                                                          ErrorCode::recipient_unavailable));
+                refused = refused ||
+                          (frame->type() == FrameType::error && frame->parse_body(error) &&
+                           error.code() == static_cast<unsigned>(ErrorCode::recipient_unavailable));
             }
         }
     }

@@ -9,7 +9,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class StartupTest : public ::testing::Test {
-protected:
+  protected:
     DaemonProcess::RunResult check(const StandaloneConfig& config) {
         const auto path = write_standalone_config((dir.path() / "node.yaml"), config);
         return DaemonProcess::run_to_completion({"--check-config", "-c", path.string()});

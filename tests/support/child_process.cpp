@@ -68,6 +68,7 @@ pid_t spawn_logged(const std::filesystem::path& program, const std::vector<std::
     std::vector<std::string> argv_storage{program.string()};
     argv_storage.insert(argv_storage.end(), args.begin(), args.end());
     std::vector<char*> argv;
+    argv.reserve(argv_storage.size() + 1);
     for (auto& arg : argv_storage) {
         argv.push_back(arg.data());
     }

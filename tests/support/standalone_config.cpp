@@ -21,6 +21,7 @@ std::string quoted(const std::string& text) {
 
 std::vector<std::string> quoted_all(const std::vector<std::string>& items) {
     std::vector<std::string> out;
+    out.reserve(items.size());
     for (const auto& item : items) {
         out.push_back(quoted(item));
     }

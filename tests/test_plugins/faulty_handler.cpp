@@ -1,13 +1,13 @@
 // A handler that fails on purpose: type 0x81 throws a std::runtime_error, type 0x82 throws
 // parley::Error. The session and the node must survive both.
-#include <parley/plugin.hpp>
-
 #include <stdexcept>
+
+#include <parley/plugin.hpp>
 
 namespace {
 
 class FaultyHandler final : public parley::Handler {
-public:
+  public:
     explicit FaultyHandler(bool parley_error) : parley_error_(parley_error) {}
 
     parley::asio::awaitable<void> handle(parley::RequestContext& ctx,
@@ -19,7 +19,7 @@ public:
         throw std::runtime_error("faulty handler exploded");
     }
 
-private:
+  private:
     bool parley_error_;
 };
 

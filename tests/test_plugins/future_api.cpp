@@ -1,8 +1,8 @@
 // A plugin built for an API version this host does not speak: it must be refused before its
 // setup runs.
-#include <parley/plugin.hpp>
-
 #include <cstdlib>
+
+#include <parley/plugin.hpp>
 
 namespace {
 
@@ -10,10 +10,12 @@ void setup(parley::PluginHost&, const parley::ConfigNode&) {
     std::abort();  // never called: the version check comes first
 }
 
-const parley::PluginDescriptor descriptor{parley::kPluginApiVersion + 1000, "handler",
-                                          "future-api", "built for a newer host", setup};
+const parley::PluginDescriptor descriptor{parley::kPluginApiVersion + 1000, "handler", "future-api",
+                                          "built for a newer host", setup};
 
-const parley::PluginDescriptor* entry() { return &descriptor; }
+const parley::PluginDescriptor* entry() {
+    return &descriptor;
+}
 
 }  // namespace
 

@@ -1,8 +1,8 @@
-#include <gtest/gtest.h>
-
 #include "config/broker_config.hpp"
 
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace parley::config {
 namespace {

@@ -1,8 +1,8 @@
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include <parley/config_node.hpp>
-
-#include <string>
 
 namespace parley {
 namespace {
@@ -54,8 +54,9 @@ TEST(ConfigNodeTest, OverlayMergesMapsAndReplacesEverythingElse) {
 
 TEST(ConfigNodeTest, TypedReadsRefuseWrongTypesWithTheLocation) {
     const auto root = ConfigNode::parse_string("n: twelve\nlist: [1]\nflag: maybe\n", "t.yaml");
-    EXPECT_NE(error_of([&] { root.find("n")->as_int(0, 100); }).find("t.yaml:1:4: expected an "
-                                                                        "integer"),
+    EXPECT_NE(error_of([&] { root.find("n")->as_int(0, 100); })
+                  .find("t.yaml:1:4: expected an "
+                        "integer"),
               std::string::npos);
     EXPECT_NE(error_of([&] { root.find("list")->as_string(); }).find("expected a scalar"),
               std::string::npos);
@@ -96,11 +97,11 @@ TEST(SettingsReaderTest, UnknownKeysAreRefusedWithASuggestion) {
 TEST(SettingsReaderTest, RequiredKeysAndChoices) {
     const auto root = ConfigNode::parse_string("policy: kik\n", "p.yaml");
     SettingsReader reader(root, "handshake settings");
-    EXPECT_NE(error_of([&] { reader.require("secret"); })
-                  .find("required key 'secret' is missing"),
+    EXPECT_NE(error_of([&] { reader.require("secret"); }).find("required key 'secret' is missing"),
               std::string::npos);
-    const auto message =
-        error_of([&] { reader.get_choice("policy", "reject", {"reject", "kick"}); });
+    const auto message = error_of([&] {
+        reader.get_choice("policy", "reject", {"reject", "kick"});
+    });
     EXPECT_NE(message.find("did you mean 'kick'?"), std::string::npos) << message;
 }
 

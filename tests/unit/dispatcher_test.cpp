@@ -1,24 +1,22 @@
 // The request path without sockets: interceptors, sender stamping, handler lookup and the one
 // place where exceptions become ERROR frames.
-#include <gtest/gtest.h>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-#include <parley.pb.h>
+#include "dispatch/dispatcher.hpp"
 
 #include <stdexcept>
 #include <vector>
 
-#include "dispatch/dispatcher.hpp"
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
+#include <parley.pb.h>
 
 namespace parley::dispatch {
 namespace {
 
 class RecordingSession final : public Session {
-public:
-    explicit RecordingSession(boost::asio::io_context& io, UserId user)
-        : io_(io), user_(user) {}
+  public:
+    explicit RecordingSession(boost::asio::io_context& io, UserId user) : io_(io), user_(user) {}
 
     UserId user() const noexcept override { return user_; }
     std::uint64_t epoch() const noexcept override { return 1; }
@@ -39,14 +37,14 @@ public:
     std::vector<SentError> errors;
     bool closed = false;
 
-private:
+  private:
     boost::asio::io_context& io_;
     UserId user_;
     std::string address_ = "test";
 };
 
 class UnusedNode final : public Node {
-public:
+  public:
     const std::string& id() const noexcept override { return id_; }
     Store& store() override { throw std::logic_error("store not used in this test"); }
     Router& router() override { throw std::logic_error("router not used in this test"); }
@@ -55,13 +53,13 @@ public:
         return std::chrono::milliseconds(1000);
     }
 
-private:
+  private:
     std::string id_ = "test";
 };
 
 // Records the frames it saw; optionally fails the way it is told to.
 class ScriptedHandler final : public Handler {
-public:
+  public:
     enum class Outcome { ok, parley_error, std_exception };
     explicit ScriptedHandler(Outcome outcome) : outcome_(outcome) {}
 
@@ -79,12 +77,12 @@ public:
 
     std::vector<Frame> seen;
 
-private:
+  private:
     Outcome outcome_;
 };
 
 class DispatcherTest : public ::testing::Test {
-protected:
+  protected:
     void dispatch(const std::shared_ptr<RecordingSession>& session, Frame frame) {
         RequestContext ctx{session, node_};
         auto done = boost::asio::co_spawn(io_, dispatcher_.dispatch(ctx, std::move(frame)),
@@ -171,7 +169,7 @@ TEST_F(DispatcherTest, OtherExceptionsBecomeInternalErrors) {
 }
 
 class RefusingInterceptor final : public Interceptor {
-public:
+  public:
     std::optional<Error> inspect(const Session&, const Frame& f) override {
         if (f.type() == FrameType::group_message) {
             return Error(ErrorCode::rate_limited, "slow down");

@@ -1,10 +1,10 @@
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include <parley/frame.hpp>
 #include <parley/frame_decoder.hpp>
-
-#include <string>
-#include <vector>
 
 namespace parley {
 namespace {
@@ -65,8 +65,8 @@ TEST(FrameTest, SetSenderPatchesOnlyTheSenderField) {
 TEST(FrameDecoderTest, DecodesManyFramesFromOneRead) {
     std::vector<std::uint8_t> stream;
     for (int i = 0; i < 5; ++i) {
-        const auto frame = bytes_of(text_frame(FrameType::private_message, 1, 2,
-                                               "message " + std::to_string(i)));
+        const auto frame =
+            bytes_of(text_frame(FrameType::private_message, 1, 2, "message " + std::to_string(i)));
         stream.insert(stream.end(), frame.begin(), frame.end());
     }
     FrameDecoder decoder(1024);
@@ -95,7 +95,8 @@ TEST(FrameDecoderTest, DecodesFramesSplitAcrossReadsAtEveryBoundary) {
 
 TEST(FrameDecoderTest, AcceptsAnEmptyBody) {
     FrameDecoder decoder(16);
-    const auto frames = decode_all(decoder, bytes_of(text_frame(FrameType::heartbeat, 0, 0, "")), 3);
+    const auto frames =
+        decode_all(decoder, bytes_of(text_frame(FrameType::heartbeat, 0, 0, "")), 3);
     ASSERT_EQ(frames.size(), 1U);
     EXPECT_TRUE(frames[0].body().empty());
 }

@@ -1,14 +1,14 @@
-#include <gtest/gtest.h>
+#include "dispatch/handler_registry.hpp"
 
 #include <stdexcept>
 
-#include "dispatch/handler_registry.hpp"
+#include <gtest/gtest.h>
 
 namespace parley::dispatch {
 namespace {
 
 class NoopHandler final : public Handler {
-public:
+  public:
     asio::awaitable<void> handle(RequestContext&, const Frame&) override { co_return; }
 };
 

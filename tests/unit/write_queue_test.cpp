@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "net/write_queue.hpp"
+
+#include <gtest/gtest.h>
 
 namespace parley::net {
 namespace {
@@ -12,7 +12,7 @@ Frame frame_of_size(std::size_t body) {
 
 TEST(WriteQueueTest, RefusesFramesPastTheBound) {
     WriteQueue queue(100);
-    EXPECT_TRUE(queue.push(frame_of_size(50)));  // 64 bytes
+    EXPECT_TRUE(queue.push(frame_of_size(50)));   // 64 bytes
     EXPECT_FALSE(queue.push(frame_of_size(30)));  // 44 more would be 108
     EXPECT_EQ(queue.queued_bytes(), 64U);
     queue.push_unbounded(frame_of_size(30));

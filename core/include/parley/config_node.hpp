@@ -26,7 +26,7 @@ struct SourceLocation {
 
 /// A configuration mistake. what() reads "file:line:column: message".
 class ConfigError : public std::runtime_error {
-public:
+  public:
     ConfigError(const SourceLocation& where, const std::string& message);
     ~ConfigError() override;
     ConfigError(const ConfigError&) = default;
@@ -34,7 +34,7 @@ public:
 };
 
 class ConfigNode {
-public:
+  public:
     enum class Kind { null, scalar, sequence, map };
     using Entry = std::pair<std::string, ConfigNode>;
 
@@ -82,7 +82,7 @@ public:
 
     [[noreturn]] void fail(const std::string& message) const;
 
-private:
+  private:
     friend class ConfigParser;
 
     Kind kind_ = Kind::null;
@@ -96,7 +96,7 @@ private:
 /// the ones nobody knows with "unknown key 'brokerz' in transport settings; did you mean
 /// 'brokers'?". A null node reads as an empty map.
 class SettingsReader {
-public:
+  public:
     SettingsReader(const ConfigNode& node, std::string what);
 
     const ConfigNode& node() const noexcept { return node_; }
@@ -109,7 +109,8 @@ public:
     bool get_bool(std::string_view key, bool fallback);
     std::int64_t get_int(std::string_view key, std::int64_t fallback, std::int64_t min,
                          std::int64_t max);
-    std::chrono::milliseconds get_duration(std::string_view key, std::chrono::milliseconds fallback);
+    std::chrono::milliseconds get_duration(std::string_view key,
+                                           std::chrono::milliseconds fallback);
     std::uint64_t get_bytes(std::string_view key, std::uint64_t fallback);
     /// One of `choices`; anything else is an error that lists them.
     std::string get_choice(std::string_view key, std::string fallback,
@@ -118,7 +119,7 @@ public:
     /// Throws ConfigError for the first key that was never asked for.
     void finish() const;
 
-private:
+  private:
     const ConfigNode& node_;
     std::string what_;
     std::vector<std::string> known_;

@@ -41,7 +41,7 @@ std::string_view to_string(ErrorCode code) noexcept;
 /// Thrown by handlers and returned by interceptors to answer a request with an ERROR frame.
 /// The session lives on; only lifecycle codes (5xxx) close it.
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorCode code, std::string message, std::string data = {});
     ~Error() override;
     Error(const Error&) = default;
@@ -51,7 +51,7 @@ public:
     /// Free-form detail for the client (the `data` of {code, msg, data}); often empty.
     const std::string& data() const noexcept { return data_; }
 
-private:
+  private:
     ErrorCode code_;
     std::string data_;
 };

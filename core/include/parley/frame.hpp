@@ -42,7 +42,7 @@ inline constexpr std::uint8_t kFirstPluginFrameType = 0x80;
 /// A Frame is immutable once shared. Only its creator may patch it (set_sender) before handing
 /// it on; this is how the server stamps the authenticated sender without re-encoding the body.
 class Frame {
-public:
+  public:
     Frame() = default;
 
     /// Encodes a frame around `body`.
@@ -75,7 +75,7 @@ public:
 
     using Storage = std::shared_ptr<std::uint8_t[]>;
 
-private:
+  private:
     Storage data_;
     std::uint32_t size_ = 0;
 };

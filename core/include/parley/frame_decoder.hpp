@@ -18,7 +18,7 @@ namespace parley {
 ///
 /// Not thread safe: one decoder per connection, used from that connection's loop.
 class FrameDecoder {
-public:
+  public:
     /// `max_body_size`: largest body accepted; a longer `length` fails with frame_too_large
     /// before anything is allocated.
     explicit FrameDecoder(std::uint32_t max_body_size) noexcept : max_body_size_(max_body_size) {}
@@ -38,7 +38,7 @@ public:
     /// True when no frame is partly received.
     bool idle() const noexcept { return header_filled_ == 0 && !ready_; }
 
-private:
+  private:
     void check_header();
 
     std::uint32_t max_body_size_;

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include <boost/config.hpp>
+
 #include <parley/asio.hpp>
 #include <parley/error.hpp>
 #include <parley/frame.hpp>
@@ -27,7 +28,7 @@ struct RequestContext {
 /// Throw parley::Error to answer with that code; any other exception becomes internal (9000).
 /// Either way the session lives on and the error is logged once.
 class BOOST_SYMBOL_VISIBLE Handler {
-public:
+  public:
     virtual ~Handler();
     virtual asio::awaitable<void> handle(RequestContext& ctx, const Frame& frame) = 0;
 };
@@ -35,7 +36,7 @@ public:
 /// Runs before the handler for every frame, in the order configured. Returns an Error to refuse
 /// the frame (the client gets it as an ERROR frame), or nothing to let it pass.
 class BOOST_SYMBOL_VISIBLE Interceptor {
-public:
+  public:
     virtual ~Interceptor();
     virtual std::optional<Error> inspect(const Session& session, const Frame& frame) = 0;
 };

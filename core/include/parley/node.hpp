@@ -5,6 +5,7 @@
 #include <string>
 
 #include <boost/config.hpp>
+
 #include <parley/router.hpp>
 #include <parley/store.hpp>
 
@@ -12,7 +13,7 @@ namespace parley {
 
 /// What the node offers handlers. Thread safe.
 class BOOST_SYMBOL_VISIBLE Node {
-public:
+  public:
     virtual ~Node();
 
     virtual const std::string& id() const noexcept = 0;

@@ -18,6 +18,7 @@
 
 #include <boost/config.hpp>
 #include <boost/dll/alias.hpp>
+
 #include <parley/asio.hpp>
 #include <parley/config_node.hpp>
 #include <parley/frame.hpp>
@@ -33,7 +34,7 @@ namespace parley {
 /// Registering a second transport, store or registry, or a second handler for one frame type,
 /// is a start-up error that names both plugins.
 class BOOST_SYMBOL_VISIBLE PluginHost {
-public:
+  public:
     virtual ~PluginHost();
 
     virtual void add_handler(FrameType type, std::shared_ptr<Handler> handler) = 0;
@@ -62,13 +63,14 @@ inline constexpr const char* kPluginEntrySymbol = "parley_plugin_entry";
 
 }  // namespace parley
 
-/// Defines the plugin's descriptor and exports the entry symbol. Use once per plugin, in plugin.cpp.
-#define PARLEY_PLUGIN(kind, name, description, setup_fn)                                 \
-    namespace {                                                                          \
-    const ::parley::PluginDescriptor parley_plugin_descriptor_{                         \
-        ::parley::kPluginApiVersion, kind, name, description, setup_fn};                \
-    const ::parley::PluginDescriptor* parley_plugin_entry_impl() {                       \
-        return &parley_plugin_descriptor_;                                               \
-    }                                                                                    \
-    }                                                                                    \
+/// Defines the plugin's descriptor and exports the entry symbol. Use once per plugin, in
+/// plugin.cpp.
+#define PARLEY_PLUGIN(kind, name, description, setup_fn)                                          \
+    namespace {                                                                                   \
+    const ::parley::PluginDescriptor parley_plugin_descriptor_{::parley::kPluginApiVersion, kind, \
+                                                               name, description, setup_fn};      \
+    const ::parley::PluginDescriptor* parley_plugin_entry_impl() {                                \
+        return &parley_plugin_descriptor_;                                                        \
+    }                                                                                             \
+    }                                                                                             \
     BOOST_DLL_ALIAS(parley_plugin_entry_impl, parley_plugin_entry)

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <boost/config.hpp>
+
 #include <parley/asio.hpp>
 
 namespace parley {
@@ -19,7 +20,7 @@ struct NodeInfo {
 /// Who the nodes are. The daemon announces itself; clients and routers list and watch. Thread
 /// safe; watch callbacks may come from any thread.
 class BOOST_SYMBOL_VISIBLE Registry {
-public:
+  public:
     virtual ~Registry();
 
     virtual asio::awaitable<void> announce(NodeInfo self) = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/config.hpp>
+
 #include <parley/asio.hpp>
 #include <parley/frame.hpp>
 #include <parley/store.hpp>
@@ -17,7 +18,7 @@ enum class Delivery {
 /// Delivery across the node and the cluster: local sessions first, then the Store's record and
 /// the Transport. Call from a session's loop.
 class BOOST_SYMBOL_VISIBLE Router {
-public:
+  public:
     virtual ~Router();
 
     /// `frame` must already carry the authenticated sender.

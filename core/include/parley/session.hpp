@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include <boost/config.hpp>
+
 #include <parley/asio.hpp>
 #include <parley/error.hpp>
 #include <parley/frame.hpp>
@@ -20,7 +21,7 @@ namespace parley {
 /// the session's loop). user() and epoch() are safe anywhere. complete_login() must be called
 /// on the session's own loop, which is where handlers run.
 class BOOST_SYMBOL_VISIBLE Session {
-public:
+  public:
     virtual ~Session();
 
     /// The authenticated user, or kNoUser before the handshake completed.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <boost/config.hpp>
+
 #include <parley/asio.hpp>
 #include <parley/types.hpp>
 
@@ -31,7 +32,7 @@ struct ClaimResult {
 };
 
 struct OnlinePage {
-    std::vector<UserId> users;  ///< ascending
+    std::vector<UserId> users;      ///< ascending
     std::uint64_t next_cursor = 0;  ///< pass back for the next page; 0 when this was the last
     std::uint64_t total = 0;        ///< users online in all
 };
@@ -39,7 +40,7 @@ struct OnlinePage {
 /// Who is online where, and group membership. One instance per node, shared by every loop:
 /// implementations are thread safe. Failures throw parley::Error(backend_unavailable).
 class BOOST_SYMBOL_VISIBLE Store {
-public:
+  public:
     virtual ~Store();
 
     /// Records `record` as the user's session, atomically, under `policy`.

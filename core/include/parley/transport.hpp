@@ -4,6 +4,7 @@
 #include <string>
 
 #include <boost/config.hpp>
+
 #include <parley/asio.hpp>
 #include <parley/frame.hpp>
 #include <parley/types.hpp>
@@ -24,7 +25,7 @@ struct Envelope {
 
 /// Receives what a Transport consumes. Calls may come from any thread; the core posts them on.
 class BOOST_SYMBOL_VISIBLE TransportListener {
-public:
+  public:
     virtual ~TransportListener();
     virtual void on_node_message(Envelope envelope) = 0;
     virtual void on_group_message(GroupId group, Frame frame) = 0;
@@ -33,7 +34,7 @@ public:
 /// Moves messages between nodes: a route per node (private messages, kicks) and a route per
 /// group that every node consumes. Thread safe.
 class BOOST_SYMBOL_VISIBLE Transport {
-public:
+  public:
     virtual ~Transport();
 
     /// Starts consuming `node_id`'s route and the group routes into `listener`, which outlives

@@ -10,7 +10,7 @@ namespace parley::cluster {
 
 /// The Node handlers see: this node's id, its Store and Router, and message ids.
 class BrokerNode final : public Node {
-public:
+  public:
     BrokerNode(std::string id, Store& store, Router& router,
                std::chrono::milliseconds heartbeat_interval);
 
@@ -25,7 +25,7 @@ public:
     /// A session epoch unique on this node across restarts.
     std::uint64_t next_session_epoch() noexcept;
 
-private:
+  private:
     std::string id_;
     Store& store_;
     Router& router_;

@@ -32,8 +32,7 @@ void InboundDelivery::on_group_message(GroupId group, Frame frame) {
         try {
             std::rethrow_exception(e);
         } catch (const std::exception& failure) {
-            spdlog::warn("group {} message not delivered on this node: {}", group,
-                         failure.what());
+            spdlog::warn("group {} message not delivered on this node: {}", group, failure.what());
         }
     });
 }

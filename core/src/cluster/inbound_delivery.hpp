@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+
 #include <parley/store.hpp>
 #include <parley/transport.hpp>
 
@@ -13,14 +14,14 @@ namespace parley::cluster {
 /// What the Transport consumes, handed to this node's sessions: private messages and kicks on
 /// the node route, and group messages, fanned out to the group's members logged in here.
 class InboundDelivery final : public TransportListener {
-public:
+  public:
     InboundDelivery(LocalDirectory& directory, Store& store, ClusterRouter& router,
                     net::LoopPool& loops);
 
     void on_node_message(Envelope envelope) override;
     void on_group_message(GroupId group, Frame frame) override;
 
-private:
+  private:
     boost::asio::awaitable<void> fan_out(GroupId group, Frame frame);
 
     LocalDirectory& directory_;

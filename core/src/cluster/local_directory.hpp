@@ -14,7 +14,7 @@ namespace parley::cluster {
 /// themselves). Sharded so that lookups from many loops do not queue behind one lock.
 /// Thread safe.
 class LocalDirectory {
-public:
+  public:
     /// Makes `session` the user's session here, replacing any earlier one.
     void insert(UserId user, const SessionPtr& session);
     /// Forgets the user's entry only if it is still `session`: a replaced session closing late
@@ -24,7 +24,7 @@ public:
     SessionPtr find(UserId user) const;
     std::size_t size() const noexcept;
 
-private:
+  private:
     static constexpr std::size_t kShards = 64;
     struct Shard {
         mutable std::shared_mutex mutex;

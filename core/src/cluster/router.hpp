@@ -14,7 +14,7 @@ namespace parley::cluster {
 /// the Transport, else offline. Groups always go through the Transport's group route, which
 /// this node consumes too.
 class ClusterRouter final : public Router {
-public:
+  public:
     ClusterRouter(std::string node_id, LocalDirectory& directory, Store& store,
                   Transport& transport);
 
@@ -25,7 +25,7 @@ public:
     /// Closes the local session `record` names, if it is still that session.
     void kick_local(UserId user, std::uint64_t epoch);
 
-private:
+  private:
     std::string node_id_;
     LocalDirectory& directory_;
     Store& store_;

@@ -7,8 +7,8 @@
 namespace parley::config {
 namespace {
 
-const std::vector<std::string> kLogLevels{"trace", "debug", "info", "warn", "error", "critical",
-                                          "off"};
+const std::vector<std::string> kLogLevels{"trace", "debug",    "info", "warn",
+                                          "error", "critical", "off"};
 
 ServerSettings parse_server(const ConfigNode& node) {
     SettingsReader reader(node, "server settings");
@@ -21,8 +21,8 @@ ServerSettings parse_server(const ConfigNode& node) {
         listen.fail("server.listen needs at least one \"host:port\"");
     }
     server.threads = static_cast<unsigned>(reader.get_int("threads", 0, 0, 256));
-    server.max_frame_size = static_cast<std::uint32_t>(
-        reader.get_bytes("max_frame_size", server.max_frame_size));
+    server.max_frame_size =
+        static_cast<std::uint32_t>(reader.get_bytes("max_frame_size", server.max_frame_size));
     if (server.max_frame_size == 0 || server.max_frame_size > 64U * 1024 * 1024) {
         reader.find("max_frame_size")->fail("max_frame_size must be between 1 byte and 64MiB");
     }
@@ -38,7 +38,8 @@ ServerSettings parse_server(const ConfigNode& node) {
         static_cast<unsigned>(reader.get_int("idle_heartbeats", server.idle_heartbeats, 1, 100));
     server.shutdown_grace = reader.get_duration("shutdown_grace", server.shutdown_grace);
     for (const auto* key : {"handshake_timeout", "heartbeat_interval"}) {
-        if (const ConfigNode* value = reader.find(key); value && value->as_duration().count() <= 0) {
+        if (const ConfigNode* value = reader.find(key);
+            value && value->as_duration().count() <= 0) {
             value->fail(std::string{key} + " must be positive");
         }
     }
@@ -102,8 +103,9 @@ ListenEndpoint parse_endpoint(const ConfigNode& node) {
 
 BrokerConfig parse_broker_config(const ConfigNode& root) {
     if (!root.is_map()) {
-        root.fail("the configuration must be a map with node, server, transport, registry, "
-                  "store and handlers sections");
+        root.fail(
+            "the configuration must be a map with node, server, transport, registry, "
+            "store and handlers sections");
     }
     SettingsReader reader(root, "the configuration");
     BrokerConfig config;

@@ -19,8 +19,8 @@ struct ListenEndpoint {
 
 struct ServerSettings {
     std::vector<ListenEndpoint> listen;
-    unsigned threads = 0;  ///< event loops; 0 = one per core
-    std::uint32_t max_frame_size = 64 * 1024;  ///< largest body accepted
+    unsigned threads = 0;                               ///< event loops; 0 = one per core
+    std::uint32_t max_frame_size = 64 * 1024;           ///< largest body accepted
     std::uint64_t write_queue_limit = 4 * 1024 * 1024;  ///< bytes queued before slow_consumer
     std::chrono::milliseconds handshake_timeout{5000};
     std::chrono::milliseconds heartbeat_interval{10000};

@@ -48,8 +48,8 @@ asio::awaitable<void> Dispatcher::dispatch(RequestContext& ctx, Frame frame) con
         co_return;
     } catch (const std::exception& e) {
         spdlog::error("handler {} failed on a frame from user {} ({}): {}",
-                      handlers_.owner(frame.raw_type()), session.user(),
-                      session.remote_address(), e.what());
+                      handlers_.owner(frame.raw_type()), session.user(), session.remote_address(),
+                      e.what());
     } catch (...) {
         spdlog::error("handler {} threw a non-standard exception on a frame from user {}",
                       handlers_.owner(frame.raw_type()), session.user());

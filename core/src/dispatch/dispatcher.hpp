@@ -13,7 +13,7 @@ namespace parley::dispatch {
 /// The request path after decoding: interceptors, sender stamping, handler lookup, and the one
 /// place where exceptions become ERROR frames. Shared by every loop; immutable once serving.
 class Dispatcher {
-public:
+  public:
     Dispatcher();
 
     HandlerRegistry& handlers() noexcept { return handlers_; }
@@ -24,7 +24,7 @@ public:
     /// to the session as an ERROR frame.
     asio::awaitable<void> dispatch(RequestContext& ctx, Frame frame) const;
 
-private:
+  private:
     HandlerRegistry handlers_;
     std::vector<std::shared_ptr<Interceptor>> interceptors_;
 };

@@ -14,7 +14,7 @@ namespace parley::net {
 /// Accepts connections on one endpoint and hands each socket, already bound to the next event
 /// loop, to `on_accept` on that loop.
 class Listener {
-public:
+  public:
     using AcceptHandler =
         std::function<void(boost::asio::io_context& loop, boost::asio::ip::tcp::socket socket)>;
 
@@ -27,7 +27,7 @@ public:
     /// Closes the acceptor; connections already accepted are unaffected.
     void stop();
 
-private:
+  private:
     boost::asio::awaitable<void> accept_loop();
 
     boost::asio::ip::tcp::acceptor acceptor_;

@@ -13,7 +13,7 @@ namespace parley::net {
 /// N event loops, one io_context per thread. Sessions are pinned to one loop for life, so their
 /// state needs no locks; work for another loop is posted to it.
 class LoopPool {
-public:
+  public:
     /// `count` 0 means one loop per core.
     explicit LoopPool(unsigned count);
     ~LoopPool();
@@ -30,7 +30,7 @@ public:
     void stop();
     void join();
 
-private:
+  private:
     struct Loop {
         boost::asio::io_context context{1};  // one thread per context: Asio may skip locking
         boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{

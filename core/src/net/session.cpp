@@ -138,9 +138,8 @@ void ClientSession::send_error(const Error& error, std::uint64_t ref_id) {
 }
 
 void ClientSession::close(const Error& reason) {
-    asio::dispatch(executor_, [self = shared_from_this(), reason] {
-        self->begin_close(reason, false);
-    });
+    asio::dispatch(executor_,
+                   [self = shared_from_this(), reason] { self->begin_close(reason, false); });
 }
 
 void ClientSession::complete_login(UserId user) {
@@ -163,9 +162,9 @@ void ClientSession::enqueue(Frame frame) {
     if (!writes_.push(std::move(frame))) {
         spdlog::warn("user {} ({}): {} bytes waiting to be written, over the limit; closing",
                      user(), remote_, writes_.queued_bytes());
-        begin_close(Error(ErrorCode::slow_consumer,
-                          "too many bytes waiting to be written; read faster"),
-                    true);
+        begin_close(
+            Error(ErrorCode::slow_consumer, "too many bytes waiting to be written; read faster"),
+            true);
         return;
     }
     if (!writes_.writing()) {
@@ -174,10 +173,9 @@ void ClientSession::enqueue(Frame frame) {
 }
 
 void ClientSession::start_write() {
-    asio::async_write(socket_, writes_.start_batch(),
-                      [self = shared_from_this()](const error_code& ec, std::size_t) {
-                          self->on_written(ec);
-                      });
+    asio::async_write(
+        socket_, writes_.start_batch(),
+        [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_written(ec); });
 }
 
 void ClientSession::on_written(const error_code& ec) {
@@ -239,9 +237,9 @@ void ClientSession::arm_handshake_deadline() {
     timer_.expires_after(env_.limits.handshake_timeout);
     timer_.async_wait([self = shared_from_this()](const error_code& ec) {
         if (!ec && self->state_ == State::handshaking) {
-            self->begin_close(Error(ErrorCode::handshake_timeout,
-                                    "no handshake within the handshake timeout"),
-                              false);
+            self->begin_close(
+                Error(ErrorCode::handshake_timeout, "no handshake within the handshake timeout"),
+                false);
         }
     });
 }
@@ -254,11 +252,11 @@ void ClientSession::arm_idle_check() {
         }
         const auto silent = std::chrono::steady_clock::now() - self->last_activity_;
         if (silent >= self->env_.limits.heartbeat_interval * self->env_.limits.idle_heartbeats) {
-            self->begin_close(Error(ErrorCode::idle_timeout,
-                                    "no frame for " +
-                                        std::to_string(self->env_.limits.idle_heartbeats) +
-                                        " heartbeat intervals"),
-                              false);
+            self->begin_close(
+                Error(ErrorCode::idle_timeout,
+                      "no frame for " + std::to_string(self->env_.limits.idle_heartbeats) +
+                          " heartbeat intervals"),
+                false);
             return;
         }
         self->arm_idle_check();

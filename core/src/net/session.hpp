@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+
 #include <parley/frame_decoder.hpp>
 #include <parley/session.hpp>
 
@@ -24,7 +25,7 @@ namespace parley::net {
 /// Owns itself through shared_from_this(); every pending operation keeps it alive. All state is
 /// touched only on its loop; the public Session calls post there when called from elsewhere.
 class ClientSession final : public Session, public std::enable_shared_from_this<ClientSession> {
-public:
+  public:
     /// `socket` must already belong to `loop`.
     ClientSession(boost::asio::io_context& loop, boost::asio::ip::tcp::socket socket,
                   const SessionEnvironment& env, std::uint64_t epoch);
@@ -43,7 +44,7 @@ public:
     void close(const Error& reason) override;
     void complete_login(UserId user) override;
 
-private:
+  private:
     enum class State : std::uint8_t { handshaking, active, closing, closed };
 
     boost::asio::awaitable<void> read_loop();

@@ -26,7 +26,7 @@ struct SessionLimits {
 
 /// What the broker learns from its sessions. Called on the session's loop.
 class SessionEvents {
-public:
+  public:
     virtual ~SessionEvents() = default;
     virtual void on_login(const std::shared_ptr<ClientSession>& session) = 0;
     /// Exactly once per session, as soon as it starts closing: from then on it takes no new

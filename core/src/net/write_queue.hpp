@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <boost/asio/buffer.hpp>
+
 #include <parley/frame.hpp>
 
 namespace parley::net {
@@ -13,7 +14,7 @@ namespace parley::net {
 ///
 /// Not thread safe: owned by one session, used on its loop.
 class WriteQueue {
-public:
+  public:
     explicit WriteQueue(std::uint64_t limit_bytes) noexcept : limit_(limit_bytes) {}
 
     /// Queues `frame`; false (and nothing queued) when that would pass the bound.
@@ -32,7 +33,7 @@ public:
     /// The in-flight batch was written (or failed): release it.
     void finish_batch() noexcept;
 
-private:
+  private:
     std::uint64_t limit_;
     std::uint64_t queued_bytes_ = 0;
     std::vector<Frame> pending_;

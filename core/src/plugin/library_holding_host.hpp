@@ -4,6 +4,7 @@
 #include <string>
 
 #include <boost/dll/shared_library.hpp>
+
 #include <parley/plugin.hpp>
 
 namespace parley::host {
@@ -27,7 +28,7 @@ std::shared_ptr<T> hold_library(std::shared_ptr<T> object,
 /// The PluginHost a plugin's setup sees: forwards to the real host, wrapping every registered
 /// object with hold_library. Lives only for the duration of one setup call.
 class LibraryHoldingHost final : public PluginHost {
-public:
+  public:
     LibraryHoldingHost(PluginHost& inner, std::shared_ptr<boost::dll::shared_library> library)
         : inner_(inner), library_(std::move(library)) {}
 
@@ -39,7 +40,7 @@ public:
     asio::any_io_executor executor() override { return inner_.executor(); }
     const std::string& node_id() const override { return inner_.node_id(); }
 
-private:
+  private:
     template <class T>
     std::shared_ptr<T> hold(std::shared_ptr<T> object) const;
 

@@ -1,11 +1,11 @@
-#include <parley/host/plugin_loader.hpp>
-
 #include <cstdlib>
 #include <system_error>
 
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 #include <spdlog/spdlog.h>
+
+#include <parley/host/plugin_loader.hpp>
 
 #include "plugin/library_holding_host.hpp"
 
@@ -72,13 +72,14 @@ fs::path PluginLoader::resolve(const PluginRequest& request) const {
         tried += "\n  " + candidate.string();
     }
     std::string message = describe(request) + ": " + file + " not found; tried:" +
-                           (tried.empty() ? std::string{"\n  (no search paths)"} : tried);
+                          (tried.empty() ? std::string{"\n  (no search paths)"} : tried);
     const auto known = available_plugins(request.kind, paths_);
     if (auto hint = closest_match(request.name, known); !hint.empty()) {
         message += "\ndid you mean '" + hint + "'?";
     }
-    message += "\nAdd the plugin's directory to `plugins.paths` in the YAML or to "
-               "$PARLEY_PLUGIN_PATH, or give its file with `path:`.";
+    message +=
+        "\nAdd the plugin's directory to `plugins.paths` in the YAML or to "
+        "$PARLEY_PLUGIN_PATH, or give its file with `path:`.";
     throw PluginError(message);
 }
 
@@ -88,8 +89,8 @@ void PluginLoader::load(const PluginRequest& request, PluginHost& host) {
 
     std::shared_ptr<boost::dll::shared_library> library;
     try {
-        library = std::make_shared<boost::dll::shared_library>(path,
-                                                               boost::dll::load_mode::rtld_now);
+        library =
+            std::make_shared<boost::dll::shared_library>(path, boost::dll::load_mode::rtld_now);
     } catch (const std::exception& e) {
         throw PluginError(who + ": the shared object does not load: " + e.what() +
                           "\nIt must be built with the same compiler and libraries as this "
@@ -112,8 +113,8 @@ void PluginLoader::load(const PluginRequest& request, PluginHost& host) {
                           "; rebuild the plugin against this SDK");
     }
     if (request.kind != descriptor->kind || request.name != descriptor->name) {
-        throw PluginError(who + ": the file holds " + std::string{descriptor->kind} +
-                          " plugin '" + descriptor->name + "'; rename it or fix the YAML");
+        throw PluginError(who + ": the file holds " + std::string{descriptor->kind} + " plugin '" +
+                          descriptor->name + "'; rename it or fix the YAML");
     }
 
     LibraryHoldingHost holding_host(host, library);

@@ -11,10 +11,14 @@ namespace {
 
 std::string_view kind_name(ConfigNode::Kind kind) {
     switch (kind) {
-        case ConfigNode::Kind::null: return "nothing";
-        case ConfigNode::Kind::scalar: return "a scalar";
-        case ConfigNode::Kind::sequence: return "a list";
-        case ConfigNode::Kind::map: return "a map";
+        case ConfigNode::Kind::null:
+            return "nothing";
+        case ConfigNode::Kind::scalar:
+            return "a scalar";
+        case ConfigNode::Kind::sequence:
+            return "a list";
+        case ConfigNode::Kind::map:
+            return "a map";
     }
     return "?";
 }
@@ -55,7 +59,9 @@ ConfigError::ConfigError(const SourceLocation& where, const std::string& message
 
 ConfigError::~ConfigError() = default;
 
-void ConfigNode::fail(const std::string& message) const { throw ConfigError(location_, message); }
+void ConfigNode::fail(const std::string& message) const {
+    throw ConfigError(location_, message);
+}
 
 void ConfigNode::merge(const ConfigNode& overlay) {
     if (kind_ == Kind::map && overlay.kind_ == Kind::map) {
@@ -106,7 +112,9 @@ const ConfigNode* ConfigNode::find(std::string_view key) const {
     return nullptr;
 }
 
-std::string ConfigNode::as_string() const { return scalar(); }
+std::string ConfigNode::as_string() const {
+    return scalar();
+}
 
 bool ConfigNode::as_bool() const {
     std::string text = scalar();
@@ -173,8 +181,8 @@ std::uint64_t ConfigNode::as_bytes() const {
         fail("expected a size like 4096, 64KiB or 1MiB, found '" + scalar() + "'");
     }
     static const std::pair<std::string_view, double> kUnits[] = {
-        {"", 1},          {"B", 1},         {"KiB", 1024.0},  {"MiB", 1048576.0},
-        {"GiB", 1073741824.0}, {"KB", 1e3}, {"MB", 1e6},      {"GB", 1e9}};
+        {"", 1},     {"B", 1},    {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
+        {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}};
     for (const auto& [name, factor] : kUnits) {
         if (unit == name) {
             return static_cast<std::uint64_t>(std::llround(number * factor));
@@ -234,8 +242,8 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
             row[0] = i;
             for (std::size_t j = 1; j <= b.size(); ++j) {
                 const std::size_t above = row[j];
-                row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                                   diagonal + (a[i - 1] == b[j - 1] ? 0U : 1U)});
+                row[j] = std::min(
+                    {row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0U : 1U)});
                 diagonal = above;
             }
         }

@@ -2,13 +2,14 @@
 #include <fstream>
 #include <sstream>
 
-#include <parley/config_node.hpp>
 #include <yaml-cpp/yaml.h>
+
+#include <parley/config_node.hpp>
 
 namespace parley {
 
 class ConfigParser {
-public:
+  public:
     explicit ConfigParser(std::shared_ptr<const std::string> file) : file_(std::move(file)) {}
 
     ConfigNode convert(const YAML::Node& yaml) const {
@@ -16,7 +17,9 @@ public:
         node.location_ = location(yaml.Mark());
         switch (yaml.Type()) {
             case YAML::NodeType::Undefined:
-            case YAML::NodeType::Null: node.kind_ = ConfigNode::Kind::null; break;
+            case YAML::NodeType::Null:
+                node.kind_ = ConfigNode::Kind::null;
+                break;
             case YAML::NodeType::Scalar:
                 node.kind_ = ConfigNode::Kind::scalar;
                 node.scalar_ = yaml.Scalar();
@@ -31,7 +34,8 @@ public:
                 node.kind_ = ConfigNode::Kind::map;
                 for (const auto& entry : yaml) {
                     if (!entry.first.IsScalar()) {
-                        throw ConfigError(location(entry.first.Mark()), "map keys must be plain words");
+                        throw ConfigError(location(entry.first.Mark()),
+                                          "map keys must be plain words");
                     }
                     const std::string key = entry.first.Scalar();
                     if (node.find(key) != nullptr) {
@@ -57,7 +61,7 @@ public:
         return SourceLocation{file_, mark.line + 1, mark.column + 1};
     }
 
-private:
+  private:
     std::shared_ptr<const std::string> file_;
 };
 

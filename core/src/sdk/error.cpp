@@ -4,23 +4,40 @@ namespace parley {
 
 std::string_view to_string(ErrorCode code) noexcept {
     switch (code) {
-        case ErrorCode::ok: return "OK";
-        case ErrorCode::login_failed: return "LOGIN_FAILED";
-        case ErrorCode::permission_denied: return "PERMISSION_DENIED";
-        case ErrorCode::duplicate_login: return "DUPLICATE_LOGIN";
-        case ErrorCode::recipient_unavailable: return "RECIPIENT_UNAVAILABLE";
-        case ErrorCode::session_replaced: return "SESSION_REPLACED";
-        case ErrorCode::backend_unavailable: return "BACKEND_UNAVAILABLE";
-        case ErrorCode::bad_frame: return "BAD_FRAME";
-        case ErrorCode::unknown_type: return "UNKNOWN_TYPE";
-        case ErrorCode::frame_too_large: return "FRAME_TOO_LARGE";
-        case ErrorCode::bad_body: return "BAD_BODY";
-        case ErrorCode::rate_limited: return "RATE_LIMITED";
-        case ErrorCode::handshake_timeout: return "HANDSHAKE_TIMEOUT";
-        case ErrorCode::idle_timeout: return "IDLE_TIMEOUT";
-        case ErrorCode::slow_consumer: return "SLOW_CONSUMER";
-        case ErrorCode::server_shutdown: return "SERVER_SHUTDOWN";
-        case ErrorCode::internal: return "INTERNAL";
+        case ErrorCode::ok:
+            return "OK";
+        case ErrorCode::login_failed:
+            return "LOGIN_FAILED";
+        case ErrorCode::permission_denied:
+            return "PERMISSION_DENIED";
+        case ErrorCode::duplicate_login:
+            return "DUPLICATE_LOGIN";
+        case ErrorCode::recipient_unavailable:
+            return "RECIPIENT_UNAVAILABLE";
+        case ErrorCode::session_replaced:
+            return "SESSION_REPLACED";
+        case ErrorCode::backend_unavailable:
+            return "BACKEND_UNAVAILABLE";
+        case ErrorCode::bad_frame:
+            return "BAD_FRAME";
+        case ErrorCode::unknown_type:
+            return "UNKNOWN_TYPE";
+        case ErrorCode::frame_too_large:
+            return "FRAME_TOO_LARGE";
+        case ErrorCode::bad_body:
+            return "BAD_BODY";
+        case ErrorCode::rate_limited:
+            return "RATE_LIMITED";
+        case ErrorCode::handshake_timeout:
+            return "HANDSHAKE_TIMEOUT";
+        case ErrorCode::idle_timeout:
+            return "IDLE_TIMEOUT";
+        case ErrorCode::slow_consumer:
+            return "SLOW_CONSUMER";
+        case ErrorCode::server_shutdown:
+            return "SERVER_SHUTDOWN";
+        case ErrorCode::internal:
+            return "INTERNAL";
     }
     return "UNKNOWN";
 }

@@ -1,6 +1,7 @@
 #include <cstring>
 
 #include <google/protobuf/message_lite.h>
+
 #include <parley/frame.hpp>
 
 namespace parley {
@@ -50,14 +51,20 @@ Frame Frame::make(FrameType type, UserId sender, UserId receiver,
     return frame;
 }
 
-UserId Frame::sender() const noexcept { return get_u32(data_.get() + 6); }
-UserId Frame::receiver() const noexcept { return get_u32(data_.get() + 10); }
+UserId Frame::sender() const noexcept {
+    return get_u32(data_.get() + 6);
+}
+UserId Frame::receiver() const noexcept {
+    return get_u32(data_.get() + 10);
+}
 
 bool Frame::parse_body(google::protobuf::MessageLite& message) const {
     const auto view = body();
     return message.ParseFromArray(view.data(), static_cast<int>(view.size()));
 }
 
-void Frame::set_sender(UserId sender) noexcept { put_u32(data_.get() + 6, sender); }
+void Frame::set_sender(UserId sender) noexcept {
+    put_u32(data_.get() + 6, sender);
+}
 
 }  // namespace parley

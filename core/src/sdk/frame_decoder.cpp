@@ -28,9 +28,8 @@ std::size_t FrameDecoder::consume(std::span<const std::uint8_t> input) {
         if (header_filled_ >= 5) {
             const std::uint32_t length = get_u32(header_ + 1);
             if (length < kMinFrameLength) {
-                failure_.emplace(ErrorCode::bad_frame,
-                                 "frame length " + std::to_string(length) +
-                                     " is shorter than the 13-byte header");
+                failure_.emplace(ErrorCode::bad_frame, "frame length " + std::to_string(length) +
+                                                           " is shorter than the 13-byte header");
                 return used;
             }
             if (length - kMinFrameLength > max_body_size_) {

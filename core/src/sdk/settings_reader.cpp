@@ -35,8 +35,8 @@ bool SettingsReader::get_bool(std::string_view key, bool fallback) {
     return value ? value->as_bool() : fallback;
 }
 
-std::int64_t SettingsReader::get_int(std::string_view key, std::int64_t fallback,
-                                     std::int64_t min, std::int64_t max) {
+std::int64_t SettingsReader::get_int(std::string_view key, std::int64_t fallback, std::int64_t min,
+                                     std::int64_t max) {
     const ConfigNode* value = find(key);
     return value ? value->as_int(min, max) : fallback;
 }
@@ -66,8 +66,8 @@ std::string SettingsReader::get_choice(std::string_view key, std::string fallbac
     for (const auto& c : choices) {
         list += (list.empty() ? "" : ", ") + c;
     }
-    std::string message = what_ + ": '" + choice + "' is not a valid " + std::string{key} +
-                          " (one of: " + list + ")";
+    std::string message =
+        what_ + ": '" + choice + "' is not a valid " + std::string{key} + " (one of: " + list + ")";
     if (auto hint = closest_match(choice, choices); !hint.empty()) {
         message += "; did you mean '" + hint + "'?";
     }

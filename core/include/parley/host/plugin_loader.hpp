@@ -15,7 +15,7 @@ namespace parley::host {
 
 /// A plugin could not be loaded. what() names the plugin, the paths tried and what to do.
 class PluginError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
     ~PluginError() override;
     PluginError(const PluginError&) = default;
@@ -24,11 +24,11 @@ public:
 
 /// One plugin as YAML names it.
 struct PluginRequest {
-    std::string kind;                   ///< "handler", "transport", ...
-    std::string name;                   ///< "local", "handshake", ...
+    std::string kind;                     ///< "handler", "transport", ...
+    std::string name;                     ///< "local", "handshake", ...
     std::filesystem::path explicit_path;  ///< YAML `path:`; empty to search
-    ConfigNode settings;                ///< YAML `settings:`; null when absent
-    SourceLocation where;               ///< where YAML named the plugin
+    ConfigNode settings;                  ///< YAML `settings:`; null when absent
+    SourceLocation where;                 ///< where YAML named the plugin
 };
 
 /// Loads plugin shared objects with Boost.DLL and runs their setup against a host. Every object
@@ -37,7 +37,7 @@ struct PluginRequest {
 ///
 /// Use from the main thread at start-up.
 class PluginLoader {
-public:
+  public:
     explicit PluginLoader(std::vector<std::filesystem::path> search_paths);
     ~PluginLoader();
     PluginLoader(const PluginLoader&) = delete;
@@ -53,7 +53,7 @@ public:
 
     const std::vector<std::filesystem::path>& search_paths() const noexcept { return paths_; }
 
-private:
+  private:
     struct Impl;
     std::vector<std::filesystem::path> paths_;
     std::unique_ptr<Impl> impl_;

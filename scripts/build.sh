@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Configures and builds Parley into ./build (or $PARLEY_BUILD_DIR) with ninja and ccache,
+# installing the Debian packages it needs first. Extra arguments go to CMake's configure step.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${PARLEY_BUILD_DIR:-$root/build}
+
+"$root/scripts/install-deps.sh"
+cmake -S "$root" -B "$build" -G Ninja "$@" >/dev/null
+# Two cores build Parley comfortably; more jobs than cores only thrash memory.
+cmake --build "$build" --parallel "$(nproc)"
