@@ -1,0 +1,61 @@
+#include "rate_limiter.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace parley::plugins::rate_limit {
+namespace {
+
+// A bucket untouched this long is full again anyway; forgetting it keeps memory bounded by the
+// users active recently, not by every user ever seen.
+constexpr auto kIdleBucket = std::chrono::seconds(60);
+
+}  // namespace
+
+RateLimiter::RateLimiter(RateLimitSettings settings) : settings_(std::move(settings)) {
+    for (const std::uint8_t type : settings_.types) {
+        counted_[type] = true;
+    }
+}
+
+std::optional<Error> RateLimiter::inspect(const Session& session, const Frame& frame) {
+    if (!counted_[frame.raw_type()] || session.user() == kNoUser) {
+        return std::nullopt;
+    }
+    if (allow(session.user(), Clock::now())) {
+        return std::nullopt;
+    }
+    return Error(ErrorCode::rate_limited, "more than " +
+                                              std::to_string(settings_.messages_per_second) +
+                                              " messages per second; slow down");
+}
+
+bool RateLimiter::allow(UserId user, Clock::time_point now) {
+    Shard& shard = shards_[user % kShards];
+    const std::lock_guard lock(shard.mutex);
+    sweep(shard, now);
+    auto [it, fresh] = shard.buckets.try_emplace(user, Bucket{settings_.burst, now});
+    Bucket& bucket = it->second;
+    if (!fresh) {
+        const std::chrono::duration<double> elapsed = now - bucket.updated;
+        bucket.tokens = std::min(settings_.burst,
+                                 bucket.tokens + elapsed.count() * settings_.messages_per_second);
+        bucket.updated = now;
+    }
+    if (bucket.tokens < 1.0) {
+        return false;
+    }
+    bucket.tokens -= 1.0;
+    return true;
+}
+
+void RateLimiter::sweep(Shard& shard, Clock::time_point now) {
+    if (now - shard.last_sweep < kIdleBucket) {
+        return;
+    }
+    shard.last_sweep = now;
+    std::erase_if(shard.buckets,
+                  [&](const auto& entry) { return now - entry.second.updated > kIdleBucket; });
+}
+
+}  // namespace parley::plugins::rate_limit

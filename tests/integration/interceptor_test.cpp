@@ -1,0 +1,50 @@
+// Interceptor plugins, end to end: the bundled rate limiter in front of the handlers.
+#include "integration/node_fixture.hpp"
+
+namespace parley::test {
+namespace {
+
+class InterceptorTest : public NodeTest {};
+
+TEST_F(InterceptorTest, RateLimiterRefusesTheExcessAndTheSessionLives) {
+    config.interceptors = {"{plugin: rate-limit, settings: {messages_per_second: 0.5, burst: 3}}"};
+    start();
+    auto alice = login(1);
+    auto bob = login(2);
+    for (int i = 1; i <= 6; ++i) {
+        ASSERT_TRUE(alice->send_frame(FrameType::private_message, kNoUser, 2, chat(i, "spam")));
+    }
+    int acks = 0;
+    int limited = 0;
+    for (int i = 0; i < 6; ++i) {
+        const auto frame = alice->read_frame();
+        ASSERT_TRUE(frame.has_value());
+        wire::ErrorBody error;
+        if (frame->type() == FrameType::ack) {
+            ++acks;
+        } else if (frame->type() == FrameType::error && frame->parse_body(error) &&
+                   error.code() == static_cast<unsigned>(ErrorCode::rate_limited)) {
+            ++limited;
+        }
+    }
+    EXPECT_EQ(acks, 3) << "the burst passes";
+    EXPECT_EQ(limited, 3) << "the rest is refused";
+    EXPECT_TRUE(still_serves(*alice)) << "heartbeats are not counted";
+    int delivered = 0;
+    while (read_until(*bob, FrameType::private_message, std::chrono::milliseconds(300))) {
+        ++delivered;
+    }
+    EXPECT_EQ(delivered, 3);
+}
+
+TEST_F(InterceptorTest, BadInterceptorSettingsStopStartUp) {
+    config.interceptors = {"{plugin: rate-limit, settings: {messages_per_second: -1}}"};
+    const auto path = write_standalone_config(dir.path() / "node.yaml", config);
+    const auto result = DaemonProcess::run_to_completion({"--check-config", "-c", path.string()});
+    EXPECT_EQ(result.exit_code, 1) << result.output;
+    EXPECT_NE(result.output.find("messages_per_second must be positive"), std::string::npos)
+        << result.output;
+}
+
+}  // namespace
+}  // namespace parley::test
