@@ -28,7 +28,7 @@ std::string to_string(const tcp::endpoint& endpoint) {
            std::to_string(endpoint.port());
 }
 
-void log_failure(const char* what, std::exception_ptr e) {
+void log_failure(const char* what, const std::exception_ptr& e) {
     if (!e) {
         return;
     }
@@ -126,7 +126,7 @@ void Broker::run(ReadyCallback on_ready) {
         }
     });
     loops_.start();
-    asio::co_spawn(control_, serve(std::move(on_ready)), [this](std::exception_ptr e) {
+    asio::co_spawn(control_, serve(std::move(on_ready)), [this](const std::exception_ptr& e) {
         if (e) {
             failure_ = e;
             shutdown();
@@ -170,7 +170,7 @@ void Broker::shutdown() {
             return;
         }
         signals_.cancel();
-        asio::co_spawn(control_, drain(), [this](std::exception_ptr e) {
+        asio::co_spawn(control_, drain(), [this](const std::exception_ptr& e) {
             log_failure("shutdown", e);
             loops_.stop();
             control_.stop();
@@ -227,7 +227,7 @@ void Broker::on_leaving(net::ClientSession& session) {
     }
     directory_.erase(user, &session);
     asio::co_spawn(session.executor(), host_.store->release(user, session.epoch()),
-                   [user](std::exception_ptr e) {
+                   [user](const std::exception_ptr& e) {
                        log_failure(("releasing user " + std::to_string(user)).c_str(), e);
                    });
 }

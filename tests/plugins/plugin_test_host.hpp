@@ -30,7 +30,8 @@ class PluginTestHost final : public PluginHost {
     asio::any_io_executor executor() override { return io.get_executor(); }
     const std::string& node_id() const override { return node; }
 
-    /// Loads parley-<kind>-<name>.so from $PARLEY_PLUGIN_PATH with `yaml` as its settings.
+    /// Loads parley-<kind>-<name>.so from the default plugin paths (the build's plugin
+    /// directory, beside the test's bin directory) with `yaml` as its settings.
     void load(const std::string& kind, const std::string& name, std::string_view yaml = {}) {
         host::PluginRequest request;
         request.kind = kind;

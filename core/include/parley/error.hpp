@@ -42,7 +42,7 @@ std::string_view to_string(ErrorCode code) noexcept;
 /// The session lives on; only lifecycle codes (5xxx) close it.
 class Error : public std::runtime_error {
   public:
-    Error(ErrorCode code, std::string message, std::string data = {});
+    Error(ErrorCode code, const std::string& message, std::string data = {});
     ~Error() override;
     Error(const Error&) = default;
     Error& operator=(const Error&) = default;

@@ -26,7 +26,8 @@ class BOOST_SYMBOL_VISIBLE Session {
 
     /// The authenticated user, or kNoUser before the handshake completed.
     virtual UserId user() const noexcept = 0;
-    /// Unique per session on this node across restarts; tells a new login from an old one.
+    /// Identifies this session among all sessions of the cluster, across restarts; tells a new
+    /// login from an old one.
     virtual std::uint64_t epoch() const noexcept = 0;
     virtual const std::string& remote_address() const noexcept = 0;
     virtual asio::any_io_executor executor() const = 0;

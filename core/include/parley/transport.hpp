@@ -21,6 +21,9 @@ struct Envelope {
     UserId recipient = kNoUser;
     std::uint64_t session_epoch = 0;
     Frame frame;  ///< empty for kick
+    /// Times this message was forwarded after reaching a node its recipient had left; a node
+    /// forwards a message at most once more, so nothing bounces between nodes.
+    std::uint8_t hops = 0;
 };
 
 /// Receives what a Transport consumes. Calls may come from any thread; the core posts them on.

@@ -1,5 +1,8 @@
 #include "cluster/broker_node.hpp"
 
+#include <functional>
+#include <random>
+
 namespace parley::cluster {
 namespace {
 
@@ -7,6 +10,15 @@ std::uint64_t startup_micros() {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                           std::chrono::system_clock::now().time_since_epoch())
                                           .count());
+}
+
+// Session epochs must differ across nodes too (a Store compares them): the high 32 bits mix
+// the node's id, its start time and a random draw, the low 32 bits count sessions.
+std::uint64_t epoch_base(const std::string& node_id) {
+    std::random_device random;
+    const std::uint64_t mixed = std::hash<std::string>{}(node_id) ^ startup_micros() ^
+                                (std::uint64_t{random()} << 32) ^ random();
+    return mixed & 0xFFFF'FFFF'0000'0000ULL;
 }
 
 }  // namespace
@@ -18,7 +30,7 @@ BrokerNode::BrokerNode(std::string id, Store& store, Router& router,
       router_(router),
       heartbeat_interval_(heartbeat_interval),
       message_ids_(startup_micros()),
-      session_epochs_(startup_micros()) {}
+      session_epochs_(epoch_base(id_)) {}
 
 std::uint64_t BrokerNode::next_message_id() noexcept {
     return message_ids_.fetch_add(1, std::memory_order_relaxed) + 1;

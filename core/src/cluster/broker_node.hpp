@@ -30,7 +30,8 @@ class BrokerNode final : public Node {
     Store& store_;
     Router& router_;
     std::chrono::milliseconds heartbeat_interval_;
-    // Both start at the start-up time in microseconds, so ids keep growing across restarts.
+    // Message ids start at the start-up time in microseconds, so they keep growing across
+    // restarts; session epochs start at a per-node random base (see broker_node.cpp).
     std::atomic<std::uint64_t> message_ids_;
     std::atomic<std::uint64_t> session_epochs_;
 };

@@ -25,16 +25,18 @@ void InboundDelivery::on_node_message(Envelope envelope) {
 void InboundDelivery::on_group_message(GroupId group, Frame frame) {
     // One loop per group keeps a group's messages in the order they were consumed.
     auto& loop = loops_.at(group % loops_.size());
-    boost::asio::co_spawn(loop, fan_out(group, std::move(frame)), [group](std::exception_ptr e) {
-        if (!e) {
-            return;
-        }
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& failure) {
-            spdlog::warn("group {} message not delivered on this node: {}", group, failure.what());
-        }
-    });
+    boost::asio::co_spawn(loop, fan_out(group, std::move(frame)),
+                          [group](const std::exception_ptr& e) {
+                              if (!e) {
+                                  return;
+                              }
+                              try {
+                                  std::rethrow_exception(e);
+                              } catch (const std::exception& failure) {
+                                  spdlog::warn("group {} message not delivered on this node: {}",
+                                               group, failure.what());
+                              }
+                          });
 }
 
 boost::asio::awaitable<void> InboundDelivery::fan_out(GroupId group, Frame frame) {

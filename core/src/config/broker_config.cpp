@@ -7,8 +7,9 @@
 namespace parley::config {
 namespace {
 
-const std::vector<std::string> kLogLevels{"trace", "debug",    "info", "warn",
-                                          "error", "critical", "off"};
+std::vector<std::string> log_levels() {
+    return {"trace", "debug", "info", "warn", "error", "critical", "off"};
+}
 
 ServerSettings parse_server(const ConfigNode& node) {
     SettingsReader reader(node, "server settings");
@@ -121,7 +122,7 @@ BrokerConfig parse_broker_config(const ConfigNode& root) {
 
     if (const ConfigNode* logging = reader.find("logging")) {
         SettingsReader log_reader(*logging, "logging settings");
-        config.log_level = log_reader.get_choice("level", config.log_level, kLogLevels);
+        config.log_level = log_reader.get_choice("level", config.log_level, log_levels());
         log_reader.finish();
     }
     if (const ConfigNode* plugins = reader.find("plugins")) {

@@ -65,7 +65,7 @@ fs::path PluginLoader::resolve(const PluginRequest& request) const {
     const std::string file = plugin_file_name(request.kind, request.name);
     std::string tried;
     for (const auto& dir : paths_) {
-        const fs::path candidate = dir / file;
+        fs::path candidate = dir / file;
         if (fs::is_regular_file(candidate)) {
             return candidate;
         }

@@ -65,13 +65,13 @@ void ConfigNode::fail(const std::string& message) const {
 
 void ConfigNode::merge(const ConfigNode& overlay) {
     if (kind_ == Kind::map && overlay.kind_ == Kind::map) {
-        for (const auto& [key, value] : overlay.entries_) {
+        for (const Entry& entry : overlay.entries_) {
             auto it = std::find_if(entries_.begin(), entries_.end(),
-                                   [&](const Entry& e) { return e.first == key; });
+                                   [&](const Entry& e) { return e.first == entry.first; });
             if (it == entries_.end()) {
-                entries_.emplace_back(key, value);
+                entries_.push_back(entry);
             } else {
-                it->second.merge(value);
+                it->second.merge(entry.second);
             }
         }
         return;

@@ -42,8 +42,8 @@ std::string_view to_string(ErrorCode code) noexcept {
     return "UNKNOWN";
 }
 
-Error::Error(ErrorCode code, std::string message, std::string data)
-    : std::runtime_error(std::move(message)), code_(code), data_(std::move(data)) {}
+Error::Error(ErrorCode code, const std::string& message, std::string data)
+    : std::runtime_error(message), code_(code), data_(std::move(data)) {}
 
 Error::~Error() = default;
 
