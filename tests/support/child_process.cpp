@@ -43,10 +43,11 @@ void check(int rc, const char* what) {
 }  // namespace
 
 pid_t spawn_logged(const std::filesystem::path& program, const std::vector<std::string>& args,
-                   const std::filesystem::path& log) {
+                   const std::filesystem::path& log, const std::filesystem::path& input) {
     SpawnSetup setup;
-    check(posix_spawn_file_actions_addopen(&setup.actions_, STDIN_FILENO, "/dev/null", O_RDONLY, 0),
-          "posix_spawn_file_actions_addopen");
+    check(
+        posix_spawn_file_actions_addopen(&setup.actions_, STDIN_FILENO, input.c_str(), O_RDONLY, 0),
+        "posix_spawn_file_actions_addopen");
     check(posix_spawn_file_actions_addopen(&setup.actions_, STDOUT_FILENO, log.c_str(),
                                            O_WRONLY | O_CREAT | O_TRUNC, 0644),
           "posix_spawn_file_actions_addopen");

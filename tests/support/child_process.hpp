@@ -11,11 +11,13 @@
 
 namespace parley::test {
 
-/// Starts `program` with `args` as argv[1..] and the test's environment; stdin reads /dev/null,
-/// stdout and stderr both go to `log` (truncated). Signal mask and dispositions are reset, so
-/// the child reacts to SIGTERM even if the test runner blocked it. Throws on failure.
+/// Starts `program` with `args` as argv[1..] and the test's environment; stdin reads `input`
+/// (default /dev/null), stdout and stderr both go to `log` (truncated). Signal mask and
+/// dispositions are reset, so the child reacts to SIGTERM even if the test runner blocked it.
+/// Throws on failure.
 pid_t spawn_logged(const std::filesystem::path& program, const std::vector<std::string>& args,
-                   const std::filesystem::path& log);
+                   const std::filesystem::path& log,
+                   const std::filesystem::path& input = "/dev/null");
 
 /// Reaps `pid` once it has exited, waiting at most `timeout`. Returns the status in shell terms
 /// (the exit code, or 128 + the signal number), or nothing while it still runs.

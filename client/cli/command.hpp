@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace parley::cli {
+
+enum class CommandKind {
+    none,  ///< an empty line or a # comment
+    users,
+    msg,
+    join,
+    leave,
+    group,
+    raw,
+    help,
+    quit,
+    sleep,
+    wait,
+};
+
+/// One parsed line of input. Which fields matter depends on the kind.
+struct Command {
+    CommandKind kind = CommandKind::none;
+    std::uint32_t target = 0;        ///< user (msg), group (group, join, leave), receiver (raw)
+    std::string text;                ///< message text (msg, group), line prefix (wait)
+    std::uint64_t number = 0;        ///< cursor (users), milliseconds (sleep, wait)
+    std::uint8_t frame_type = 0;     ///< raw
+    std::vector<std::uint8_t> body;  ///< raw
+};
+
+}  // namespace parley::cli

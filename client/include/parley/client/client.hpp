@@ -1,0 +1,119 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <parley/asio.hpp>
+#include <parley/client/backoff.hpp>
+#include <parley/client/client_events.hpp>
+#include <parley/client/client_options.hpp>
+#include <parley/client/discovery.hpp>
+#include <parley/client/server_picker.hpp>
+#include <parley/frame.hpp>
+#include <parley/types.hpp>
+
+namespace parley::client {
+
+class ConnectionAttempt;
+
+/// A Parley client: picks a node, connects, logs in, keeps the connection alive with
+/// heartbeats and reconnects with back-off when it drops, preferring another node.
+///
+/// The client runs on the executor given to create(), inside its own strand, so the caller may
+/// run the io_context on one thread or many; the caller runs it. All state lives on that strand.
+/// The request methods (send_private, join, stop, ...) may be called from any thread: they
+/// post to the strand. Events arrive through ClientEvents, on the strand.
+///
+/// Requests made while no connection is logged in wait in an outbox (up to
+/// ClientOptions::max_outbox frames) and go out after the next login. Delivery is at most
+/// once: frames written to a connection that then drops are not sent again.
+///
+/// Every request (the methods returning an id) gets exactly one answer: on_ack, on_presence
+/// or on_error with its id as ref_id. The client fills in ref_id for server errors that lack
+/// it (answers come in request order), and reports requests that can no longer be answered
+/// (client stopped, outbox full, connection lost before the answer) as local errors with
+/// code backend_unavailable and a message starting "not sent:" or "no answer:".
+class Client : public std::enable_shared_from_this<Client> {
+  public:
+    static std::shared_ptr<Client> create(const asio::any_io_executor& executor,
+                                          ClientOptions options,
+                                          std::shared_ptr<Discovery> discovery,
+                                          std::unique_ptr<ServerPicker> picker);
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    /// Sets the callbacks. Call before start(), from the thread that calls start().
+    void set_events(ClientEvents events);
+    /// Starts connecting. Call once.
+    void start();
+    /// Closes the connection and stops reconnecting; on_disconnected reports it with
+    /// will_reconnect false. Requests made afterwards are refused through on_error.
+    void stop();
+
+    /// Each returns the request's client_msg_id (monotonic per client, from 1), which the
+    /// ACK, ERROR or presence reply carries.
+    std::uint64_t send_private(UserId to, std::string text);
+    std::uint64_t send_group(GroupId group, std::string text);
+    std::uint64_t join(GroupId group);
+    std::uint64_t leave(GroupId group);
+    /// Asks for a page of online users; `limit` 0 takes the server's page size.
+    std::uint64_t list_users(std::uint64_t cursor = 0, std::uint32_t limit = 0);
+    /// Sends a frame as it is, e.g. a plugin's 0x80+ request; replies of unknown types come
+    /// back through on_frame.
+    void send_raw(Frame frame);
+
+    const ClientOptions& options() const noexcept { return options_; }
+
+  private:
+    using Strand = asio::strand<asio::any_io_executor>;
+
+    Client(const asio::any_io_executor& executor, ClientOptions options,
+           std::shared_ptr<Discovery> discovery, std::unique_ptr<ServerPicker> picker);
+
+    asio::awaitable<void> run();
+    asio::awaitable<std::vector<NodeInfo>> refresh_nodes();
+    asio::awaitable<void> run_attempt(std::shared_ptr<ConnectionAttempt> attempt);
+    asio::awaitable<void> heartbeat(std::shared_ptr<ConnectionAttempt> attempt,
+                                    std::chrono::milliseconds interval);
+    void handle_frame(const std::shared_ptr<ConnectionAttempt>& attempt, const Frame& frame);
+    void handle_handshake_reply(const std::shared_ptr<ConnectionAttempt>& attempt,
+                                const Frame& frame);
+    void handle_error(ConnectionAttempt& attempt, const Frame& frame);
+    void handle_goodbye(ConnectionAttempt& attempt, const Frame& frame);
+    void handle_chat(const Frame& frame);
+
+    /// Queues `frame` from any thread; `ref_id` names it in a local error.
+    void submit(Frame frame, std::uint64_t ref_id);
+    void deliver(Frame frame, std::uint64_t ref_id);
+    /// Writes to a logged-in connection, remembering requests (`ref_id` != 0) until answered.
+    void write(ConnectionAttempt& attempt, Frame frame, std::uint64_t ref_id);
+    void report_local_error(std::string message, std::uint64_t ref_id);
+    /// Refuses everything in the outbox with `why`, for a client that will not connect again.
+    void drop_outbox(const std::string& why);
+
+    Strand strand_;
+    ClientOptions options_;
+    std::shared_ptr<Discovery> discovery_;
+    std::unique_ptr<ServerPicker> picker_;
+    ClientEvents events_;
+    Backoff backoff_;
+    asio::steady_timer retry_timer_;
+    std::atomic<std::uint64_t> next_msg_id_{1};
+
+    // Strand-only state.
+    std::vector<NodeInfo> known_nodes_;           ///< last list from nodes() or watch()
+    std::shared_ptr<ConnectionAttempt> attempt_;  ///< the current connection, if any
+    std::deque<std::pair<Frame, std::uint64_t>> outbox_;
+    bool started_ = false;
+    bool stopped_ = false;
+};
+
+}  // namespace parley::client

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <parley/client/backoff.hpp>
+#include <parley/types.hpp>
+
+namespace parley::client {
+
+struct ClientOptions {
+    UserId user_id = kNoUser;
+    std::string token;
+    std::string client_name = "parley-client/0.1";  ///< shown in the server's logs
+
+    /// How often to send a heartbeat; by default the server's heartbeat_interval_ms.
+    std::optional<std::chrono::milliseconds> heartbeat_interval;
+    /// Heartbeats sent in a row with no reply before the connection counts as dead.
+    int max_missed_heartbeats = 3;
+
+    /// Reconnect after a dropped connection. A refused login is never retried.
+    bool reconnect = true;
+    BackoffOptions backoff;
+    /// Name resolution, TCP connect and handshake together must finish within this.
+    std::chrono::milliseconds connect_timeout{5000};
+
+    /// Largest frame body accepted from the server.
+    std::uint32_t max_body_size = 4 * 1024 * 1024;
+    /// Frames held while there is no logged-in connection; more are refused with an error.
+    std::size_t max_outbox = 1024;
+};
+
+}  // namespace parley::client

@@ -1,0 +1,23 @@
+#include <algorithm>
+
+#include <parley/client/consistent_hash_picker.hpp>
+
+namespace parley::client {
+
+const NodeInfo& ConsistentHashPicker::choose(const std::vector<const NodeInfo*>& candidates,
+                                             UserId user) {
+    std::vector<std::string> ids;
+    ids.reserve(candidates.size());
+    for (const NodeInfo* node : candidates) {
+        ids.push_back(node->id);
+    }
+    std::sort(ids.begin(), ids.end());  // the ring depends on the set, not the listing order
+    if (!ring_ || ring_->nodes() != ids) {
+        ring_.emplace(std::move(ids), virtual_nodes_);
+    }
+    const std::string& owner = *ring_->node_for(user);
+    return **std::find_if(candidates.begin(), candidates.end(),
+                          [&owner](const NodeInfo* node) { return node->id == owner; });
+}
+
+}  // namespace parley::client

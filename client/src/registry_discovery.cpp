@@ -1,0 +1,35 @@
+#include <parley/client/client_plugin_host.hpp>
+#include <parley/client/registry_discovery.hpp>
+
+namespace parley::client {
+
+RegistryDiscovery::RegistryDiscovery(asio::any_io_executor executor,
+                                     const host::PluginRequest& request,
+                                     std::vector<std::filesystem::path> search_paths,
+                                     std::string client_id)
+    : loader_(std::move(search_paths)), plugin_name_(request.name) {
+    ClientPluginHost plugin_host(std::move(executor), std::move(client_id));
+    loader_.load(request, plugin_host);
+    registry_ = plugin_host.take_registry();
+    if (!registry_) {
+        throw host::PluginError("registry plugin '" + request.name + "' (" +
+                                loader_.resolve(request).string() +
+                                ") loaded but registered no registry; is it a registry plugin?");
+    }
+}
+
+RegistryDiscovery::~RegistryDiscovery() = default;
+
+asio::awaitable<std::vector<NodeInfo>> RegistryDiscovery::nodes() {
+    co_return co_await registry_->nodes();
+}
+
+void RegistryDiscovery::watch(std::function<void(std::vector<NodeInfo>)> on_change) {
+    registry_->watch(std::move(on_change));
+}
+
+std::string RegistryDiscovery::describe() const {
+    return "registry plugin '" + plugin_name_ + "'";
+}
+
+}  // namespace parley::client

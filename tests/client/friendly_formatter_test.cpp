@@ -1,0 +1,47 @@
+#include "friendly_formatter.hpp"
+
+#include <gtest/gtest.h>
+
+namespace parley::cli {
+namespace {
+
+TEST(FriendlyFormatter, ShortLinesForPeople) {
+    const FriendlyFormatter format;
+    EXPECT_EQ(format.connected({"standalone", "127.0.0.1:7400", 1, {}, 9}),
+              "* connected to node standalone at 127.0.0.1:7400 as user 1");
+    client::ChatEvent chat{client::ChatKind::private_message, 1, 2, 5, "hello", 0, {}};
+    EXPECT_EQ(format.message(chat), "<1> hello");
+    chat.kind = client::ChatKind::group_message;
+    chat.to = 7;
+    EXPECT_EQ(format.message(chat), "[#7] <1> hello");
+    EXPECT_EQ(format.error({ErrorCode::recipient_unavailable, "user 9 is offline", {}, 2, 4}),
+              "! 1003 RECIPIENT_UNAVAILABLE (#2): user 9 is offline");
+    EXPECT_EQ(format.users({1, {1, 2}, 17, 40}), "* 40 online: 1, 2 (more: /users 17)");
+}
+
+TEST(FriendlyFormatter, SaysWhatHappensAfterADisconnection) {
+    const FriendlyFormatter format;
+    client::DisconnectedInfo failed;
+    failed.endpoint = "127.0.0.1:7400";
+    failed.reason = "connect to 127.0.0.1:7400 failed: Connection refused";
+    failed.will_reconnect = true;
+    failed.retry_in = std::chrono::milliseconds{150};
+    EXPECT_EQ(format.disconnected(failed),
+              "* connect to 127.0.0.1:7400 failed: Connection refused (retrying in 150 ms)");
+
+    client::DisconnectedInfo quit;
+    quit.reason = "stopped by the caller";
+    quit.stopped_by_caller = true;
+    EXPECT_EQ(format.disconnected(quit), "") << "/quit needs no news";
+    quit.was_connected = true;
+    EXPECT_EQ(format.disconnected(quit), "* disconnected: stopped by the caller");
+
+    client::DisconnectedInfo refused;
+    refused.endpoint = "127.0.0.1:7400";
+    refused.reason = "login refused: 1000 LOGIN_FAILED";
+    refused.login_refused = true;
+    EXPECT_NE(format.disconnected(refused).find("not retrying"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace parley::cli
