@@ -203,7 +203,8 @@ asio::awaitable<void> Client::run_attempt(std::shared_ptr<ConnectionAttempt> att
         co_return;
     }
     attempt->link->start_writer();
-    attempt->link->send(make_handshake(options_.user_id, options_.token, options_.client_name));
+    attempt->link->send(
+        make_handshake(options_.user_id, options_.token, options_.client_name, last_epoch_));
 
     for (;;) {
         const Frame frame = co_await attempt->link->read_frame();
@@ -303,6 +304,7 @@ void Client::handle_handshake_reply(const std::shared_ptr<ConnectionAttempt>& at
     }
     attempt->logged_in = true;
     attempt->deadline.cancel();
+    last_epoch_ = ok.session_epoch();
 
     const auto interval = options_.heartbeat_interval.value_or(
         ok.heartbeat_interval_ms() > 0 ? std::chrono::milliseconds{ok.heartbeat_interval_ms()}

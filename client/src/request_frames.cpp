@@ -15,11 +15,13 @@ std::uint64_t now_ms() {
 
 }  // namespace
 
-Frame make_handshake(UserId user, const std::string& token, const std::string& client_name) {
+Frame make_handshake(UserId user, const std::string& token, const std::string& client_name,
+                     std::uint64_t resume_epoch) {
     wire::Handshake handshake;
     handshake.set_user_id(user);
     handshake.set_token(token);
     handshake.set_client_name(client_name);
+    handshake.set_resume_epoch(resume_epoch);
     return Frame::make(FrameType::handshake, kNoUser, kNoUser, handshake);
 }
 

@@ -10,7 +10,10 @@
 namespace parley::client {
 
 /// The handshake; its header's sender is 0, the user id travels in the body.
-Frame make_handshake(UserId user, const std::string& token, const std::string& client_name);
+/// `resume_epoch`: the epoch of this client's previous session (0 for none), so a reconnect
+/// replaces a session the server has not yet noticed is gone.
+Frame make_handshake(UserId user, const std::string& token, const std::string& client_name,
+                     std::uint64_t resume_epoch);
 /// A heartbeat carrying the wall clock, which the server echoes.
 Frame make_heartbeat(UserId sender);
 /// A private (receiver = user) or group (receiver = group) message.

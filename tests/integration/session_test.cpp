@@ -67,6 +67,38 @@ TEST_F(SessionTest, DuplicateLoginIsRejectedUnderTheRejectPolicy) {
     EXPECT_TRUE(read_until(*first, FrameType::private_message).has_value());
 }
 
+TEST_F(SessionTest, AReconnectNamingItsPreviousSessionReplacesItUnderReject) {
+    config.duplicate_login = "reject";
+    start();
+    auto stale = connect();
+    const auto first = stale->handshake(1);
+    ASSERT_TRUE(first.has_value());
+    wire::HandshakeOk ok;
+    ASSERT_TRUE(first->parse_body(ok));
+
+    auto hello = [](std::uint64_t resume_epoch) {
+        wire::Handshake h;
+        h.set_user_id(1);
+        h.set_token("t");
+        h.set_resume_epoch(resume_epoch);
+        return h;
+    };
+    auto stranger = connect();
+    ASSERT_TRUE(stranger->send_frame(FrameType::handshake, kNoUser, kNoUser,
+                                     hello(ok.session_epoch() + 12345)));
+    EXPECT_TRUE(stranger->expect_error(ErrorCode::duplicate_login))
+        << "only the holder's own epoch replaces it";
+
+    auto back = connect();
+    ASSERT_TRUE(
+        back->send_frame(FrameType::handshake, kNoUser, kNoUser, hello(ok.session_epoch())));
+    const auto reply = back->read_frame();
+    ASSERT_TRUE(reply.has_value());
+    EXPECT_EQ(reply->type(), FrameType::handshake);
+    EXPECT_TRUE(stale->expect_goodbye(ErrorCode::session_replaced));
+    EXPECT_TRUE(still_serves(*back));
+}
+
 TEST_F(SessionTest, DuplicateLoginReplacesTheOldSessionUnderTheKickPolicy) {
     config.duplicate_login = "kick";
     start();

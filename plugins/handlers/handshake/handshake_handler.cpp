@@ -38,7 +38,12 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
     const std::uint64_t epoch = ctx.session->epoch();
     // Named, not a braced temporary inside co_await: GCC 12 destroys such a temporary twice.
     SessionRecord record{user, ctx.node.id(), epoch};
-    const ClaimResult claim = co_await ctx.node.store().claim(std::move(record), policy_);
+    ClaimResult claim = co_await ctx.node.store().claim(record, policy_);
+    if (!claim.granted && claim.other && hello.resume_epoch() != 0 &&
+        claim.other->epoch == hello.resume_epoch()) {
+        // The holder is this client's own previous session: take over from it.
+        claim = co_await ctx.node.store().claim(std::move(record), DuplicateLoginPolicy::kick_old);
+    }
     if (!claim.granted) {
         throw Error(ErrorCode::duplicate_login, "user " + who + " is already logged in");
     }

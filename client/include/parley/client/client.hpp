@@ -111,6 +111,7 @@ class Client : public std::enable_shared_from_this<Client> {
     // Strand-only state.
     std::vector<NodeInfo> known_nodes_;           ///< last list from nodes() or watch()
     std::shared_ptr<ConnectionAttempt> attempt_;  ///< the current connection, if any
+    std::uint64_t last_epoch_ = 0;                ///< of the last login, sent as resume_epoch
     std::deque<std::pair<Frame, std::uint64_t>> outbox_;
     bool started_ = false;
     bool stopped_ = false;
