@@ -193,5 +193,23 @@ TEST_F(DispatcherTest, ConfiguredInterceptorsRunAfterTheBuiltInOnes) {
     EXPECT_TRUE(handler->seen.empty());
 }
 
+class ThrowingInterceptor final : public Interceptor {
+  public:
+    std::optional<Error> inspect(const Session&, const Frame&) override {
+        throw std::runtime_error("interceptor bug");
+    }
+};
+
+TEST_F(DispatcherTest, AThrowingInterceptorBecomesAnInternalErrorAndSkipsTheHandler) {
+    auto handler = install(FrameType::private_message, ScriptedHandler::Outcome::ok);
+    dispatcher_.add_interceptor(std::make_shared<ThrowingInterceptor>());
+    auto session = std::make_shared<RecordingSession>(io_, 5);
+    dispatch(session, frame(FrameType::private_message, 0, 2));
+    ASSERT_EQ(session->errors.size(), 1U);
+    EXPECT_EQ(session->errors[0].code, ErrorCode::internal);
+    EXPECT_TRUE(handler->seen.empty());
+    EXPECT_FALSE(session->closed);
+}
+
 }  // namespace
 }  // namespace parley::dispatch

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <parley/handler.hpp>
@@ -25,6 +27,11 @@ class Dispatcher {
     asio::awaitable<void> dispatch(RequestContext& ctx, Frame frame) const;
 
   private:
+    /// The chain itself. Returns a refusal (interceptor, unknown type); a handler's failure is
+    /// thrown. `stage` names the plugin running when something threw.
+    asio::awaitable<std::optional<Error>> run(RequestContext& ctx, Frame& frame,
+                                              std::string_view& stage) const;
+
     HandlerRegistry handlers_;
     std::vector<std::shared_ptr<Interceptor>> interceptors_;
 };

@@ -3,7 +3,6 @@
 #include <array>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -55,7 +54,21 @@ void ClientSession::start() {
     socket_.non_blocking(true, ec);
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
     arm_handshake_deadline();
-    asio::co_spawn(executor_, read_loop(), asio::detached);
+    asio::co_spawn(executor_, read_loop(), [self = shared_from_this()](std::exception_ptr e) {
+        if (e) {
+            // The dispatcher answers every failure of a request; reaching here is a bug, and
+            // the session must still leave cleanly.
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& failure) {
+                spdlog::critical("session of user {} ({}) failed: {}", self->user(), self->remote_,
+                                 failure.what());
+            } catch (...) {
+                spdlog::critical("session of user {} ({}) failed", self->user(), self->remote_);
+            }
+            self->finish_close();
+        }
+    });
 }
 
 asio::awaitable<void> ClientSession::read_loop() {
