@@ -142,6 +142,9 @@ asio::awaitable<void> Client::run() {
             may_retry = attempt->may_retry();
             if (attempt->logged_in) {
                 backoff_.reset();  // a session that worked starts the schedule afresh
+                unanswered_logins_ = 0;
+            } else if (attempt->handshake_unanswered) {
+                ++unanswered_logins_;
             }
             avoid = choice->node_id;
             for (const std::uint64_t id : attempt->unanswered_ids()) {
@@ -205,6 +208,7 @@ asio::awaitable<void> Client::run_attempt(std::shared_ptr<ConnectionAttempt> att
     attempt->link->start_writer();
     attempt->link->send(
         make_handshake(options_.user_id, options_.token, options_.client_name, last_epoch_));
+    attempt->handshake_unanswered = true;
 
     for (;;) {
         const Frame frame = co_await attempt->link->read_frame();
@@ -298,6 +302,7 @@ void Client::handle_handshake_reply(const std::shared_ptr<ConnectionAttempt>& at
         spdlog::warn("parley client: ignoring a second handshake reply");
         return;
     }
+    attempt->handshake_unanswered = false;
     if (!frame.parse_body(ok)) {
         attempt->end("the server's handshake reply does not parse", true);
         return;
@@ -346,7 +351,16 @@ void Client::handle_error(ConnectionAttempt& attempt, const Frame& frame) {
         return;
     }
     // Before login the only request is the handshake, so this error answers it.
-    if (refuses_login(error.code)) {
+    attempt.handshake_unanswered = false;
+    if (error.code == ErrorCode::duplicate_login && unanswered_logins_ > 0) {
+        // The holder may be this client: a handshake it gave up on, which the server read
+        // late and logged in; that session ends as soon as the server sees its connection
+        // closed. Retry, once per such handshake, before taking the refusal as final.
+        --unanswered_logins_;
+        attempt.end("handshake failed: " + describe(error.code, error.message) +
+                        " (perhaps an earlier login of this client that the server answered late)",
+                    true);
+    } else if (refuses_login(error.code)) {
         attempt.login_refused = true;
         attempt.end("login refused: " + describe(error.code, error.message), false);
     } else {

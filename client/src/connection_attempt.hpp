@@ -43,6 +43,9 @@ class ConnectionAttempt {
     ServerChoice choice;
     bool logged_in = false;
     bool login_refused = false;
+    /// The handshake was written and no reply to it (HandshakeOk or ERROR) has come yet. An
+    /// attempt that ends so may still log in on the server, which reads it later.
+    bool handshake_unanswered = false;
     int missed_heartbeats = 0;  ///< heartbeats sent since the last reply
 
     bool ended() const noexcept { return ended_; }

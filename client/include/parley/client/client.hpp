@@ -26,6 +26,11 @@ class ConnectionAttempt;
 /// A Parley client: picks a node, connects, logs in, keeps the connection alive with
 /// heartbeats and reconnects with back-off when it drops, preferring another node.
 ///
+/// A login the server refuses (1xxx) is not retried, with one exception: after an attempt
+/// that gave up waiting for the answer to its handshake, the server may still read that
+/// handshake and log it in for a moment, so a DUPLICATE_LOGIN may be this client's own doing;
+/// such a refusal is retried, at most once per abandoned handshake.
+///
 /// The client runs on the executor given to create(), inside its own strand, so the caller may
 /// run the io_context on one thread or many; the caller runs it. All state lives on that strand.
 /// The request methods (send_private, join, stop, ...) may be called from any thread: they
@@ -112,6 +117,9 @@ class Client : public std::enable_shared_from_this<Client> {
     std::vector<NodeInfo> known_nodes_;           ///< last list from nodes() or watch()
     std::shared_ptr<ConnectionAttempt> attempt_;  ///< the current connection, if any
     std::uint64_t last_epoch_ = 0;                ///< of the last login, sent as resume_epoch
+    /// Attempts since the last login that ended with their handshake unanswered: the server
+    /// may yet read each and log it in, briefly holding the user against our next login.
+    int unanswered_logins_ = 0;
     std::deque<std::pair<Frame, std::uint64_t>> outbox_;
     bool started_ = false;
     bool stopped_ = false;

@@ -21,7 +21,8 @@ struct ClientOptions {
     /// Heartbeats sent in a row with no reply before the connection counts as dead.
     int max_missed_heartbeats = 3;
 
-    /// Reconnect after a dropped connection. A refused login is never retried.
+    /// Reconnect after a dropped connection. A refused login is not retried (but see Client
+    /// on DUPLICATE_LOGIN after an abandoned handshake).
     bool reconnect = true;
     BackoffOptions backoff;
     /// Name resolution, TCP connect and handshake together must finish within this.
