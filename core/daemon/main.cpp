@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "broker.hpp"
@@ -29,6 +30,20 @@ void write_ready_file(const std::filesystem::path& path,
     std::filesystem::rename(temporary, path);
 }
 
+// Every client is a descriptor: take the hard limit the operator allows rather than the small
+// default soft limit, so a busy node runs out of memory before it runs out of descriptors.
+void raise_descriptor_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) {
+        return;
+    }
+    const auto before = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+        spdlog::debug("open-file limit raised from {} to {}", before, limit.rlim_cur);
+    }
+}
+
 int run(const parley::daemon::CommandLine& line) {
     using parley::daemon::kEmbeddedConfig;
     using parley::daemon::kEmbeddedConfigName;
@@ -45,6 +60,7 @@ int run(const parley::daemon::CommandLine& line) {
                   << '\n';
         return kOk;
     }
+    raise_descriptor_limit();
     broker.run([&](const auto& endpoints) {
         if (!line.ready_file.empty()) {
             write_ready_file(line.ready_file, endpoints);

@@ -56,8 +56,9 @@ asio::awaitable<std::optional<Error>> Dispatcher::run(RequestContext& ctx, Frame
     }
     Handler* handler = handlers_.find(frame.raw_type());
     if (handler == nullptr) {
-        co_return Error(ErrorCode::unknown_type,
-                        "no handler for frame type " + std::to_string(frame.raw_type()));
+        co_return std::make_optional<Error>(
+            ErrorCode::unknown_type,
+            "no handler for frame type " + std::to_string(frame.raw_type()));
     }
     stage = handlers_.owner(frame.raw_type());
     co_await handler->handle(ctx, frame);

@@ -54,21 +54,22 @@ void ClientSession::start() {
     socket_.non_blocking(true, ec);
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
     arm_handshake_deadline();
-    asio::co_spawn(executor_, read_loop(), [self = shared_from_this()](std::exception_ptr e) {
-        if (e) {
-            // The dispatcher answers every failure of a request; reaching here is a bug, and
-            // the session must still leave cleanly.
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& failure) {
-                spdlog::critical("session of user {} ({}) failed: {}", self->user(), self->remote_,
-                                 failure.what());
-            } catch (...) {
-                spdlog::critical("session of user {} ({}) failed", self->user(), self->remote_);
+    asio::co_spawn(
+        executor_, read_loop(), [self = shared_from_this()](const std::exception_ptr& e) {
+            if (e) {
+                // The dispatcher answers every failure of a request; reaching here is a bug, and
+                // the session must still leave cleanly.
+                try {
+                    std::rethrow_exception(e);
+                } catch (const std::exception& failure) {
+                    spdlog::critical("session of user {} ({}) failed: {}", self->user(),
+                                     self->remote_, failure.what());
+                } catch (...) {
+                    spdlog::critical("session of user {} ({}) failed", self->user(), self->remote_);
+                }
+                self->finish_close();
             }
-            self->finish_close();
-        }
-    });
+        });
 }
 
 asio::awaitable<void> ClientSession::read_loop() {
