@@ -59,3 +59,7 @@ install(FILES ${PROJECT_BINARY_DIR}/cmake/ParleyConfig.cmake
               ${PROJECT_BINARY_DIR}/cmake/ParleyConfigVersion.cmake
               ${PROJECT_SOURCE_DIR}/cmake/ParleyPlugin.cmake
         DESTINATION ${PARLEY_INSTALL_CMAKEDIR})
+
+# The shipped configuration, as a starting point for operators (parleyd also has it built in).
+install(FILES ${PROJECT_SOURCE_DIR}/config/standalone.yaml
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/parley/config)
