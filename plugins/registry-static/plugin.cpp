@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include <parley/endpoint.hpp>
 #include <parley/plugin.hpp>
 
-#include "endpoint.hpp"
 #include "static_registry.hpp"
 
 namespace {
@@ -43,8 +43,7 @@ NodeInfo read_node(const ConfigNode& item) {
                        "' lists no endpoints; give at least one \"host:port\"");
     }
     for (std::size_t i = 0; i < node.endpoints.size(); ++i) {
-        const std::string problem =
-            parley::plugins::static_registry::endpoint_problem(node.endpoints[i]);
+        const std::string problem = parley::endpoint_problem(node.endpoints[i]);
         if (!problem.empty()) {
             endpoints.items()[i].fail("bad endpoint '" + node.endpoints[i] + "' for node '" +
                                       node.id + "': " + problem);

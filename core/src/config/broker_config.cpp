@@ -1,7 +1,6 @@
 #include "config/broker_config.hpp"
 
-#include <charconv>
-
+#include <parley/endpoint.hpp>
 #include <parley/frame.hpp>
 
 namespace parley::config {
@@ -81,25 +80,12 @@ std::vector<host::PluginRequest> parse_plugin_list(const std::string& kind,
 
 ListenEndpoint parse_endpoint(const ConfigNode& node) {
     const std::string text = node.as_string();
-    const auto colon = text.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-        node.fail("expected \"host:port\", found '" + text + "'");
+    if (auto problem = endpoint_problem(text, PortZero::allowed); !problem.empty()) {
+        node.fail("bad listen address '" + text + "': " + problem +
+                  " (expected \"host:port\", e.g. \"127.0.0.1:7400\")");
     }
-    ListenEndpoint endpoint;
-    endpoint.host = text.substr(0, colon);
-    if (endpoint.host.front() == '[' && endpoint.host.back() == ']') {
-        endpoint.host = endpoint.host.substr(1, endpoint.host.size() - 2);
-    }
-    unsigned port = 0;
-    const char* first = text.data() + colon + 1;
-    const char* last = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(first, last, port);
-    if (ec != std::errc{} || ptr != last || port > 65535) {
-        node.fail("bad port in '" + text + "' (0-65535)");
-    }
-    endpoint.port = static_cast<std::uint16_t>(port);
-    endpoint.where = node.location();
-    return endpoint;
+    const Endpoint endpoint = parley::parse_endpoint(text, PortZero::allowed);
+    return ListenEndpoint{endpoint.host, endpoint.port, node.location()};
 }
 
 BrokerConfig parse_broker_config(const ConfigNode& root) {
