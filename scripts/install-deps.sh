@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Parley's build and tests need. Idempotent: a package that is
-# already installed is skipped, and apt is not touched at all when nothing is missing.
+# Installs the Debian 12 packages Parley needs. Idempotent: a package that is already installed
+# is skipped, and apt is not touched at all when nothing is missing.
+#
+#   install-deps.sh            what building parleyd and its plugins needs
+#   install-deps.sh --services also the servers the tests and a local cluster run against
+#   install-deps.sh --bench    also the peers the benchmark compares with, and the plot tool
 set -euo pipefail
 
 packages=(
@@ -8,10 +12,17 @@ packages=(
     g++ cmake ninja-build ccache pkg-config clang-format clang-tidy
     # libraries
     libboost1.81-dev libprotobuf-dev protobuf-compiler libyaml-cpp-dev libspdlog-dev libfmt-dev
-    libssl-dev
+    libssl-dev librdkafka-dev libhiredis-dev libzookeeper-mt-dev
     # tests
     libgtest-dev libgmock-dev
 )
+for arg in "$@"; do
+    case $arg in
+        --services) packages+=(redis-server zookeeper default-jre-headless) ;;
+        --bench) packages+=(redis-server nats-server mosquitto gnuplot-nox) ;;
+        *) echo "install-deps: unknown option '$arg' (expected --services or --bench)" >&2; exit 2 ;;
+    esac
+done
 
 missing=()
 for pkg in "${packages[@]}"; do

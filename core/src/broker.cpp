@@ -53,8 +53,9 @@ Broker::Broker(config::BrokerConfig config)
                                                        *host_.transport);
     node_ = std::make_unique<cluster::BrokerNode>(config_.node_id, *host_.store, *router_,
                                                   config_.server.heartbeat_interval);
-    inbound_ =
-        std::make_unique<cluster::InboundDelivery>(directory_, *host_.store, *router_, loops_);
+    inbound_ = std::make_unique<cluster::InboundDelivery>(config_.node_id, directory_, *host_.store,
+                                                          *router_, *host_.transport, loops_);
+    adoption_ = std::make_shared<cluster::RouteAdoption>(config_.node_id, host_.transport);
     const auto& server = config_.server;
     environment_ = std::make_unique<net::SessionEnvironment>(net::SessionEnvironment{
         net::SessionLimits{server.max_frame_size, server.write_queue_limit,
@@ -149,6 +150,7 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
     }
     NodeInfo self{config_.node_id, advertised, 0};
     co_await host_.registry->announce(std::move(self));
+    co_await watch_nodes();
     if (on_ready) {
         on_ready(endpoints());
     }
@@ -162,6 +164,17 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
         co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         host_.registry->report_load(static_cast<std::uint32_t>(directory_.size()));
     }
+}
+
+asio::awaitable<void> Broker::watch_nodes() {
+    // Seed with the nodes alive now: a node can only be adopted once it has been seen alive.
+    adoption_->on_nodes(co_await host_.registry->nodes());
+    host_.registry->watch(
+        [adoption = std::weak_ptr<cluster::RouteAdoption>(adoption_)](std::vector<NodeInfo> nodes) {
+            if (const auto live = adoption.lock()) {
+                live->on_nodes(nodes);
+            }
+        });
 }
 
 void Broker::shutdown() {
@@ -199,6 +212,7 @@ asio::awaitable<void> Broker::drain() {
     }
     spdlog::info("shut down: {} sessions told, {} still open at the deadline", open,
                  tracker_.count());
+    adoption_->stop();
     host_.transport->stop();
 }
 

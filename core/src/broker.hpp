@@ -17,6 +17,7 @@
 #include "cluster/broker_node.hpp"
 #include "cluster/inbound_delivery.hpp"
 #include "cluster/local_directory.hpp"
+#include "cluster/route_adoption.hpp"
 #include "cluster/router.hpp"
 #include "config/broker_config.hpp"
 #include "dispatch/dispatcher.hpp"
@@ -62,6 +63,8 @@ class Broker final : private net::SessionEvents {
     void load_plugins();
     boost::asio::awaitable<void> serve(ReadyCallback on_ready);
     boost::asio::awaitable<void> drain();
+    /// Follows the registry's node list, so departed nodes' routes get adopted.
+    boost::asio::awaitable<void> watch_nodes();
 
     config::BrokerConfig config_;
     boost::asio::io_context control_;
@@ -77,6 +80,8 @@ class Broker final : private net::SessionEvents {
     // coroutines they hold) are destroyed first.
     net::LoopPool loops_;
     std::unique_ptr<cluster::InboundDelivery> inbound_;
+    /// Shared with the registry's watch callback, which may outlive the broker.
+    std::shared_ptr<cluster::RouteAdoption> adoption_;
     std::vector<std::unique_ptr<net::Listener>> listeners_;
     boost::asio::signal_set signals_;
     std::atomic<bool> stopping_{false};

@@ -47,6 +47,13 @@ class BOOST_SYMBOL_VISIBLE Transport {
     /// when it could not.
     virtual asio::awaitable<void> publish_to_node(std::string node_id, Envelope envelope) = 0;
     virtual asio::awaitable<void> publish_to_group(GroupId group, Frame frame) = 0;
+    /// Also consumes the route of `node_id`, a node that has left the cluster, into the listener,
+    /// so what was sent to it and not yet handed over is re-routed rather than lost. Every live
+    /// node adopts; the transport makes sure each message is consumed by one of them. A
+    /// transport whose routes die with their node does nothing (the default).
+    virtual void adopt_route(const std::string& node_id);
+    /// Stops consuming a route adopted earlier: its node is back.
+    virtual void release_route(const std::string& node_id);
     /// Stops consuming; no listener call starts after it returns.
     virtual void stop() = 0;
 };

@@ -1,13 +1,38 @@
 #include "cluster/inbound_delivery.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-namespace parley::cluster {
+#include "cluster/undelivered_notice.hpp"
 
-InboundDelivery::InboundDelivery(LocalDirectory& directory, Store& store, ClusterRouter& router,
-                                 net::LoopPool& loops)
-    : directory_(directory), store_(store), router_(router), loops_(loops) {}
+namespace parley::cluster {
+namespace {
+
+/// Completion for work spawned on a loop: failures are logged, never thrown into the loop.
+auto log_failure(std::string what) {
+    return [what = std::move(what)](const std::exception_ptr& e) {
+        if (!e) {
+            return;
+        }
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& failure) {
+            spdlog::warn("{}: {}", what, failure.what());
+        }
+    };
+}
+
+}  // namespace
+
+InboundDelivery::InboundDelivery(std::string node_id, LocalDirectory& directory, Store& store,
+                                 ClusterRouter& router, Transport& transport, net::LoopPool& loops)
+    : node_id_(std::move(node_id)),
+      directory_(directory),
+      store_(store),
+      router_(router),
+      transport_(transport),
+      loops_(loops) {}
 
 void InboundDelivery::on_node_message(Envelope envelope) {
     if (envelope.kind == Envelope::Kind::kick) {
@@ -18,25 +43,70 @@ void InboundDelivery::on_node_message(Envelope envelope) {
         session->send(std::move(envelope.frame));
         return;
     }
-    spdlog::info("message for user {} arrived after the user left this node; dropped",
-                 envelope.recipient);
+    // One loop per recipient keeps a recipient's re-routed messages in order.
+    auto& loop = loops_.at(envelope.recipient % loops_.size());
+    const UserId recipient = envelope.recipient;
+    boost::asio::co_spawn(loop, reroute(std::move(envelope)),
+                          log_failure(fmt::format("re-routing a message for user {}", recipient)));
+}
+
+boost::asio::awaitable<void> InboundDelivery::reroute(Envelope envelope) {
+    const UserId recipient = envelope.recipient;
+    if (envelope.hops > 0) {
+        report_undelivered(envelope.frame,
+                           fmt::format("user {} left before the message reached them", recipient));
+        co_return;
+    }
+    std::optional<SessionRecord> record;
+    try {
+        record = co_await store_.locate(recipient);
+    } catch (const std::exception& e) {
+        report_undelivered(envelope.frame,
+                           fmt::format("user {} could not be located: {}", recipient, e.what()));
+        co_return;
+    }
+    if (!record || record->node_id == node_id_) {
+        report_undelivered(envelope.frame, fmt::format("user {} went offline", recipient));
+        co_return;
+    }
+    spdlog::debug("user {} moved to node '{}'; forwarding", recipient, record->node_id);
+    ++envelope.hops;
+    envelope.session_epoch = record->epoch;
+    const Frame message = envelope.frame;
+    try {
+        co_await transport_.publish_to_node(record->node_id, std::move(envelope));
+    } catch (const std::exception& e) {
+        report_undelivered(message, fmt::format("forwarding to user {} on node '{}' failed: {}",
+                                                recipient, record->node_id, e.what()));
+    }
+}
+
+void InboundDelivery::report_undelivered(const Frame& message, const std::string& reason) {
+    // Only chat messages have a sender waiting on them; a notice itself is never re-reported.
+    if (message.type() != FrameType::private_message || message.sender() == kNoUser) {
+        spdlog::info("dropped a frame of type {:#04x}: {}", message.raw_type(), reason);
+        return;
+    }
+    spdlog::info("message from user {} not delivered: {}", message.sender(), reason);
+    auto& loop = loops_.at(message.sender() % loops_.size());
+    boost::asio::co_spawn(
+        loop,
+        [this, notice = undelivered_notice(message, reason)]() -> boost::asio::awaitable<void> {
+            const UserId sender = notice.receiver();
+            // The notice travels like a message to the sender, who may be on any node.
+            if (co_await router_.send_to_user(sender, notice) == Delivery::offline) {
+                spdlog::info("sender {} is offline too; nobody to tell", sender);
+            }
+        },
+        log_failure("telling a sender about an undelivered message"));
 }
 
 void InboundDelivery::on_group_message(GroupId group, Frame frame) {
     // One loop per group keeps a group's messages in the order they were consumed.
     auto& loop = loops_.at(group % loops_.size());
-    boost::asio::co_spawn(loop, fan_out(group, std::move(frame)),
-                          [group](const std::exception_ptr& e) {
-                              if (!e) {
-                                  return;
-                              }
-                              try {
-                                  std::rethrow_exception(e);
-                              } catch (const std::exception& failure) {
-                                  spdlog::warn("group {} message not delivered on this node: {}",
-                                               group, failure.what());
-                              }
-                          });
+    boost::asio::co_spawn(
+        loop, fan_out(group, std::move(frame)),
+        log_failure(fmt::format("group {} message not delivered on this node", group)));
 }
 
 boost::asio::awaitable<void> InboundDelivery::fan_out(GroupId group, Frame frame) {

@@ -14,6 +14,8 @@ std::string_view to_string(ErrorCode code) noexcept {
             return "DUPLICATE_LOGIN";
         case ErrorCode::recipient_unavailable:
             return "RECIPIENT_UNAVAILABLE";
+        case ErrorCode::delivery_failed:
+            return "DELIVERY_FAILED";
         case ErrorCode::session_replaced:
             return "SESSION_REPLACED";
         case ErrorCode::backend_unavailable:

@@ -16,6 +16,8 @@ Session::~Session() = default;
 Store::~Store() = default;
 TransportListener::~TransportListener() = default;
 Transport::~Transport() = default;
+void Transport::adopt_route(const std::string& /*node_id*/) {}
+void Transport::release_route(const std::string& /*node_id*/) {}
 Registry::~Registry() = default;
 Router::~Router() = default;
 Node::~Node() = default;
