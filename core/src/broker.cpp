@@ -142,11 +142,20 @@ void Broker::run(ReadyCallback on_ready) {
 
 asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
     host_.transport->start(config_.node_id, *inbound_);
-    std::vector<std::string> advertised;
+    std::vector<std::string> advertised = config_.server.advertise;
     for (const auto& listener : listeners_) {
         listener->start();
-        advertised.push_back(to_string(listener->local_endpoint()));
-        spdlog::info("listening on {}", advertised.back());
+        const auto bound = listener->local_endpoint();
+        spdlog::info("listening on {}", to_string(bound));
+        if (config_.server.advertise.empty()) {
+            if (bound.address().is_unspecified()) {
+                spdlog::warn(
+                    "listening on {} without server.advertise: the registry will announce an "
+                    "address clients cannot use; set server.advertise to the reachable one",
+                    to_string(bound));
+            }
+            advertised.push_back(to_string(bound));
+        }
     }
     NodeInfo self{config_.node_id, advertised, 0};
     co_await host_.registry->announce(std::move(self));

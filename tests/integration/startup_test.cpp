@@ -128,6 +128,24 @@ TEST_F(StartupTest, OverlaysOverrideTheBaseFile) {
     EXPECT_EQ(ok.node_id(), "from-overlay");
 }
 
+TEST_F(StartupTest, WildcardListenerWithoutAdvertiseIsWarnedAbout) {
+    StandaloneConfig config;
+    config.listen = {"0.0.0.0:0"};
+    DaemonOptions options;
+    options.configs = {write_standalone_config((dir.path() / "wild.yaml"), config)};
+    {
+        DaemonProcess daemon(options);
+        EXPECT_NE(daemon.log_text().find("without server.advertise"), std::string::npos)
+            << daemon.log_text();
+    }
+    const auto advertised =
+        write_file(dir.file("advertise.yaml"), "server:\n  advertise: [\"127.0.0.1:7400\"]\n");
+    options.configs.push_back(advertised);
+    DaemonProcess daemon(options);
+    EXPECT_EQ(daemon.log_text().find("without server.advertise"), std::string::npos)
+        << daemon.log_text();
+}
+
 TEST_F(StartupTest, PortInUseFailsStartUp) {
     StandaloneConfig config;
     const auto first_path = write_standalone_config((dir.path() / "first.yaml"), config);

@@ -81,6 +81,20 @@ TEST(BrokerConfigTest, BadListenEndpointsAreErrors) {
     EXPECT_NE(error_of(text).find("expected \"host:port\""), std::string::npos);
 }
 
+TEST(BrokerConfigTest, AdvertisedAddressesAreReadAndChecked) {
+    std::string text = kValid;
+    text.replace(text.find("  heartbeat_interval"), 0,
+                 "  advertise: [\"chat-1.example.com:7400\"]\n");
+    EXPECT_EQ(parse(text).server.advertise, std::vector<std::string>{"chat-1.example.com:7400"});
+    EXPECT_TRUE(parse(kValid).server.advertise.empty());
+
+    // Port 0 means nothing to a client.
+    text.replace(text.find("example.com:7400"), 16, "example.com:0");
+    EXPECT_NE(error_of(text).find("bad advertised address 'chat-1.example.com:0'"),
+              std::string::npos)
+        << error_of(text);
+}
+
 TEST(BrokerConfigTest, UnknownKeyInsideAPluginReferenceIsAnError) {
     std::string text = kValid;
     text.replace(text.find("plugin: memory"), 14, "plugin: memory\n  settngs: {}");

@@ -20,6 +20,17 @@ ServerSettings parse_server(const ConfigNode& node) {
     if (server.listen.empty()) {
         listen.fail("server.listen needs at least one \"host:port\"");
     }
+    if (const ConfigNode* advertise = reader.find("advertise")) {
+        for (const auto& item : advertise->items()) {
+            const std::string text = item.as_string();
+            if (auto problem = endpoint_problem(text, PortZero::refused); !problem.empty()) {
+                item.fail("bad advertised address '" + text + "': " + problem +
+                          " (expected \"host:port\" that clients can reach, e.g. "
+                          "\"chat-1.example.com:7400\")");
+            }
+            server.advertise.push_back(text);
+        }
+    }
     server.threads = static_cast<unsigned>(reader.get_int("threads", 0, 0, 256));
     server.max_frame_size =
         static_cast<std::uint32_t>(reader.get_bytes("max_frame_size", server.max_frame_size));

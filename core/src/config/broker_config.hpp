@@ -19,6 +19,8 @@ struct ListenEndpoint {
 
 struct ServerSettings {
     std::vector<ListenEndpoint> listen;
+    /// "host:port" clients should use, announced in the registry; empty: the bound listeners.
+    std::vector<std::string> advertise;
     unsigned threads = 0;                               ///< event loops; 0 = one per core
     std::uint32_t max_frame_size = 64 * 1024;           ///< largest body accepted
     std::uint64_t write_queue_limit = 4 * 1024 * 1024;  ///< bytes queued before slow_consumer
