@@ -1,4 +1,5 @@
 // parleyd: one Parley broker node.
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -72,6 +73,9 @@ int run(const parley::daemon::CommandLine& line) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A peer that closed its end must cost a write error, not the process: backend client
+    // libraries (hiredis, for one) write with write(2), which raises SIGPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
     spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
     parley::daemon::CommandLine line;
     try {

@@ -44,7 +44,7 @@ void log_failure(const char* what, const std::exception_ptr& e) {
 Broker::Broker(config::BrokerConfig config)
     : config_(std::move(config)),
       loader_(search_paths(config_)),
-      host_(dispatcher_, control_, config_.node_id),
+      host_(dispatcher_, backend_loop_.context(), config_.node_id),
       loops_(config_.server.threads),
       signals_(control_, SIGINT, SIGTERM) {
     load_plugins();
@@ -67,6 +67,7 @@ Broker::Broker(config::BrokerConfig config)
 Broker::~Broker() {
     loops_.stop();
     loops_.join();
+    backend_loop_.stop();
 }
 
 void Broker::load_plugins() {

@@ -13,6 +13,7 @@
 
 #include <parley/host/plugin_loader.hpp>
 
+#include "backend_loop.hpp"
 #include "broker_host.hpp"
 #include "cluster/broker_node.hpp"
 #include "cluster/inbound_delivery.hpp"
@@ -67,8 +68,12 @@ class Broker final : private net::SessionEvents {
     boost::asio::awaitable<void> watch_nodes();
 
     config::BrokerConfig config_;
-    boost::asio::io_context control_;
+    // First, so plugin code stays loaded until everything that may run or hold it is gone.
     host::PluginLoader loader_;
+    boost::asio::io_context control_;
+    // After the loader, before the plugins: plugin objects go first, then what they left on
+    // the loop, then their code.
+    BackendLoop backend_loop_;
     dispatch::Dispatcher dispatcher_;
     BrokerHost host_;
     cluster::LocalDirectory directory_;

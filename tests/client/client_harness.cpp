@@ -25,6 +25,13 @@ ClientHarness::ClientHarness(const std::vector<std::string>& servers, ClientOpti
     client_->set_events(record_into(events_));
 }
 
+ClientHarness::ClientHarness(const DiscoveryFactory& make_discovery, ClientOptions options,
+                             std::string_view policy)
+    : client_(Client::create(io_.get_executor(), std::move(options),
+                             make_discovery(io_.get_executor()), make_server_picker(policy, 1))) {
+    client_->set_events(record_into(events_));
+}
+
 ClientHarness::~ClientHarness() {
     if (thread_.joinable()) {
         client_->stop();

@@ -2,6 +2,7 @@
 // A real parley::client::Client on its own io_context thread, recording its events.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 
 #include <parley/client/client.hpp>
 #include <parley/client/client_options.hpp>
+#include <parley/client/discovery.hpp>
 #include <parley/types.hpp>
 
 #include "client/event_recorder.hpp"
@@ -32,6 +34,11 @@ class ClientHarness {
     /// `servers` are "host:port" endpoints for a FixedDiscovery; `policy` names the picker,
     /// seeded with a constant so a run is repeatable.
     ClientHarness(const std::vector<std::string>& servers, ClientOptions options,
+                  std::string_view policy = "round-robin");
+    /// Makes the Discovery for the client's loop: `make_discovery(executor)`, e.g. a registry
+    /// plugin through parley::client::make_discovery.
+    using DiscoveryFactory = std::function<std::shared_ptr<Discovery>(asio::any_io_executor)>;
+    ClientHarness(const DiscoveryFactory& make_discovery, ClientOptions options,
                   std::string_view policy = "round-robin");
     ~ClientHarness();
     ClientHarness(const ClientHarness&) = delete;

@@ -42,6 +42,11 @@ class PluginTestHost final : public PluginHost {
         loader.load(request, *this);
     }
 
+  private:
+    // First, so the plugins' code stays loaded until their objects and handlers are gone.
+    host::PluginLoader loader{host::default_plugin_paths()};
+
+  public:
     std::string node = "node-test";
     asio::io_context io;
     std::map<FrameType, std::shared_ptr<Handler>> handlers;
@@ -50,8 +55,6 @@ class PluginTestHost final : public PluginHost {
     std::shared_ptr<Store> store;
     std::shared_ptr<Registry> registry;
 
-  private:
-    host::PluginLoader loader{host::default_plugin_paths()};
 };
 
 }  // namespace parley::test

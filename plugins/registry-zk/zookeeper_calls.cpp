@@ -1,0 +1,134 @@
+#include "zookeeper_calls.hpp"
+
+#include "remote_completion.hpp"
+
+namespace parley::plugins::zookeeper {
+
+namespace {
+
+using ReplyCompletion = Completion<Reply>;
+
+Reply reply_with(int rc) {
+    Reply reply;
+    reply.rc = rc;
+    return reply;
+}
+
+// The C client hands our Completion back as `data`; whoever receives it owns it.
+CompletionPtr<Reply> take(const void* data) {
+    return CompletionPtr<Reply>(static_cast<ReplyCompletion*>(const_cast<void*>(data)));
+}
+
+void on_data(int rc, const char* value, int length, const Stat* stat, const void* data) {
+    Reply reply = reply_with(rc);
+    if (rc == ZOK) {
+        if (value != nullptr && length > 0) {
+            reply.data.assign(value, static_cast<std::size_t>(length));
+        }
+        if (stat != nullptr) {
+            reply.stat = *stat;
+        }
+    }
+    take(data)->complete(std::move(reply));
+}
+
+void on_children(int rc, const String_vector* strings, const void* data) {
+    Reply reply = reply_with(rc);
+    if (rc == ZOK && strings != nullptr) {
+        for (int i = 0; i < strings->count; ++i) {
+            reply.children.emplace_back(strings->data[i]);  // NOLINT: the C client's array
+        }
+    }
+    take(data)->complete(std::move(reply));
+}
+
+void on_stat(int rc, const Stat* stat, const void* data) {
+    Reply reply = reply_with(rc);
+    if (rc == ZOK && stat != nullptr) {
+        reply.stat = *stat;
+    }
+    take(data)->complete(std::move(reply));
+}
+
+void on_string(int rc, const char*, const void* data) {
+    take(data)->complete(reply_with(rc));
+}
+
+void on_void(int rc, const void* data) {
+    take(data)->complete(reply_with(rc));
+}
+
+/// Sends a request through `send(handle, completion)`, which returns the C call's result. When
+/// the client refuses it at once, no callback will come: complete here.
+template <typename Send>
+asio::awaitable<Reply> request(std::shared_ptr<ZookeeperSession> session, Send send) {
+    return await_completion<Reply>(
+        [session = std::move(session), send = std::move(send)](CompletionPtr<Reply> done) {
+            ReplyCompletion* raw = done.release();
+            const int rc = session->send([&send, raw](zhandle_t* handle) {
+                return send(handle, static_cast<const void*>(raw));
+            });
+            if (rc != ZOK) {
+                take(raw)->complete(reply_with(rc));
+            }
+        });
+}
+
+}  // namespace
+
+asio::awaitable<Reply> get_data(std::shared_ptr<ZookeeperSession> session, std::string path,
+                                bool watch) {
+    return request(std::move(session),
+                   [path = std::move(path), watch](zhandle_t* handle, const void* data) {
+                       return zoo_aget(handle, path.c_str(), watch ? 1 : 0, &on_data, data);
+                   });
+}
+
+asio::awaitable<Reply> get_children(std::shared_ptr<ZookeeperSession> session, std::string path,
+                                    bool watch) {
+    return request(
+        std::move(session), [path = std::move(path), watch](zhandle_t* handle, const void* data) {
+            return zoo_aget_children(handle, path.c_str(), watch ? 1 : 0, &on_children, data);
+        });
+}
+
+asio::awaitable<Reply> exists(std::shared_ptr<ZookeeperSession> session, std::string path,
+                              bool watch) {
+    return request(std::move(session),
+                   [path = std::move(path), watch](zhandle_t* handle, const void* data) {
+                       return zoo_aexists(handle, path.c_str(), watch ? 1 : 0, &on_stat, data);
+                   });
+}
+
+asio::awaitable<Reply> create(std::shared_ptr<ZookeeperSession> session, std::string path,
+                              std::string value, int flags) {
+    return request(std::move(session), [path = std::move(path), value = std::move(value), flags](
+                                           zhandle_t* handle, const void* data) {
+        return zoo_acreate(handle, path.c_str(), value.data(), static_cast<int>(value.size()),
+                           &ZOO_OPEN_ACL_UNSAFE, flags, &on_string, data);
+    });
+}
+
+asio::awaitable<Reply> set_data(std::shared_ptr<ZookeeperSession> session, std::string path,
+                                std::string value, int version) {
+    return request(std::move(session), [path = std::move(path), value = std::move(value), version](
+                                           zhandle_t* handle, const void* data) {
+        return zoo_aset(handle, path.c_str(), value.data(), static_cast<int>(value.size()), version,
+                        &on_stat, data);
+    });
+}
+
+asio::awaitable<Reply> delete_node(std::shared_ptr<ZookeeperSession> session, std::string path,
+                                   int version) {
+    return request(std::move(session),
+                   [path = std::move(path), version](zhandle_t* handle, const void* data) {
+                       return zoo_adelete(handle, path.c_str(), version, &on_void, data);
+                   });
+}
+
+bool is_connection_problem(int rc) {
+    return rc == ZCONNECTIONLOSS || rc == ZOPERATIONTIMEOUT || rc == ZSESSIONEXPIRED ||
+           rc == ZINVALIDSTATE || rc == ZCLOSING || rc == ZSESSIONMOVED;
+}
+
+}  // namespace parley::plugins::zookeeper

@@ -1,0 +1,170 @@
+#include "redis_pool.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <utility>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <parley/error.hpp>
+
+#include "reply_completion.hpp"
+
+namespace parley::plugins::redis {
+
+namespace {
+
+/// Starts a call: the command goes to the strand; the handler gets the outcome on its own
+/// executor.
+struct CallInitiation {
+    std::shared_ptr<RedisPool> pool;
+
+    template <typename Handler>
+    void operator()(Handler&& handler, RedisCommand command) const {
+        PendingCommand pending{std::move(command),
+                               reply_completion(std::forward<Handler>(handler))};
+        std::vector<PendingCommand> one;
+        one.push_back(std::move(pending));
+        pool->send_batch(std::move(one));
+    }
+};
+
+}  // namespace
+
+RedisPool::RedisPool(const asio::any_io_executor& executor, RedisSettings settings,
+                     std::vector<const RedisScript*> scripts)
+    : lock_(std::make_shared<StrandLock>(executor)),
+      settings_(std::move(settings)),
+      address_(settings_.address.to_string()),
+      scripts_(std::move(scripts)) {
+    connections_.reserve(settings_.pool_size);
+    for (std::size_t i = 0; i < settings_.pool_size; ++i) {
+        connections_.push_back(std::make_shared<RedisConnection>(
+            lock_, settings_, scripts_, static_cast<ConnectionEvents&>(*this)));
+    }
+}
+
+RedisPool::~RedisPool() {
+    shutdown();
+}
+
+void RedisPool::start() {
+    asio::post(lock_->strand, [self = shared_from_this()] {
+        const std::lock_guard lock(self->lock_->mutex);
+        if (self->closed_) {
+            return;
+        }
+        for (const auto& connection : self->connections_) {
+            connection->start();
+        }
+    });
+}
+
+void RedisPool::shutdown() {
+    const std::lock_guard lock(lock_->mutex);
+    if (std::exchange(closed_, true)) {
+        return;
+    }
+    for (const auto& connection : connections_) {
+        connection->close();
+    }
+}
+
+asio::awaitable<RedisReply> RedisPool::call(RedisCommand command) {
+    return asio::async_initiate<const asio::use_awaitable_t<>,
+                                void(std::exception_ptr, RedisReply)>(
+        CallInitiation{shared_from_this()}, asio::use_awaitable, std::move(command));
+}
+
+void RedisPool::send_batch(std::vector<PendingCommand> commands) {
+    asio::post(lock_->strand,
+               [self = shared_from_this(), commands = std::move(commands)]() mutable {
+                   const std::lock_guard lock(self->lock_->mutex);
+                   RedisConnection* connection = self->closed_ ? nullptr : self->pick();
+                   for (auto& pending : commands) {
+                       if (connection == nullptr) {
+                           pending.done(self->unavailable(), {});
+                       } else {
+                           connection->send(std::move(pending.command), std::move(pending.done));
+                       }
+                   }
+               });
+}
+
+RedisConnection* RedisPool::pick() {
+    const std::size_t count = connections_.size();
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::size_t index = (next_ + i) % count;
+        if (connections_[index]->state() == RedisConnection::State::ready) {
+            next_ = (index + 1) % count;
+            return connections_[index].get();
+        }
+    }
+    // Nothing ready: wait only for a first attempt still under way, and only while no
+    // connection has failed yet; once one has, Redis is known to be down.
+    if (outage_) {
+        return nullptr;
+    }
+    for (const auto& connection : connections_) {
+        if (connection->state() == RedisConnection::State::starting) {
+            return connection.get();
+        }
+    }
+    return nullptr;
+}
+
+std::exception_ptr RedisPool::unavailable() const {
+    if (closed_) {
+        return std::make_exception_ptr(
+            Error(ErrorCode::backend_unavailable,
+                  "the Redis store for " + address_ + " is shutting down"));
+    }
+    return std::make_exception_ptr(
+        Error(ErrorCode::backend_unavailable, "Redis at " + address_ + " is unavailable: " +
+                                                  last_reason_ + "; the store keeps reconnecting"));
+}
+
+void RedisPool::connection_ready(RedisConnection& /*connection*/) {
+    const bool all_ready = std::all_of(connections_.begin(), connections_.end(), [](const auto& c) {
+        return c->state() == RedisConnection::State::ready;
+    });
+    if (all_ready && outage_) {
+        outage_ = false;
+        const auto seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - outage_since_).count();
+        spdlog::info("store-redis: Redis at {} is back after {:.1f} s", address_, seconds);
+    } else if (all_ready && !announced_) {
+        spdlog::info("store-redis: connected to Redis at {} (database {}, {} connections)",
+                     address_, settings_.database, connections_.size());
+    }
+    announced_ = announced_ || all_ready;
+    if (ready_hook_) {
+        ready_hook_();
+    }
+}
+
+void RedisPool::connection_down(RedisConnection& connection, const std::string& reason,
+                                bool unresponsive) {
+    last_reason_ = reason;
+    if (unresponsive) {
+        for (const auto& other : connections_) {
+            if (other.get() != &connection) {
+                other->drop(reason);
+            }
+        }
+    }
+    if (outage_) {
+        return;  // one message per outage, not one per retry
+    }
+    outage_ = true;
+    outage_since_ = std::chrono::steady_clock::now();
+    spdlog::warn(
+        "store-redis: Redis at {} is unavailable: {}; store calls fail with 2000 until it is "
+        "back, reconnecting in the background",
+        address_, reason);
+}
+
+}  // namespace parley::plugins::redis

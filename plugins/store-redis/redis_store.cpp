@@ -1,0 +1,195 @@
+#include "redis_store.hpp"
+
+#include <limits>
+#include <utility>
+
+#include <parley/error.hpp>
+
+#include "session_scripts.hpp"
+
+namespace parley::plugins::redis {
+
+namespace {
+
+std::vector<const RedisScript*> all_scripts() {
+    return {&scripts::claim(), &scripts::release(), &scripts::online(), &scripts::refresh()};
+}
+
+RedisCommand plain(std::vector<std::string> args) {
+    RedisCommand command;
+    command.args = std::move(args);
+    return command;
+}
+
+RedisCommand script(const RedisScript& body, int key_count, std::vector<std::string> args) {
+    RedisCommand command;
+    command.script = &body;
+    command.key_count = key_count;
+    command.args = std::move(args);
+    return command;
+}
+
+}  // namespace
+
+RedisStore::RedisStore(const asio::any_io_executor& executor, RedisSettings settings,
+                       std::string node_id)
+    : keys_(settings.key_prefix),
+      node_id_(std::move(node_id)),
+      ttl_(settings.session_ttl),
+      pool_(std::make_shared<RedisPool>(executor, std::move(settings), all_scripts())),
+      refresher_(std::make_shared<SessionRefresher>(pool_, executor, keys_, node_id_, ttl_)) {
+    pool_->on_ready([weak = std::weak_ptr<SessionRefresher>(refresher_)] {
+        if (const auto refresher = weak.lock()) {
+            refresher->refresh_soon();
+        }
+    });
+    pool_->start();
+    refresher_->start();
+}
+
+RedisStore::~RedisStore() {
+    refresher_->stop();
+    pool_->shutdown();
+}
+
+asio::awaitable<RedisReply> RedisStore::run(RedisCommand command, const char* what) {
+    RedisReply reply = co_await pool_->call(std::move(command));
+    if (reply.is_error()) {
+        throw Error(ErrorCode::backend_unavailable,
+                    "Redis at " + pool_->address() + " refused " + what + ": " + reply.text);
+    }
+    co_return reply;
+}
+
+void RedisStore::unexpected(const char* what) const {
+    throw Error(ErrorCode::backend_unavailable,
+                "Redis at " + pool_->address() + " gave an unexpected reply to " + what);
+}
+
+asio::awaitable<ClaimResult> RedisStore::claim(SessionRecord record, DuplicateLoginPolicy policy) {
+    if (record.user == kNoUser) {
+        throw Error(ErrorCode::internal, "store-redis: claim for user 0");
+    }
+    const std::string user = std::to_string(record.user);
+    RedisCommand command = script(scripts::claim(), 3,
+                                  {keys_.session(record.user), keys_.online(), keys_.deadlines(),
+                                   user, record.node_id, std::to_string(record.epoch),
+                                   policy == DuplicateLoginPolicy::reject ? "reject" : "kick_old",
+                                   std::to_string(ttl_.count())});
+    const RedisReply reply = co_await run(std::move(command), "the claim");
+    const auto& parts = reply.elements;
+    if (reply.type != RedisReply::Type::array || parts.empty() || !parts[0].as_unsigned() ||
+        (parts.size() != 1 && parts.size() != 3)) {
+        unexpected("the claim");
+    }
+    ClaimResult result;
+    result.granted = *parts[0].as_unsigned() == 1;
+    if (parts.size() == 3) {
+        const auto epoch = parts[2].as_unsigned();
+        if (!epoch) {
+            unexpected("the claim");
+        }
+        result.other = SessionRecord{record.user, parts[1].text, *epoch};
+    }
+    if (result.granted) {
+        refresher_->hold(record.user, record.epoch);
+    }
+    co_return result;
+}
+
+asio::awaitable<void> RedisStore::release(UserId user, std::uint64_t epoch) {
+    // Forgotten here even if Redis cannot be told: the record then expires by itself.
+    refresher_->drop(user, epoch);
+    RedisCommand command = script(scripts::release(), 3,
+                                  {keys_.session(user), keys_.online(), keys_.deadlines(),
+                                   std::to_string(user), std::to_string(epoch)});
+    co_await run(std::move(command), "the release");
+}
+
+asio::awaitable<std::optional<SessionRecord>> RedisStore::locate(UserId user) {
+    RedisCommand command = plain({"HMGET", keys_.session(user), "node", "epoch"});
+    const RedisReply reply = co_await run(std::move(command), "the lookup");
+    if (reply.type != RedisReply::Type::array || reply.elements.size() != 2) {
+        unexpected("the lookup");
+    }
+    if (reply.elements[0].is_nil() || reply.elements[1].is_nil()) {
+        co_return std::nullopt;
+    }
+    const auto epoch = reply.elements[1].as_unsigned();
+    if (!epoch) {
+        unexpected("the lookup");
+    }
+    co_return SessionRecord{user, reply.elements[0].text, *epoch};
+}
+
+asio::awaitable<OnlinePage> RedisStore::online(std::uint64_t cursor, std::uint32_t limit) {
+    if (limit == 0) {
+        limit = kDefaultPageSize;
+    }
+    // One more than a page: its id, if there is one, is the next page's cursor.
+    RedisCommand command = script(scripts::online(), 2,
+                                  {keys_.online(), keys_.deadlines(), std::to_string(cursor),
+                                   std::to_string(std::uint64_t{limit} + 1)});
+    const RedisReply reply = co_await run(std::move(command), "the online list");
+    if (reply.type != RedisReply::Type::array || reply.elements.size() != 2 ||
+        !reply.elements[0].as_unsigned() || reply.elements[1].type != RedisReply::Type::array) {
+        unexpected("the online list");
+    }
+    OnlinePage page;
+    page.total = *reply.elements[0].as_unsigned();
+    const auto& users = reply.elements[1].elements;
+    page.users.reserve(std::min<std::size_t>(users.size(), limit));
+    for (const RedisReply& element : users) {
+        const auto user = element.as_unsigned();
+        if (!user || *user > std::numeric_limits<UserId>::max()) {
+            unexpected("the online list");
+        }
+        if (page.users.size() == limit) {
+            page.next_cursor = *user;
+            break;
+        }
+        page.users.push_back(static_cast<UserId>(*user));
+    }
+    co_return page;
+}
+
+asio::awaitable<void> RedisStore::join_group(GroupId group, UserId user) {
+    const std::string member = std::to_string(user);
+    RedisCommand command = plain({"ZADD", keys_.group(group), member, member});
+    co_await run(std::move(command), "the group join");
+}
+
+asio::awaitable<bool> RedisStore::leave_group(GroupId group, UserId user) {
+    RedisCommand command = plain({"ZREM", keys_.group(group), std::to_string(user)});
+    const RedisReply reply = co_await run(std::move(command), "the group leave");
+    if (reply.type != RedisReply::Type::integer) {
+        unexpected("the group leave");
+    }
+    co_return reply.integer > 0;
+}
+
+asio::awaitable<bool> RedisStore::is_member(GroupId group, UserId user) {
+    RedisCommand command = plain({"ZSCORE", keys_.group(group), std::to_string(user)});
+    const RedisReply reply = co_await run(std::move(command), "the membership check");
+    co_return !reply.is_nil();
+}
+
+asio::awaitable<std::vector<UserId>> RedisStore::group_members(GroupId group) {
+    RedisCommand command = plain({"ZRANGE", keys_.group(group), "0", "-1"});
+    const RedisReply reply = co_await run(std::move(command), "the member list");
+    if (reply.type != RedisReply::Type::array) {
+        unexpected("the member list");
+    }
+    std::vector<UserId> members;
+    members.reserve(reply.elements.size());
+    for (const RedisReply& element : reply.elements) {
+        const auto user = element.as_unsigned();
+        if (!user || *user > std::numeric_limits<UserId>::max()) {
+            unexpected("the member list");
+        }
+        members.push_back(static_cast<UserId>(*user));
+    }
+    co_return members;
+}
+
+}  // namespace parley::plugins::redis

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <parley/store.hpp>
+
+#include "redis_pool.hpp"
+#include "redis_settings.hpp"
+#include "session_keys.hpp"
+#include "session_refresher.hpp"
+
+namespace parley::plugins::redis {
+
+/// The Store of a cluster, in Redis, shared by every node: session records user -> {node,
+/// epoch} that expire unless their node refreshes them, a paged online list that leaves out
+/// expired records, and group membership (which never expires). docs/plugins/store-redis.md
+/// describes the keys and the failure behaviour.
+///
+/// Thread safe: every call may come from any event loop at once. Each runs its Redis command on
+/// the plugin's strand (over the host's executor) and resumes the caller on the caller's own
+/// executor; none blocks. Failures throw Error(backend_unavailable) naming the address. The
+/// destructor stops everything synchronously, from any thread, even with the host's loop
+/// stopped: calls still in flight fail, no callback runs afterwards.
+class RedisStore final : public Store {
+  public:
+    RedisStore(const asio::any_io_executor& executor, RedisSettings settings, std::string node_id);
+    ~RedisStore() override;
+    RedisStore(const RedisStore&) = delete;
+    RedisStore& operator=(const RedisStore&) = delete;
+
+    asio::awaitable<ClaimResult> claim(SessionRecord record, DuplicateLoginPolicy policy) override;
+    asio::awaitable<void> release(UserId user, std::uint64_t epoch) override;
+    asio::awaitable<std::optional<SessionRecord>> locate(UserId user) override;
+    /// Online users with id >= `cursor`, ascending, at most `limit` (0 means 100); users of a
+    /// node that stopped refreshing drop out once their records expire.
+    asio::awaitable<OnlinePage> online(std::uint64_t cursor, std::uint32_t limit) override;
+
+    asio::awaitable<void> join_group(GroupId group, UserId user) override;
+    asio::awaitable<bool> leave_group(GroupId group, UserId user) override;
+    asio::awaitable<bool> is_member(GroupId group, UserId user) override;
+    /// Ascending user ids.
+    asio::awaitable<std::vector<UserId>> group_members(GroupId group) override;
+
+    static constexpr std::uint32_t kDefaultPageSize = 100;
+
+  private:
+    /// Runs `command` and returns its reply, throwing for a Redis error reply.
+    asio::awaitable<RedisReply> run(RedisCommand command, const char* what);
+    [[noreturn]] void unexpected(const char* what) const;
+
+    SessionKeys keys_;
+    std::string node_id_;
+    std::chrono::milliseconds ttl_;
+    std::shared_ptr<RedisPool> pool_;
+    std::shared_ptr<SessionRefresher> refresher_;
+};
+
+}  // namespace parley::plugins::redis

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "kafka_settings.hpp"
+#include "rdkafka_ptr.hpp"
+
+namespace parley::plugins::kafka {
+
+/// What one consumer reads.
+struct ConsumerSpec {
+    std::string topic;
+    std::string group;        ///< consumer group id
+    bool from_oldest = true;  ///< where a group without committed offsets starts
+    std::string what;         ///< for logs: "route of node 'a'"
+};
+
+/// One consumer-group member and its poll thread. Each record is handed to `handler` on that
+/// thread; its offset is stored only after the handler returned, and stored offsets are
+/// committed every auto.commit.interval.ms, on a rebalance and on close.
+///
+/// Where a group has no committed offset, the first assignment resolves the start position
+/// before it counts as assigned (the oldest or the newest offset of each partition), so once
+/// wait_assigned() returned true every record produced afterwards is consumed.
+///
+/// stop() and the destructor are the only calls that wait; no handler call starts after stop()
+/// returns.
+class KafkaConsumer {
+  public:
+    using Handler = std::function<void(const rd_kafka_message_t&)>;
+
+    KafkaConsumer(const KafkaSettings& settings, const std::string& client_id, ConsumerSpec spec,
+                  Handler handler);
+    ~KafkaConsumer();
+    KafkaConsumer(const KafkaConsumer&) = delete;
+    KafkaConsumer& operator=(const KafkaConsumer&) = delete;
+
+    const ConsumerSpec& spec() const noexcept { return spec_; }
+
+    /// True once the group gave this member its partitions (possibly none), false at `deadline`.
+    bool wait_assigned(std::chrono::steady_clock::time_point deadline);
+
+    /// Asks the poll thread to stop handing out records and close the consumer (leave the
+    /// group, commit), without waiting.
+    void request_stop() noexcept { stop_requested_ = true; }
+    /// request_stop() and waits until the poll thread has finished.
+    void stop();
+    /// True once the poll thread has closed the consumer.
+    bool finished() const noexcept { return finished_; }
+
+  private:
+    void run();
+    void close();
+    void deliver(const rd_kafka_message_t& message);
+    void store_offset(const rd_kafka_message_t& message);
+    static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                             rd_kafka_topic_partition_list_t* partitions, void* opaque);
+    void rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+    void resolve_start_offsets(rd_kafka_topic_partition_list_t* partitions);
+
+    ConsumerSpec spec_;
+    Handler handler_;
+    RdKafkaPtr<rd_kafka_t> client_;
+    std::atomic<bool> stop_requested_{false};
+    std::atomic<bool> finished_{false};
+    std::mutex mutex_;
+    std::condition_variable assigned_changed_;
+    bool assigned_ = false;
+    std::thread poller_;
+};
+
+}  // namespace parley::plugins::kafka

@@ -1,0 +1,208 @@
+// A 3-node cluster, end to end: private messages between nodes, groups with members on every
+// node, cluster-wide presence, duplicate logins across nodes, and a node killed outright.
+#include <algorithm>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <parley.pb.h>
+
+#include "cluster/cluster_fixture.hpp"
+
+namespace parley::test {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::Contains;
+using ::testing::Not;
+
+wire::ChatMessage chat(std::uint64_t id, const std::string& text) {
+    wire::ChatMessage message;
+    message.set_client_msg_id(id);
+    message.set_content(text);
+    return message;
+}
+
+/// Reads frames until one of `type` arrives, skipping others.
+std::optional<Frame> next_of(RawClient& client, FrameType type,
+                             std::chrono::milliseconds timeout = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto frame = client.read_frame(std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now()));
+        if (!frame || frame->type() == type) {
+            return frame;
+        }
+    }
+    return std::nullopt;
+}
+
+::testing::AssertionResult acked(RawClient& client, std::uint64_t id) {
+    const auto frame = client.read_frame(10s);
+    wire::Ack ack;
+    if (frame && frame->type() == FrameType::ack && frame->parse_body(ack) &&
+        ack.client_msg_id() == id) {
+        return ::testing::AssertionSuccess();
+    }
+    wire::ErrorBody error;
+    if (frame && frame->type() == FrameType::error && frame->parse_body(error)) {
+        return ::testing::AssertionFailure()
+               << "message " << id << " refused: " << error.code() << " " << error.msg();
+    }
+    return ::testing::AssertionFailure() << "no ACK for message " << id;
+}
+
+::testing::AssertionResult receives(RawClient& client, UserId from, const std::string& text) {
+    const auto frame = next_of(client, FrameType::private_message);
+    wire::ChatMessage body;
+    if (!frame || !frame->parse_body(body)) {
+        return ::testing::AssertionFailure() << "no private message '" << text << "'";
+    }
+    if (frame->sender() != from || body.content() != text) {
+        return ::testing::AssertionFailure()
+               << "got '" << body.content() << "' from " << frame->sender() << ", expected '"
+               << text << "' from " << from;
+    }
+    return ::testing::AssertionSuccess();
+}
+
+class ClusterMessagingTest : public ClusterTest {};
+
+TEST_F(ClusterMessagingTest, PrivateMessagesCrossEveryPairOfNodes) {
+    start_cluster();
+    auto alice = login(0, 1);
+    auto bob = login(1, 2);
+    auto carol = login(2, 3);
+
+    ASSERT_TRUE(alice->send_frame(FrameType::private_message, 1, 2, chat(10, "a->b")));
+    EXPECT_TRUE(acked(*alice, 10));
+    EXPECT_TRUE(receives(*bob, 1, "a->b"));
+
+    ASSERT_TRUE(bob->send_frame(FrameType::private_message, 2, 3, chat(11, "b->c")));
+    EXPECT_TRUE(acked(*bob, 11));
+    EXPECT_TRUE(receives(*carol, 2, "b->c"));
+
+    ASSERT_TRUE(carol->send_frame(FrameType::private_message, 3, 1, chat(12, "c->a")));
+    EXPECT_TRUE(acked(*carol, 12));
+    EXPECT_TRUE(receives(*alice, 3, "c->a"));
+}
+
+TEST_F(ClusterMessagingTest, ManyMessagesToAUserOnAnotherNodeArriveInOrder) {
+    start_cluster();
+    auto sender = login(0, 5);
+    auto recipient = login(2, 6);
+    constexpr int kCount = 200;
+    for (int i = 1; i <= kCount; ++i) {
+        ASSERT_TRUE(sender->send_frame(FrameType::private_message, 5, 6,
+                                       chat(static_cast<std::uint64_t>(i), std::to_string(i))));
+    }
+    for (int i = 1; i <= kCount; ++i) {
+        ASSERT_TRUE(acked(*sender, static_cast<std::uint64_t>(i)));
+    }
+    for (int i = 1; i <= kCount; ++i) {
+        ASSERT_TRUE(receives(*recipient, 5, std::to_string(i))) << "message " << i;
+    }
+}
+
+TEST_F(ClusterMessagingTest, MessageToAUserOfflineEverywhereIsRefused) {
+    start_cluster();
+    auto sender = login(0, 7);
+    ASSERT_TRUE(sender->send_frame(FrameType::private_message, 7, 8, chat(1, "anyone?")));
+    EXPECT_TRUE(sender->expect_error(ErrorCode::recipient_unavailable, 10s));
+}
+
+TEST_F(ClusterMessagingTest, GroupMessageReachesEveryMemberOnEveryNodeExactlyOnce) {
+    start_cluster();
+    constexpr GroupId kGroup = 77;
+    std::vector<std::unique_ptr<RawClient>> members;
+    for (UserId user = 11; user <= 16; ++user) {
+        members.push_back(login((user - 11) % 3, user));
+        wire::GroupMembership join;
+        join.set_client_msg_id(100 + user);
+        ASSERT_TRUE(members.back()->send_frame(FrameType::group_join, user, kGroup, join));
+        ASSERT_TRUE(acked(*members.back(), 100 + user));
+    }
+    ASSERT_TRUE(members[0]->send_frame(FrameType::group_message, 11, kGroup, chat(1, "all")));
+    EXPECT_TRUE(acked(*members[0], 1));
+
+    for (std::size_t i = 1; i < members.size(); ++i) {
+        const auto got = next_of(*members[i], FrameType::group_message);
+        ASSERT_TRUE(got.has_value()) << "member " << 11 + i << " got nothing";
+        wire::ChatMessage body;
+        ASSERT_TRUE(got->parse_body(body));
+        EXPECT_EQ(body.content(), "all");
+        EXPECT_EQ(got->sender(), 11U);
+        EXPECT_EQ(got->receiver(), kGroup);
+    }
+    // A duplicate would have arrived right behind the first copy.
+    std::this_thread::sleep_for(1s);
+    for (std::size_t i = 1; i < members.size(); ++i) {
+        EXPECT_TRUE(collect(*members[i], FrameType::group_message, 100ms).empty())
+            << "member " << 11 + i << " got the message twice";
+    }
+    EXPECT_TRUE(collect(*members[0], FrameType::group_message, 500ms).empty())
+        << "the author got their own message";
+}
+
+TEST_F(ClusterMessagingTest, PresenceListsUsersOfEveryNode) {
+    start_cluster();
+    auto a = login(0, 21);
+    auto b = login(1, 22);
+    auto c = login(2, 23);
+    const auto users = online_users(*b);
+    EXPECT_EQ(users, (std::vector<UserId>{21, 22, 23}));
+}
+
+TEST_F(ClusterMessagingTest, SecondLoginOnAnotherNodeIsRejectedUnderReject) {
+    start_cluster();
+    auto first = login(0, 31);
+    RawClient second;
+    const auto reply = try_login(1, 31, second);
+    ASSERT_TRUE(reply.has_value());
+    wire::ErrorBody error;
+    ASSERT_EQ(reply->type(), FrameType::error);
+    ASSERT_TRUE(reply->parse_body(error));
+    EXPECT_EQ(error.code(), static_cast<std::uint32_t>(ErrorCode::duplicate_login));
+
+    // The first session is untouched and still reachable from another node.
+    auto other = login(2, 32);
+    ASSERT_TRUE(other->send_frame(FrameType::private_message, 32, 31, chat(1, "still there?")));
+    EXPECT_TRUE(acked(*other, 1));
+    EXPECT_TRUE(receives(*first, 32, "still there?"));
+}
+
+TEST_F(ClusterMessagingTest, SecondLoginOnAnotherNodeKicksTheFirstUnderKick) {
+    ClusterOptions options;
+    options.duplicate_login = "kick";
+    start_cluster(options);
+    auto first = login(0, 41);
+    auto second = login(1, 41);
+    EXPECT_TRUE(first->expect_goodbye(ErrorCode::session_replaced, 10s));
+    EXPECT_TRUE(first->read_until_closed(10s));
+
+    // Messages now go to the new session, on the other node.
+    auto other = login(2, 42);
+    ASSERT_TRUE(other->send_frame(FrameType::private_message, 42, 41, chat(1, "new place")));
+    EXPECT_TRUE(acked(*other, 1));
+    EXPECT_TRUE(receives(*second, 42, "new place"));
+}
+
+TEST_F(ClusterMessagingTest, UsersOfAKilledNodeLeavePresenceWithinTheTtl) {
+    start_cluster();  // session_ttl 3s
+    auto watcher = login(0, 51);
+    auto doomed = login(2, 52);
+    ASSERT_THAT(online_users(*watcher), Contains(52U));
+
+    node(2).kill9();
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    std::vector<UserId> users = online_users(*watcher);
+    while (std::find(users.begin(), users.end(), 52U) != users.end() &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(200ms);
+        users = online_users(*watcher);
+    }
+    EXPECT_THAT(users, Not(Contains(52U))) << "user 52 still online long after the TTL";
+    EXPECT_THAT(users, Contains(51U));
+}
+
+}  // namespace
+}  // namespace parley::test
