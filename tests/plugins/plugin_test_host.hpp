@@ -54,7 +54,6 @@ class PluginTestHost final : public PluginHost {
     std::shared_ptr<Transport> transport;
     std::shared_ptr<Store> store;
     std::shared_ptr<Registry> registry;
-
 };
 
 }  // namespace parley::test

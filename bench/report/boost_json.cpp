@@ -1,0 +1,2 @@
+// Boost.JSON, header-only: compiled once here for the report tool.
+#include <boost/json/src.hpp>

@@ -1,0 +1,257 @@
+#include "options.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string_view>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+namespace parley::bench {
+namespace {
+
+constexpr const char* kUsage = R"(usage: parley-bench [options]
+
+  --protocol parley|nats|mqtt|redis       wire protocol of the server (parley)
+  --workload private|group|idle|connect   what to measure (private)
+  --endpoint HOST:PORT                    server; repeat for several nodes (127.0.0.1:7400)
+  --cross-node                            private messages go to users on another endpoint
+  --mode closed|open                      closed: a window per sender; open: a fixed rate
+  --users N            1:1 users (1000)          --window N      per-sender window (8)
+  --rate N             open loop msgs/s (25000)  --payload N     message bytes (64)
+  --groups N           groups (10)               --members N     members per group (100)
+  --group-senders N    senders per group (1)     --qos 0|1       MQTT publish QoS (0)
+  --connections N      idle connections (10000)  --hold D        idle time before RSS (5s)
+  --connects N         connect storm total (0: run for --duration)
+  --connect-concurrency N   connects in flight (256)
+  --source-addresses N      spread connections over 127.0.0.1..N (0: as needed)
+  --warmup D (1s)  --duration D (5s)  --drain-timeout D (5s)  --ready-timeout D (60s)
+  --heartbeat-interval D (10s)        --messages N  stop after N messages, not after --duration
+  --id-base N          first user and group id (1)
+  --threads N          independent event loops over disjoint users (1)
+  --server-pid PID     idle: read this process's VmRSS before and after
+  --label TEXT         copied into the result
+  --json FILE          write the result there instead of stdout
+  --free-port          print a free loopback TCP port and exit
+
+Durations take ms, s or m (0.5s is fine); a bare number is milliseconds.
+)";
+
+std::uint64_t parse_number(std::string_view text) {
+    std::uint64_t value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc{} || ptr != end) {
+        throw std::invalid_argument("not a number: '" + std::string{text} + "'");
+    }
+    return value;
+}
+
+std::uint32_t parse_u32(std::string_view text) {
+    const auto value = parse_number(text);
+    if (value > UINT32_MAX) {
+        throw std::invalid_argument("too large: " + std::string{text});
+    }
+    return static_cast<std::uint32_t>(value);
+}
+
+std::chrono::milliseconds parse_duration(std::string_view text) {
+    struct Unit {
+        std::string_view suffix;
+        double ms;
+    };
+    for (const Unit unit : {Unit{"ms", 1}, Unit{"s", 1000}, Unit{"m", 60000}}) {
+        if (text.size() > unit.suffix.size() && text.ends_with(unit.suffix)) {
+            const auto number = text.substr(0, text.size() - unit.suffix.size());
+            double value = 0;
+            const auto* end = number.data() + number.size();
+            const auto [ptr, ec] = std::from_chars(number.data(), end, value);
+            if (ec == std::errc{} && ptr == end && value >= 0) {
+                return std::chrono::milliseconds(std::llround(value * unit.ms));
+            }
+        }
+    }
+    return std::chrono::milliseconds(parse_number(text));
+}
+
+Endpoint parse_endpoint(std::string_view text) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) {
+        throw std::invalid_argument("expected HOST:PORT, got '" + std::string{text} + "'");
+    }
+    const auto port = parse_number(text.substr(colon + 1));
+    if (port == 0 || port > 65535) {
+        throw std::invalid_argument("bad port in '" + std::string{text} + "'");
+    }
+    return Endpoint{std::string{text.substr(0, colon)}, static_cast<std::uint16_t>(port)};
+}
+
+template <typename Enum>
+Enum parse_choice(std::string_view text, const std::map<std::string_view, Enum>& choices) {
+    const auto found = choices.find(text);
+    if (found == choices.end()) {
+        std::string names;
+        for (const auto& [name, value] : choices) {
+            names += (names.empty() ? "" : ", ") + std::string{name};
+        }
+        throw std::invalid_argument("'" + std::string{text} + "' is not one of " + names);
+    }
+    return found->second;
+}
+
+void print_free_port() {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    std::printf("%u\n", acceptor.local_endpoint().port());
+}
+
+}  // namespace
+
+bool parse_options(int argc, char** argv, BenchOptions& o) {
+    using Setter = std::function<void(std::string_view)>;
+    const auto u32 = [](std::uint32_t& field) {
+        return [&field](std::string_view v) { field = parse_u32(v); };
+    };
+    const auto duration = [](std::chrono::milliseconds& field) {
+        return [&field](std::string_view v) { field = parse_duration(v); };
+    };
+    const std::map<std::string_view, Setter> with_value{
+        {"--protocol",
+         [&](std::string_view v) {
+             o.protocol = parse_choice<Protocol>(v, {{"parley", Protocol::parley},
+                                                     {"nats", Protocol::nats},
+                                                     {"mqtt", Protocol::mqtt},
+                                                     {"redis", Protocol::redis}});
+         }},
+        {"--workload",
+         [&](std::string_view v) {
+             o.workload = parse_choice<WorkloadKind>(v, {{"private", WorkloadKind::private_chat},
+                                                         {"group", WorkloadKind::group},
+                                                         {"idle", WorkloadKind::idle},
+                                                         {"connect", WorkloadKind::connect}});
+         }},
+        {"--mode",
+         [&](std::string_view v) {
+             o.mode = parse_choice<LoopMode>(
+                 v, {{"closed", LoopMode::closed}, {"open", LoopMode::open}});
+         }},
+        {"--endpoint", [&](std::string_view v) { o.endpoints.push_back(parse_endpoint(v)); }},
+        {"--users", u32(o.users)},
+        {"--window", u32(o.window)},
+        {"--rate", [&](std::string_view v) { o.rate = static_cast<double>(parse_number(v)); }},
+        {"--groups", u32(o.groups)},
+        {"--members", u32(o.members)},
+        {"--group-senders", u32(o.group_senders)},
+        {"--payload", u32(o.payload_size)},
+        {"--qos", [&](std::string_view v) { o.mqtt_qos = static_cast<int>(parse_u32(v)); }},
+        {"--connections", u32(o.connections)},
+        {"--connects", u32(o.connects)},
+        {"--connect-concurrency", u32(o.connect_concurrency)},
+        {"--source-addresses", u32(o.source_addresses)},
+        {"--warmup", duration(o.warmup)},
+        {"--duration", duration(o.duration)},
+        {"--hold", duration(o.hold)},
+        {"--drain-timeout", duration(o.drain_timeout)},
+        {"--ready-timeout", duration(o.ready_timeout)},
+        {"--heartbeat-interval", duration(o.heartbeat_interval)},
+        {"--messages", [&](std::string_view v) { o.messages = parse_number(v); }},
+        {"--id-base", u32(o.id_base)},
+        {"--threads", [&](std::string_view v) { o.threads = parse_u32(v); }},
+        {"--server-pid",
+         [&](std::string_view v) { o.server_pid = static_cast<long>(parse_number(v)); }},
+        {"--label", [&](std::string_view v) { o.label = std::string{v}; }},
+        {"--json", [&](std::string_view v) { o.json_file = std::string{v}; }},
+    };
+
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            std::fputs(kUsage, stdout);
+            return false;
+        }
+        if (arg == "--free-port") {
+            print_free_port();
+            return false;
+        }
+        if (arg == "--cross-node") {
+            o.cross_node = true;
+            continue;
+        }
+        const auto setter = with_value.find(arg);
+        if (setter == with_value.end()) {
+            throw std::invalid_argument("unknown option '" + std::string{arg} + "' (see --help)");
+        }
+        if (i + 1 >= argc) {
+            throw std::invalid_argument(std::string{arg} + " needs a value");
+        }
+        try {
+            setter->second(argv[++i]);
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(std::string{arg} + ": " + e.what());
+        }
+    }
+
+    if (o.endpoints.empty()) {
+        o.endpoints.push_back(Endpoint{"127.0.0.1", 7400});
+    }
+    if (o.cross_node && o.endpoints.size() < 2) {
+        throw std::invalid_argument("--cross-node needs at least two --endpoint options");
+    }
+    if (o.threads == 0) {
+        throw std::invalid_argument("--threads must be at least 1");
+    }
+    if (o.mqtt_qos > 1) {
+        throw std::invalid_argument("--qos must be 0 or 1");
+    }
+    if (o.workload == WorkloadKind::private_chat && o.users < 2 * o.threads) {
+        throw std::invalid_argument("--users must be at least 2 per thread");
+    }
+    if (o.workload == WorkloadKind::group &&
+        (o.members < 2 || o.group_senders == 0 || o.group_senders > o.members ||
+         o.groups < o.threads)) {
+        throw std::invalid_argument(
+            "--group needs members >= 2, 1 <= group-senders <= members, groups >= threads");
+    }
+    if (o.mode == LoopMode::open && o.rate <= 0) {
+        throw std::invalid_argument("--rate must be positive");
+    }
+    return true;
+}
+
+const char* to_string(Protocol protocol) {
+    switch (protocol) {
+        case Protocol::parley:
+            return "parley";
+        case Protocol::nats:
+            return "nats";
+        case Protocol::mqtt:
+            return "mqtt";
+        case Protocol::redis:
+            return "redis";
+    }
+    return "?";
+}
+
+const char* to_string(WorkloadKind workload) {
+    switch (workload) {
+        case WorkloadKind::private_chat:
+            return "private";
+        case WorkloadKind::group:
+            return "group";
+        case WorkloadKind::idle:
+            return "idle";
+        case WorkloadKind::connect:
+            return "connect";
+    }
+    return "?";
+}
+
+const char* to_string(LoopMode mode) {
+    return mode == LoopMode::closed ? "closed" : "open";
+}
+
+}  // namespace parley::bench

@@ -1,0 +1,307 @@
+#!/usr/bin/env bash
+# Compares parleyd with nats-server, mosquitto and redis-server on this machine, one server at a
+# time: each run starts a fresh server on a free loopback port pinned to CPU 0, drives it with
+# parley-bench pinned to CPU 1, and stops it. Every workload runs against every server, several
+# times; the report gives medians, spreads and ratios to nats-server from the same run, flags
+# figures where the generator itself was the bottleneck, and draws a plot.
+#
+#   scripts/bench.sh                 the full comparison (5 repetitions)
+#   scripts/bench.sh --quick         one short repetition of everything, to check it works
+#
+# Results go to bench/results/<timestamp>/: runs/*.json (one per run), results.json,
+# results.md, results.png and the servers' logs. See docs/performance.md.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${PARLEY_BUILD_DIR:-$root/build}
+
+usage() {
+    cat <<'EOF'
+usage: scripts/bench.sh [options]
+  --quick                 one repetition with short windows (warm-up 0.5 s, 2 s measured)
+  --reps N                repetitions of every run (5)
+  --warmup S --duration S seconds of warm-up and of measurement per run (1, 5)
+  --servers "LIST"        any of: parley nats mosquitto mosquitto-qos1 redis (all)
+  --workloads "LIST"      any of: private-closed private-open group idle connect (all)
+  --idle-connections N    connections of the idle workload (10000); 100000 or 1000000 spread
+                          over 127.0.0.x source addresses and raise the open-file limits
+  --cross A,B             also run 1:1 across two Parley nodes already running at A and B
+  --no-build              use the build in $PARLEY_BUILD_DIR (or ./build) as it is
+  --no-pin                do not pin servers and generator to CPUs
+  --out DIR               where results go (bench/results/<timestamp>)
+EOF
+}
+
+reps=5
+warmup=1
+duration=5
+hold=5
+quick=false
+servers="parley nats mosquitto mosquitto-qos1 redis"
+workloads="private-closed private-open group idle connect"
+idle_connections=10000
+cross=""
+do_build=true
+pin=true
+out=""
+command_line="scripts/bench.sh $*"
+
+while (($# > 0)); do
+    case $1 in
+        --quick) quick=true; reps=1; warmup=0.5; duration=2; hold=2 ;;
+        --reps) reps=$2; shift ;;
+        --warmup) warmup=$2; shift ;;
+        --duration) duration=$2; shift ;;
+        --servers) servers=$2; shift ;;
+        --workloads) workloads=$2; shift ;;
+        --idle-connections) idle_connections=$2; shift ;;
+        --cross) cross=$2; shift ;;
+        --no-build) do_build=false ;;
+        --no-pin) pin=false ;;
+        --out) out=$2; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "bench: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+done
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+# --- what it needs -------------------------------------------------------------------------
+"$root/scripts/install-deps.sh" --bench
+if $do_build; then
+    "$root/scripts/build.sh"
+fi
+bench_bin=$build/bin/parley-bench
+report_bin=$build/bin/parley-bench-report
+for binary in "$bench_bin" "$report_bin" "$build/bin/parleyd"; do
+    [[ -x $binary ]] || { log "missing $binary; build first (or drop --no-build)"; exit 1; }
+done
+
+if $pin && (($(nproc) < 2)); then
+    log "only $(nproc) CPU: running without pinning"
+    pin=false
+fi
+server_cpu=(); generator_cpu=()
+if $pin; then
+    server_cpu=(taskset -c 0)
+    generator_cpu=(taskset -c 1)
+fi
+
+# Every idle connection takes a descriptor in the generator and one in the server (two
+# processes, each with its own limit). Root may raise the hard limit, up to fs.nr_open, unless
+# the container forbids it.
+needed_files=$((idle_connections + 4096))
+if (($(ulimit -Hn) < needed_files)); then
+    ulimit -Hn "$needed_files" 2>/dev/null ||
+        log "cannot raise the hard open-file limit to $needed_files (it is $(ulimit -Hn))"
+fi
+ulimit -n "$(ulimit -Hn)"
+if (($(ulimit -n) < idle_connections + 1024)); then
+    log "open-file limit $(ulimit -n) is too low for $idle_connections idle connections"
+    exit 1
+fi
+
+# Figures from a busy machine measure the other work as much as the servers.
+load=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v load="$load" 'BEGIN { exit !(load > 0.5) }'; then
+    log "warning: load average $load before starting; other work will skew the figures"
+fi
+
+# --- where results go ----------------------------------------------------------------------
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out=${out:-$root/bench/results/$stamp}
+mkdir -p "$out/runs" "$out/logs"
+log "results in $out"
+
+# --- processes this script started, stopped by pid only -------------------------------------
+started=()
+stop_pid() {
+    local pid=$1
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    local pid
+    for pid in "${started[@]}"; do
+        stop_pid "$pid"
+    done
+    started=()
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+forget_pid() {
+    local keep=() pid
+    for pid in "${started[@]}"; do
+        [[ $pid == "$1" ]] || keep+=("$pid")
+    done
+    started=("${keep[@]}")
+}
+
+wait_for_port() {  # port pid name
+    for _ in $(seq 1 200); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+            return 0
+        fi
+        kill -0 "$2" 2>/dev/null || { log "$3 exited at start; see its log"; return 1; }
+        sleep 0.05
+    done
+    log "$3 did not listen on port $1 within 10 s"
+    return 1
+}
+
+# --- the servers ---------------------------------------------------------------------------
+server_pid=""
+server_port=""
+
+start_server() {  # name tag
+    local name=$1 tag=$2
+    server_port=$("$bench_bin" --free-port)
+    local logfile=$out/logs/$tag.log
+    case $name in
+        parley)
+            local overlay=$out/logs/$tag.yaml
+            cat >"$overlay" <<EOF
+server:
+  listen: ["127.0.0.1:$server_port"]
+registry:
+  settings:
+    nodes:
+      - id: bench
+        endpoints: ["127.0.0.1:$server_port"]
+EOF
+            "${server_cpu[@]}" "$build/bin/parleyd" -c "$root/bench/config/parleyd-bench.yaml" \
+                -c "$overlay" >"$logfile" 2>&1 &
+            ;;
+        nats)
+            "${server_cpu[@]}" nats-server -c "$root/bench/config/nats-server.conf" \
+                -a 127.0.0.1 -p "$server_port" >"$logfile" 2>&1 &
+            ;;
+        mosquitto|mosquitto-qos1)
+            local conf=$out/logs/$tag.conf
+            sed "s/@PORT@/$server_port/" "$root/bench/config/mosquitto.conf.in" >"$conf"
+            "${server_cpu[@]}" mosquitto -c "$conf" >"$logfile" 2>&1 &
+            ;;
+        redis)
+            "${server_cpu[@]}" redis-server --port "$server_port" --bind 127.0.0.1 \
+                --save "" --appendonly no --maxclients 2000000 --daemonize no \
+                >"$logfile" 2>&1 &
+            ;;
+    esac
+    server_pid=$!
+    started+=("$server_pid")
+    wait_for_port "$server_port" "$server_pid" "$name"
+}
+
+stop_server() {
+    stop_pid "$server_pid"
+    forget_pid "$server_pid"
+}
+
+protocol_args() {
+    case $1 in
+        parley) echo "--protocol parley" ;;
+        nats) echo "--protocol nats" ;;
+        mosquitto) echo "--protocol mqtt --qos 0" ;;
+        mosquitto-qos1) echo "--protocol mqtt --qos 1" ;;
+        redis) echo "--protocol redis" ;;
+    esac
+}
+
+workload_args() {
+    local timing="--warmup ${warmup}s --duration ${duration}s"
+    case $1 in
+        private-closed) echo "--workload private --mode closed --users 1000 --window 8 $timing" ;;
+        private-open) echo "--workload private --mode open --users 1000 --rate 25000 $timing" ;;
+        group) echo "--workload group --groups 10 --members 100 --group-senders 1 --window 32 $timing" ;;
+        idle) echo "--workload idle --connections $idle_connections --hold ${hold}s" ;;
+        connect) echo "--workload connect --connect-concurrency 256 --duration ${duration}s" ;;
+    esac
+}
+
+applies() {  # server workload: MQTT QoS 1 only changes how messages travel
+    [[ $1 != mosquitto-qos1 || $2 == private-* || $2 == group ]]
+}
+
+failures=0
+run_one() {  # server workload rep
+    local server=$1 workload=$2 rep=$3
+    local tag=$workload-$server-r$rep
+    start_server "$server" "$tag" || { failures=$((failures + 1)); stop_server; return; }
+    # With the server's pid the generator also reports its CPU use and run-queue waits.
+    # shellcheck disable=SC2046 # the argument lists are meant to split
+    if ! "${generator_cpu[@]}" "$bench_bin" $(protocol_args "$server") $(workload_args "$workload") \
+        --endpoint "127.0.0.1:$server_port" --label "$server" --server-pid "$server_pid" \
+        --json "$out/runs/$tag.json" 2>"$out/logs/$tag.bench.log"; then
+        failures=$((failures + 1))
+        log "$tag reported problems (see runs/$tag.json)"
+    fi
+    stop_server
+    if [[ -s $out/runs/$tag.json ]]; then
+        log "$tag: $(grep -o '"throughput":[^,]*' "$out/runs/$tag.json" | head -1)"
+    fi
+}
+
+# --- the record of the machine -------------------------------------------------------------
+json_string() {
+    local text=${1//\\/\\\\}
+    printf '"%s"' "${text//\"/\\\"}"
+}
+package_version() {
+    dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo unknown
+}
+{
+    printf '{\n'
+    printf '  "started": %s,\n' "$(json_string "$stamp")"
+    printf '  "mode": %s,\n' "$(json_string "$($quick && echo quick || echo full)")"
+    printf '  "repetitions": %s,\n' "$reps"
+    printf '  "windows": %s,\n' "$(json_string "warm-up ${warmup} s, measured ${duration} s, idle hold ${hold} s")"
+    printf '  "pinning": %s,\n' "$(json_string "$($pin && echo "servers on CPU 0, generator on CPU 1" || echo none)")"
+    printf '  "command": %s,\n' "$(json_string "$command_line")"
+    printf '  "load_average_at_start": %s,\n' "$(json_string "$(cut -d' ' -f1-3 /proc/loadavg)")"
+    printf '  "machine": {\n'
+    printf '    "nproc": %s,\n' "$(nproc)"
+    printf '    "cpu": %s,\n' "$(json_string "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')")"
+    printf '    "kernel": %s,\n' "$(json_string "$(uname -r)")"
+    printf '    "memory": %s\n' "$(json_string "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)")"
+    printf '  },\n'
+    printf '  "versions": {\n'
+    printf '    "parleyd": %s,\n' "$(json_string "$("$build/bin/parleyd" --version)")"
+    printf '    "nats-server": %s,\n' "$(json_string "$(package_version nats-server)")"
+    printf '    "mosquitto": %s,\n' "$(json_string "$(package_version mosquitto)")"
+    printf '    "redis-server": %s,\n' "$(json_string "$(package_version redis-server)")"
+    printf '    "compiler": %s\n' "$(json_string "$(c++ --version | head -1)")"
+    printf '  }\n'
+    printf '}\n'
+} >"$out/env.json"
+
+# --- the runs ------------------------------------------------------------------------------
+for rep in $(seq 1 "$reps"); do
+    for workload in $workloads; do
+        for server in $servers; do
+            applies "$server" "$workload" || continue
+            run_one "$server" "$workload" "$rep"
+        done
+    done
+    if [[ -n $cross ]]; then
+        # shellcheck disable=SC2046
+        "${generator_cpu[@]}" "$bench_bin" --protocol parley $(workload_args private-closed) \
+            --endpoint "${cross%%,*}" --endpoint "${cross#*,}" --cross-node \
+            --label parley-cluster --json "$out/runs/cross-node-parley-cluster-r$rep.json" ||
+            failures=$((failures + 1))
+    fi
+done
+
+# --- the report ----------------------------------------------------------------------------
+"$report_bin" "$out"
+if command -v gnuplot >/dev/null; then
+    (cd "$out" && gnuplot plot.gp) || log "gnuplot failed; results.png is missing"
+fi
+cat "$out/results.md"
+log "done: $out/results.md, results.json, results.png ($failures run(s) reported problems)"

@@ -1,0 +1,142 @@
+// parley-bench against a real parleyd, briefly, for every Parley workload: each run must say it
+// worked (every message arrived exactly once, every connection logged in and stayed). Timings
+// vary with the machine, so nothing here looks at throughput or latency.
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <boost/json/src.hpp>  // header-only Boost.JSON, compiled into this test alone
+#include <gtest/gtest.h>
+
+#include "support/child_process.hpp"
+#include "support/daemon_process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace parley::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+std::filesystem::path bench_binary() {
+    return DaemonProcess::default_binary().parent_path() / "parley-bench";
+}
+
+std::filesystem::path bench_config() {
+    return std::filesystem::path{PARLEY_TEST_SOURCE_DIR} / "bench/config/parleyd-bench.yaml";
+}
+
+class BenchSmokeTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        DaemonOptions options;
+        options.configs = {bench_config()};
+        daemon_ = std::make_unique<DaemonProcess>(options);
+    }
+
+    /// Runs parley-bench against the daemon with `args`; returns its JSON result.
+    json::object run_bench(std::vector<std::string> args) {
+        const auto result_file = dir_.file("result-" + std::to_string(++runs_) + ".json");
+        const auto log = dir_.file("bench-" + std::to_string(runs_) + ".log");
+        args.insert(args.end(), {"--endpoint", daemon_->endpoint(), "--json", result_file.string(),
+                                 "--id-base", std::to_string(runs_ * 100000)});
+        const auto pid = spawn_logged(bench_binary(), args, log);
+        const auto status = wait_for_exit(pid, 60s);
+        if (!status) {
+            ::kill(pid, SIGKILL);
+            wait_for_exit(pid, 5s);
+            ADD_FAILURE() << "parley-bench did not finish in 60 s; its output:\n" << read_file(log);
+            return {};
+        }
+        EXPECT_EQ(*status, 0) << "parley-bench output:\n"
+                              << read_file(log) << "\nresult:\n"
+                              << read_file(result_file);
+        const auto text = read_file(result_file);
+        boost::system::error_code error;
+        auto value = json::parse(text, error);
+        if (error || !value.is_object()) {
+            ADD_FAILURE() << "no JSON object from parley-bench: '" << text << "'\n"
+                          << read_file(log);
+            return {};
+        }
+        auto object = value.as_object();
+        EXPECT_TRUE(object["ok"].as_bool()) << json::serialize(object["problems"]);
+        return object;
+    }
+
+    static std::int64_t number(const json::object& object, std::string_view key) {
+        const auto* value = object.if_contains(key);
+        if (value == nullptr || !value->is_number()) {
+            ADD_FAILURE() << "no number '" << key << "' in " << json::serialize(object);
+            return -1;
+        }
+        return value->to_number<std::int64_t>();
+    }
+
+    /// Every message sent arrived exactly once at each recipient it was for.
+    static void expect_all_delivered(const json::object& result, std::int64_t messages,
+                                     std::int64_t recipients_each) {
+        EXPECT_EQ(number(result, "sent"), messages);
+        EXPECT_EQ(number(result, "expected"), messages * recipients_each);
+        EXPECT_EQ(number(result, "received"), messages * recipients_each);
+        EXPECT_EQ(number(result, "lost"), 0);
+        EXPECT_EQ(number(result, "duplicated"), 0);
+        EXPECT_EQ(number(result, "misrouted"), 0);
+    }
+
+    TempDir dir_{"parley-bench-smoke"};
+    std::unique_ptr<DaemonProcess> daemon_;
+    int runs_ = 0;
+};
+
+TEST_F(BenchSmokeTest, PrivateClosedLoopDeliversEveryMessageOnce) {
+    const auto result = run_bench({"--workload", "private", "--users", "20", "--messages", "200"});
+    expect_all_delivered(result, 200, 1);
+    EXPECT_EQ(number(result, "acks"), 200) << "parleyd acknowledges every private message";
+}
+
+TEST_F(BenchSmokeTest, PrivateOpenLoopDeliversEveryMessageOnce) {
+    const auto result = run_bench({"--workload", "private", "--mode", "open", "--rate", "4000",
+                                   "--users", "20", "--messages", "200"});
+    expect_all_delivered(result, 200, 1);
+}
+
+TEST_F(BenchSmokeTest, GroupFanOutReachesEveryOtherMember) {
+    const auto result = run_bench({"--workload", "group", "--groups", "2", "--members", "10",
+                                   "--group-senders", "2", "--messages", "200"});
+    expect_all_delivered(result, 200, 9);
+    EXPECT_EQ(number(result, "self_echoes"), 0) << "parleyd does not echo a member's own message";
+}
+
+TEST_F(BenchSmokeTest, IdleConnectionsStayLoggedInAndServerMemoryIsRead) {
+    const auto result = run_bench({"--workload", "idle", "--connections", "50", "--hold", "300ms",
+                                   "--heartbeat-interval", "100ms", "--server-pid",
+                                   std::to_string(daemon_->pid())});
+    const auto& connections = result.at("connections").as_object();
+    EXPECT_EQ(number(connections, "wanted"), 50);
+    EXPECT_EQ(number(connections, "ready"), 50);
+    EXPECT_EQ(number(connections, "dropped"), 0);
+    const auto& server = result.at("server").as_object();
+    EXPECT_GT(number(server, "rss_before_kib"), 0);
+    EXPECT_GT(number(server, "rss_after_kib"), 0);
+}
+
+TEST_F(BenchSmokeTest, ConnectStormLogsEveryConnectionIn) {
+    const auto result =
+        run_bench({"--workload", "connect", "--connects", "20", "--connect-concurrency", "4"});
+    const auto& connections = result.at("connections").as_object();
+    EXPECT_EQ(number(connections, "ready"), 20);
+    EXPECT_EQ(number(connections, "failed"), 0);
+    EXPECT_EQ(number(result.at("login_latency_us").as_object(), "count"), 20);
+}
+
+TEST_F(BenchSmokeTest, TwoThreadsSplitThePrivateWorkload) {
+    const auto result = run_bench(
+        {"--workload", "private", "--users", "20", "--messages", "200", "--threads", "2"});
+    expect_all_delivered(result, 200, 1);
+}
+
+}  // namespace
+}  // namespace parley::test
