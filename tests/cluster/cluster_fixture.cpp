@@ -62,7 +62,8 @@ store:
 )",
                        fmt::arg("kafka", kafka_bootstrap()), fmt::arg("prefix", prefix_),
                        fmt::arg("zookeeper", zookeeper_connect()),
-                       fmt::arg("redis", redis_address()),
+                       fmt::arg("redis", options_.redis_address.empty() ? redis_address()
+                                                                        : options_.redis_address),
                        fmt::arg("registry_timeout", options_.registry_session_timeout),
                        fmt::arg("ttl", options_.session_ttl));
 }

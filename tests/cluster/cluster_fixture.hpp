@@ -24,6 +24,8 @@ struct ClusterOptions {
     /// Short, so that a killed node's users and registry entry go away within a test.
     std::string session_ttl = "3s";
     std::string registry_session_timeout = "4s";
+    /// Empty: the shared Redis. A test that stops Redis gives the cluster one of its own.
+    std::string redis_address;
 };
 
 class ClusterTest : public ::testing::Test {

@@ -7,12 +7,14 @@
 #include <parley.pb.h>
 
 #include "cluster/cluster_fixture.hpp"
+#include "support/redis_server.hpp"
 
 namespace parley::test {
 namespace {
 
 using namespace std::chrono_literals;
 using ::testing::Contains;
+using ::testing::IsSupersetOf;
 using ::testing::Not;
 
 wire::ChatMessage chat(std::uint64_t id, const std::string& text) {
@@ -202,6 +204,44 @@ TEST_F(ClusterMessagingTest, UsersOfAKilledNodeLeavePresenceWithinTheTtl) {
     }
     EXPECT_THAT(users, Not(Contains(52U))) << "user 52 still online long after the TTL";
     EXPECT_THAT(users, Contains(51U));
+}
+
+TEST_F(ClusterMessagingTest, WhileRedisIsDownLoginsFailFastAndLocalSessionsServeOn) {
+    RedisServer redis;
+    ClusterOptions options;
+    options.redis_address = redis.endpoint();
+    start_cluster(options);
+    auto alice = login(0, 71);
+    auto bob = login(0, 72);  // same node: local delivery needs no store
+
+    redis.stop();
+    RawClient late;
+    const auto refused = try_login(1, 73, late);
+    ASSERT_TRUE(refused.has_value());
+    wire::ErrorBody error;
+    ASSERT_EQ(refused->type(), FrameType::error);
+    ASSERT_TRUE(refused->parse_body(error));
+    EXPECT_EQ(error.code(), static_cast<std::uint32_t>(ErrorCode::backend_unavailable))
+        << error.msg();
+
+    ASSERT_TRUE(alice->send_frame(FrameType::private_message, 71, 72, chat(1, "still here")));
+    EXPECT_TRUE(acked(*alice, 1));
+    EXPECT_TRUE(receives(*bob, 71, "still here"));
+
+    // Once Redis is back (empty), the nodes re-assert their sessions and logins work again.
+    redis.restart();
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    std::optional<Frame> reply;
+    do {
+        std::this_thread::sleep_for(200ms);
+        RawClient again;
+        reply = try_login(1, 73, again);
+        if (reply && reply->type() == FrameType::handshake) {
+            break;
+        }
+    } while (std::chrono::steady_clock::now() < deadline);
+    ASSERT_TRUE(reply && reply->type() == FrameType::handshake) << "no login after Redis came back";
+    EXPECT_THAT(online_users(*alice), IsSupersetOf({71U, 72U}));
 }
 
 }  // namespace
