@@ -13,6 +13,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib/process.sh
+source "$root/scripts/lib/process.sh"
 build=${PARLEY_BUILD_DIR:-$root/build}
 
 usage() {
@@ -116,16 +118,6 @@ log "results in $out"
 
 # --- processes this script started, stopped by pid only -------------------------------------
 started=()
-stop_pid() {
-    local pid=$1
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 1 50); do
-        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
     local pid
     for pid in "${started[@]}"; do

@@ -12,6 +12,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib/process.sh
+source "$root/scripts/lib/process.sh"
 build=${PARLEY_BUILD_DIR:-$root/build}
 state=$root/.cluster
 nodes=(1 2 3)
@@ -70,12 +72,7 @@ stop_nodes() {
     for n in "${nodes[@]}"; do
         node_running "$n" || { rm -f "$state/node-$n.pid"; continue; }
         pid=$(cat "$state/node-$n.pid")
-        kill "$pid"
-        for _ in $(seq 100); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -9 "$pid" 2>/dev/null || true
+        stop_pid "$pid" 10
         rm -f "$state/node-$n.pid"
     done
 }

@@ -11,6 +11,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib/process.sh
+source "$root/scripts/lib/process.sh"
 build=${PARLEY_BUILD_DIR:-$root/build}
 
 usage() {
@@ -95,13 +97,7 @@ stop_all() {
     for name in kafka-mock zookeeper redis; do
         [[ -f $state/$name.pid ]] || continue
         pid=$(cat "$state/$name.pid")
-        if kill "$pid" 2>/dev/null; then
-            for _ in $(seq 50); do
-                kill -0 "$pid" 2>/dev/null || break
-                sleep 0.1
-            done
-            kill -9 "$pid" 2>/dev/null || true
-        fi
+        stop_pid "$pid"
         rm -f "$state/$name.pid"
     done
     rm -rf "$state/redis" "$state/zookeeper"

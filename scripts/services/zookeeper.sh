@@ -13,6 +13,8 @@
 # two ticks (200 ms) to 60 s and a test's session expiry takes a fraction of a second. Set
 # $PARLEY_ZOOKEEPER_CLASSPATH to use another ZooKeeper installation.
 set -euo pipefail
+# shellcheck source=scripts/lib/process.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/process.sh"
 
 usage() {
     echo "usage: $0 run PORT DATA_DIR | start PORT DATA_DIR PID_FILE | stop PID_FILE" >&2
@@ -119,13 +121,7 @@ cmd_stop() {
     local pid_file=$1 pid
     [[ -f $pid_file ]] || return 0
     pid=$(cat "$pid_file")
-    if kill "$pid" 2>/dev/null; then
-        for _ in $(seq 100); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -9 "$pid" 2>/dev/null || true
-    fi
+    stop_pid "$pid" 10
     rm -f "$pid_file"
 }
 
