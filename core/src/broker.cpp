@@ -111,7 +111,7 @@ std::vector<tcp::endpoint> Broker::endpoints() const {
 void Broker::bind() {
     for (const auto& endpoint : config_.server.listen) {
         listeners_.push_back(std::make_unique<net::Listener>(
-            control_, endpoint, loops_, [this](asio::io_context& loop, tcp::socket socket) {
+            control_, endpoint, loops_, [this](asio::io_context& loop, net::LoopSocket socket) {
                 accept(loop, std::move(socket));
             }));
     }
@@ -226,7 +226,7 @@ asio::awaitable<void> Broker::drain() {
     host_.transport->stop();
 }
 
-void Broker::accept(asio::io_context& loop, tcp::socket socket) {
+void Broker::accept(asio::io_context& loop, net::LoopSocket socket) {
     if (stopping_) {
         return;
     }

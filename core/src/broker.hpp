@@ -60,7 +60,7 @@ class Broker final : private net::SessionEvents {
     void on_login(const std::shared_ptr<net::ClientSession>& session) override;
     void on_leaving(net::ClientSession& session) override;
     void on_closed(net::ClientSession& session) override;
-    void accept(boost::asio::io_context& loop, boost::asio::ip::tcp::socket socket);
+    void accept(boost::asio::io_context& loop, net::LoopSocket socket);
     void load_plugins();
     boost::asio::awaitable<void> serve(ReadyCallback on_ready);
     boost::asio::awaitable<void> drain();

@@ -8,13 +8,18 @@
 
 namespace parley::plugins::memory {
 
-namespace {
-
-bool same_session(const SessionRecord& a, const SessionRecord& b) {
-    return a.epoch == b.epoch && a.node_id == b.node_id;
+std::uint32_t MemoryStore::intern(const std::string& node_id) {
+    const auto it = std::find(node_ids_.begin(), node_ids_.end(), node_id);
+    if (it != node_ids_.end()) {
+        return static_cast<std::uint32_t>(it - node_ids_.begin());
+    }
+    node_ids_.push_back(node_id);
+    return static_cast<std::uint32_t>(node_ids_.size() - 1);
 }
 
-}  // namespace
+SessionRecord MemoryStore::to_record(UserId user, const Holder& holder) const {
+    return SessionRecord{user, node_ids_[holder.node], holder.epoch};
+}
 
 asio::awaitable<ClaimResult> MemoryStore::claim(SessionRecord record, DuplicateLoginPolicy policy) {
     if (record.user == kNoUser) {
@@ -23,14 +28,15 @@ asio::awaitable<ClaimResult> MemoryStore::claim(SessionRecord record, DuplicateL
     ClaimResult result;
     {
         std::lock_guard lock(sessions_mutex_);
-        auto [it, inserted] = sessions_.try_emplace(record.user, record);
-        if (inserted || same_session(it->second, record)) {
+        const Holder claimed{record.epoch, intern(record.node_id)};
+        auto [it, inserted] = sessions_.try_emplace(record.user, claimed);
+        if (inserted || (it->second.epoch == claimed.epoch && it->second.node == claimed.node)) {
             result.granted = true;  // nobody held the user, or this session already does
         } else if (policy == DuplicateLoginPolicy::reject) {
-            result.other = it->second;
+            result.other = to_record(record.user, it->second);
         } else {
             result.granted = true;
-            result.other = std::exchange(it->second, std::move(record));
+            result.other = to_record(record.user, std::exchange(it->second, claimed));
         }
     }
     co_return result;
@@ -52,7 +58,7 @@ asio::awaitable<std::optional<SessionRecord>> MemoryStore::locate(UserId user) {
     {
         std::lock_guard lock(sessions_mutex_);
         if (auto it = sessions_.find(user); it != sessions_.end()) {
-            found = it->second;
+            found = to_record(user, it->second);
         }
     }
     co_return found;

@@ -6,26 +6,25 @@ namespace parley::cluster {
 
 void LocalDirectory::insert(UserId user, const SessionPtr& session) {
     Shard& s = shard(user);
-    const std::unique_lock lock(s.mutex);
-    s.sessions[user] = session;
+    const std::lock_guard guard(s.lock);
+    s.sessions.insert_or_assign(user, session);
 }
 
 void LocalDirectory::erase(UserId user, const Session* session) {
     Shard& s = shard(user);
-    const std::unique_lock lock(s.mutex);
+    const std::lock_guard guard(s.lock);
     const auto it = s.sessions.find(user);
     if (it == s.sessions.end()) {
         return;
     }
-    const SessionPtr current = it->second.lock();
-    if (!current || current.get() == session) {
+    if (it->second.expired() || it->second.lock().get() == session) {
         s.sessions.erase(it);
     }
 }
 
 SessionPtr LocalDirectory::find(UserId user) const {
     const Shard& s = shard(user);
-    const std::shared_lock lock(s.mutex);
+    const std::lock_guard guard(s.lock);
     const auto it = s.sessions.find(user);
     return it == s.sessions.end() ? nullptr : it->second.lock();
 }
@@ -33,7 +32,7 @@ SessionPtr LocalDirectory::find(UserId user) const {
 std::size_t LocalDirectory::size() const noexcept {
     std::size_t total = 0;
     for (const auto& s : shards_) {
-        const std::shared_lock lock(s.mutex);
+        const std::lock_guard guard(s.lock);
         total += s.sessions.size();
     }
     return total;

@@ -1,9 +1,12 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <cstddef>
 #include <memory>
-#include <shared_mutex>
-#include <unordered_map>
+#include <thread>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include <parley/session.hpp>
 #include <parley/types.hpp>
@@ -11,8 +14,12 @@
 namespace parley::cluster {
 
 /// Who is logged in on this node: user -> session. Holds weak handles (sessions own
-/// themselves). Sharded so that lookups from many loops do not queue behind one lock.
-/// Thread safe.
+/// themselves). Thread safe.
+///
+/// Every private message looks a user up here, from any loop, so the lookup is kept short:
+/// 256 shards, each on its own cache line (no false sharing between loops), an open-addressing
+/// table (one probe, no node to chase; about 40 bytes per user instead of a list node), and a
+/// spin lock held only for the probe and the weak-to-strong handle.
 class LocalDirectory {
   public:
     /// Makes `session` the user's session here, replacing any earlier one.
@@ -25,11 +32,33 @@ class LocalDirectory {
     std::size_t size() const noexcept;
 
   private:
-    static constexpr std::size_t kShards = 64;
-    struct Shard {
-        mutable std::shared_mutex mutex;
-        std::unordered_map<UserId, std::weak_ptr<Session>> sessions;
+    /// For critical sections of a few dozen instructions: one atomic exchange to take, one
+    /// store to release, where a std::mutex costs two library calls. Yields after a short spin,
+    /// so a holder that lost its CPU is not starved.
+    class SpinLock {
+      public:
+        void lock() noexcept {
+            while (locked_.exchange(true, std::memory_order_acquire)) {
+                for (int spins = 0; locked_.load(std::memory_order_relaxed); ++spins) {
+                    if (spins == 100) {
+                        std::this_thread::yield();
+                        spins = 0;
+                    }
+                }
+            }
+        }
+        void unlock() noexcept { locked_.store(false, std::memory_order_release); }
+
+      private:
+        std::atomic<bool> locked_{false};
     };
+
+    static constexpr std::size_t kShards = 256;
+    struct alignas(64) Shard {
+        mutable SpinLock lock;
+        boost::unordered_flat_map<UserId, std::weak_ptr<Session>> sessions;
+    };
+    // User ids are often dense: the low bits spread them evenly.
     Shard& shard(UserId user) noexcept { return shards_[user % kShards]; }
     const Shard& shard(UserId user) const noexcept { return shards_[user % kShards]; }
 

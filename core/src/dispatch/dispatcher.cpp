@@ -1,5 +1,7 @@
 #include "dispatch/dispatcher.hpp"
 
+#include <string>
+
 #include <boost/asio/awaitable.hpp>
 #include <spdlog/spdlog.h>
 
@@ -17,20 +19,65 @@ void Dispatcher::add_interceptor(std::shared_ptr<Interceptor> interceptor) {
 }
 
 asio::awaitable<void> Dispatcher::dispatch(RequestContext& ctx, Frame frame) const {
-    Session& session = *ctx.session;
-    std::string_view stage = "an interceptor";  // who failed, for the log
-    // Exceptions are caught here and only here, from interceptors and handlers alike; the
-    // session and the node live on.
-    try {
-        if (auto refusal = co_await run(ctx, frame, stage)) {
-            session.send_error(*refusal, ctx.ref_id);
-        }
+    Handler* handler = admit(ctx, frame);
+    if (handler == nullptr) {
         co_return;
+    }
+    std::exception_ptr failure;
+    try {
+        co_await handler->handle(ctx, frame);
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    if (failure) {
+        answer_failure(ctx, frame, failure);
+    }
+}
+
+Handler* Dispatcher::admit(RequestContext& ctx, Frame& frame) const {
+    Session& session = *ctx.session;
+    try {
+        for (const auto& interceptor : interceptors_) {
+            if (auto refusal = interceptor->inspect(session, frame)) {
+                session.send_error(*refusal, ctx.ref_id);
+                return nullptr;
+            }
+        }
+    } catch (...) {
+        static const std::string stage = "an interceptor";
+        answer(ctx, frame, std::current_exception(), stage);
+        return nullptr;
+    }
+    // From here on the sender is the authenticated user, whatever the client wrote: stamped in
+    // place, the body untouched.
+    if (session.user() != kNoUser) {
+        frame.set_sender(session.user());
+    }
+    Handler* handler = handlers_.find(frame.raw_type());
+    if (handler == nullptr) {
+        session.send_error(Error(ErrorCode::unknown_type,
+                                 "no handler for frame type " + std::to_string(frame.raw_type())),
+                           ctx.ref_id);
+    }
+    return handler;
+}
+
+void Dispatcher::answer_failure(RequestContext& ctx, const Frame& frame,
+                                const std::exception_ptr& failure) const {
+    answer(ctx, frame, failure, handlers_.owner(frame.raw_type()));
+}
+
+void Dispatcher::answer(RequestContext& ctx, const Frame& frame, const std::exception_ptr& failure,
+                        const std::string& stage) const {
+    // The session and the node live on, whatever was thrown.
+    Session& session = *ctx.session;
+    try {
+        std::rethrow_exception(failure);
     } catch (const Error& e) {
         spdlog::debug("user {} frame type {}: {} {}", session.user(), frame.raw_type(),
                       static_cast<unsigned>(e.code()), e.what());
         session.send_error(e, ctx.ref_id);
-        co_return;
+        return;
     } catch (const std::exception& e) {
         spdlog::error("{} failed on a frame of type {} from user {} ({}): {}", stage,
                       frame.raw_type(), session.user(), session.remote_address(), e.what());
@@ -40,29 +87,6 @@ asio::awaitable<void> Dispatcher::dispatch(RequestContext& ctx, Frame frame) con
     }
     session.send_error(Error(ErrorCode::internal, "internal error while handling the request"),
                        ctx.ref_id);
-}
-
-asio::awaitable<std::optional<Error>> Dispatcher::run(RequestContext& ctx, Frame& frame,
-                                                      std::string_view& stage) const {
-    Session& session = *ctx.session;
-    for (const auto& interceptor : interceptors_) {
-        if (auto refusal = interceptor->inspect(session, frame)) {
-            co_return refusal;
-        }
-    }
-    // From here on the sender is the authenticated user, whatever the client wrote.
-    if (session.user() != kNoUser) {
-        frame.set_sender(session.user());
-    }
-    Handler* handler = handlers_.find(frame.raw_type());
-    if (handler == nullptr) {
-        co_return std::make_optional<Error>(
-            ErrorCode::unknown_type,
-            "no handler for frame type " + std::to_string(frame.raw_type()));
-    }
-    stage = handlers_.owner(frame.raw_type());
-    co_await handler->handle(ctx, frame);
-    co_return std::nullopt;
 }
 
 }  // namespace parley::dispatch

@@ -1,9 +1,7 @@
 #pragma once
 
+#include <exception>
 #include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
 #include <vector>
 
 #include <parley/handler.hpp>
@@ -26,11 +24,19 @@ class Dispatcher {
     /// to the session as an ERROR frame.
     asio::awaitable<void> dispatch(RequestContext& ctx, Frame frame) const;
 
+    // dispatch() in two halves, for a caller that runs the handler in its own coroutine:
+    /// Everything before the handler, done at once: the interceptors, the sender stamp and the
+    /// lookup. Returns the handler to run, or nullptr after answering the refusal (or an
+    /// interceptor's failure) itself.
+    Handler* admit(RequestContext& ctx, Frame& frame) const;
+    /// Answers what the handler for `frame` threw: a parley::Error with its code, anything else
+    /// as internal, logged once with the handler's plugin name.
+    void answer_failure(RequestContext& ctx, const Frame& frame,
+                        const std::exception_ptr& failure) const;
+
   private:
-    /// The chain itself. Returns a refusal (interceptor, unknown type); a handler's failure is
-    /// thrown. `stage` names the plugin running when something threw.
-    asio::awaitable<std::optional<Error>> run(RequestContext& ctx, Frame& frame,
-                                              std::string_view& stage) const;
+    void answer(RequestContext& ctx, const Frame& frame, const std::exception_ptr& failure,
+                const std::string& stage) const;
 
     HandlerRegistry handlers_;
     std::vector<std::shared_ptr<Interceptor>> interceptors_;

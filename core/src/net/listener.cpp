@@ -64,7 +64,7 @@ asio::awaitable<void> Listener::accept_loop() {
     while (acceptor_.is_open()) {
         asio::io_context& loop = loops_.next();
         boost::system::error_code ec;
-        tcp::socket socket =
+        LoopSocket socket =
             co_await acceptor_.async_accept(loop, asio::redirect_error(asio::use_awaitable, ec));
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) {
             break;

@@ -8,6 +8,7 @@
 
 #include "config/broker_config.hpp"
 #include "net/loop_pool.hpp"
+#include "net/loop_socket.hpp"
 
 namespace parley::net {
 
@@ -15,8 +16,7 @@ namespace parley::net {
 /// loop, to `on_accept` on that loop.
 class Listener {
   public:
-    using AcceptHandler =
-        std::function<void(boost::asio::io_context& loop, boost::asio::ip::tcp::socket socket)>;
+    using AcceptHandler = std::function<void(boost::asio::io_context& loop, LoopSocket socket)>;
 
     /// Binds at once, so a taken port fails start-up (std::system_error naming the endpoint).
     Listener(boost::asio::io_context& accept_context, const config::ListenEndpoint& endpoint,

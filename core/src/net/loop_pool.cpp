@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include "net/session_loop.hpp"
+
 namespace parley::net {
 
 LoopPool::LoopPool(unsigned count) {
@@ -30,6 +32,7 @@ void LoopPool::start() {
         threads_.emplace_back([this, i] {
             const std::string name = "parley-loop-" + std::to_string(i);
             pthread_setname_np(pthread_self(), name.c_str());
+            SessionLoop::bind_to_this_thread(loops_[i]->context);
             try {
                 loops_[i]->context.run();
             } catch (const std::exception& e) {

@@ -1,17 +1,13 @@
 #include "net/session.hpp"
 
-#include <array>
-
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <parley.pb.h>
 #include <spdlog/spdlog.h>
 
-#include "dispatch/dispatcher.hpp"
+#include "net/session_loop.hpp"
 
 namespace parley::net {
 namespace asio = boost::asio;
@@ -19,12 +15,10 @@ using boost::system::error_code;
 
 namespace {
 
-// Reads land here and are decoded at once into frames before anything can suspend, so one
-// buffer per loop thread serves every connection on it: an idle connection holds no buffer.
-constexpr std::size_t kReadBufferSize = 64 * 1024;
-thread_local std::array<std::uint8_t, kReadBufferSize> t_read_buffer;
+// Full buffers read in a row before the session lets other work on its loop run.
+constexpr int kReadsPerTurn = 4;
 
-std::string describe_peer(const asio::ip::tcp::socket& socket) {
+std::string describe_peer(const LoopSocket& socket) {
     error_code ec;
     const auto endpoint = socket.remote_endpoint(ec);
     if (ec) {
@@ -35,108 +29,172 @@ std::string describe_peer(const asio::ip::tcp::socket& socket) {
 
 }  // namespace
 
-ClientSession::ClientSession(asio::io_context& loop, asio::ip::tcp::socket socket,
+ClientSession::ClientSession(asio::io_context& loop, LoopSocket socket,
                              const SessionEnvironment& env, std::uint64_t epoch)
     : socket_(std::move(socket)),
-      executor_(loop.get_executor()),
-      timer_(loop),
       env_(env),
+      loop_(SessionLoop::of(loop)),
       epoch_(epoch),
       remote_(describe_peer(socket_)),
       decoder_(env.limits.max_frame_size),
-      writes_(env.limits.write_queue_limit),
-      last_activity_(std::chrono::steady_clock::now()) {}
+      writes_(env.limits.write_queue_limit) {}
 
 ClientSession::~ClientSession() = default;
+
+asio::any_io_executor ClientSession::executor() const {
+    return loop_.executor();
+}
 
 void ClientSession::start() {
     error_code ec;
     socket_.non_blocking(true, ec);
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-    arm_handshake_deadline();
-    asio::co_spawn(
-        executor_, read_loop(), [self = shared_from_this()](const std::exception_ptr& e) {
-            if (e) {
-                // The dispatcher answers every failure of a request; reaching here is a bug, and
-                // the session must still leave cleanly.
-                try {
-                    std::rethrow_exception(e);
-                } catch (const std::exception& failure) {
-                    spdlog::critical("session of user {} ({}) failed: {}", self->user(),
-                                     self->remote_, failure.what());
-                } catch (...) {
-                    spdlog::critical("session of user {} ({}) failed", self->user(), self->remote_);
-                }
-                self->finish_close();
-            }
-        });
+    loop_.clock().schedule(*this, handshake_deadline, env_.limits.handshake_timeout);
+    read_available();
 }
 
-asio::awaitable<void> ClientSession::read_loop() {
-    const auto self = shared_from_this();
-    std::vector<Frame> frames;
-    error_code ec;
-    while (state_ == State::handshaking || state_ == State::active) {
-        const std::size_t n = socket_.read_some(asio::buffer(t_read_buffer), ec);
+// ---- reading ---------------------------------------------------------------------------------
+
+void ClientSession::read_available() {
+    for (int reads = 0; serving(); ++reads) {
+        if (reads == kReadsPerTurn) {
+            // A client that keeps the socket full must not starve the others on this loop.
+            asio::post(loop_.executor(), [self = shared_from_this()] { self->read_available(); });
+            return;
+        }
+        const std::span<std::uint8_t> buffer = loop_.read_buffer();
+        error_code ec;
+        const std::size_t n = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) {
-            co_await socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                                        asio::redirect_error(asio::use_awaitable, ec));
-            if (ec) {
-                break;
-            }
-            continue;
+            wait_readable();
+            return;
         }
         if (ec) {
-            break;  // EOF, reset, or our own close: the end of the session, not an error
+            finish_close();  // EOF, reset, or our own close: the end of the session, not an error
+            return;
         }
-        last_activity_ = std::chrono::steady_clock::now();
-        const bool intact = decode({t_read_buffer.data(), n}, frames);
+        heard_from_ = true;
+        if (!handle_bytes(buffer.first(n))) {
+            return;
+        }
+        if (n < buffer.size()) {
+            // The socket is drained. Asio re-arms the descriptor when the wait starts, so bytes
+            // that arrive from now on wake it: a second read would only say "would block".
+            wait_readable();
+            return;
+        }
+    }
+}
 
-        for (auto& frame : frames) {
-            if (state_ != State::handshaking && state_ != State::active) {
-                break;
-            }
-            current_type_.store(frame.raw_type(), std::memory_order_relaxed);
-            RequestContext ctx{self, env_.node};
-            co_await env_.dispatcher.dispatch(ctx, std::move(frame));
-        }
-        frames.clear();
-        if (frames.capacity() > 64) {
-            frames.shrink_to_fit();
-        }
+void ClientSession::wait_readable() {
+    socket_.async_wait(
+        LoopSocket::wait_read,
+        asio::bind_allocator(HandlerAllocator<void, kReadWaitRoom>(read_wait_memory_),
+                             [self = shared_from_this()](const error_code& ec) {
+                                 if (ec) {
+                                     self->finish_close();
+                                 } else {
+                                     self->read_available();
+                                 }
+                             }));
+}
 
-        if (!intact) {
-            // The byte stream is lost: say why, then end the connection.
-            current_type_.store(0, std::memory_order_relaxed);
-            send_error(decoder_.failure(), 0);
-            begin_close(decoder_.failure(), false);
+bool ClientSession::handle_bytes(std::span<const std::uint8_t> bytes) {
+    input_ = bytes;
+    if (!loop_.runner().run(shared_from_this())) {
+        // A request is waiting and reading pauses until requests_finished(). The bytes after
+        // it are in the loop's buffer, which the next read overwrites: keep them here.
+        if (!input_.empty()) {
+            unread_ = std::make_unique<std::vector<std::uint8_t>>(input_.begin(), input_.end());
+            input_ = *unread_;
+        }
+        return false;
+    }
+    return serving();
+}
+
+Frame ClientSession::next_request() {
+    while (!input_.empty() && serving()) {
+        input_ = input_.subspan(decoder_.consume(input_));
+        if (decoder_.failed()) {
+            fail_stream();
             break;
         }
+        if (decoder_.frame_ready()) {
+            Frame frame = decoder_.take_frame();
+            current_type_.store(frame.raw_type(), std::memory_order_relaxed);
+            return frame;
+        }
     }
-    if (state_ != State::closing) {
-        finish_close();
+    input_ = {};
+    return {};
+}
+
+void ClientSession::fail_stream() {
+    // The byte stream is lost: say why, then end the connection.
+    current_type_.store(0, std::memory_order_relaxed);
+    send_error(decoder_.failure(), 0);
+    begin_close(decoder_.failure(), false);
+}
+
+void ClientSession::requests_finished() {
+    unread_.reset();
+    if (serving()) {
+        read_available();
     }
 }
 
-bool ClientSession::decode(std::span<const std::uint8_t> bytes, std::vector<Frame>& frames) {
-    while (!bytes.empty()) {
-        bytes = bytes.subspan(decoder_.consume(bytes));
-        if (decoder_.failed()) {
-            return false;
-        }
-        if (decoder_.frame_ready()) {
-            frames.push_back(decoder_.take_frame());
-        }
-    }
-    return true;
+// ---- deadlines -------------------------------------------------------------------------------
+
+void ClientSession::deadline_passed(ClockEntry& entry) {
+    from_clock_entry(entry).on_deadline();
 }
+
+void ClientSession::on_deadline() {
+    switch (state_) {
+        case State::handshaking:
+            begin_close(
+                Error(ErrorCode::handshake_timeout, "no handshake within the handshake timeout"),
+                false);
+            break;
+        case State::active:
+            check_idle();
+            break;
+        case State::closing:
+            finish_close();  // a peer that never reads must not hold the session open
+            break;
+        case State::closed:
+            break;
+    }
+}
+
+void ClientSession::check_idle() {
+    // Looked at once per heartbeat interval: a client silent for idle_heartbeats whole
+    // intervals is closed between K and K+1 intervals after its last bytes.
+    if (heard_from_) {
+        heard_from_ = false;
+        silent_checks_ = 0;
+    } else if (++silent_checks_ >= env_.limits.idle_heartbeats) {
+        begin_close(Error(ErrorCode::idle_timeout, "no frame for " +
+                                                       std::to_string(env_.limits.idle_heartbeats) +
+                                                       " heartbeat intervals"),
+                    false);
+        return;
+    }
+    if (!writes_.writing() && !writes_.has_pending()) {
+        writes_.release_memory();  // a quiet connection gives back what a burst made it grow
+    }
+    loop_.clock().schedule(*this, idle_check, env_.limits.heartbeat_interval);
+}
+
+// ---- writing ---------------------------------------------------------------------------------
 
 void ClientSession::send(Frame frame) {
-    if (executor_.running_in_this_thread()) {
+    if (loop_.running_here()) {
         enqueue(std::move(frame));
         return;
     }
-    asio::post(executor_, [self = shared_from_this(), frame = std::move(frame)]() mutable {
+    asio::post(loop_.executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
         self->enqueue(std::move(frame));
     });
 }
@@ -151,8 +209,80 @@ void ClientSession::send_error(const Error& error, std::uint64_t ref_id) {
     send(Frame::make(FrameType::error, kNoUser, user(), body));
 }
 
+void ClientSession::enqueue(Frame frame) {
+    if (!serving()) {
+        return;
+    }
+    if (!writes_.push(std::move(frame))) {
+        spdlog::warn("user {} ({}): {} bytes waiting to be written, over the limit; closing",
+                     user(), remote_, writes_.queued_bytes());
+        begin_close(
+            Error(ErrorCode::slow_consumer, "too many bytes waiting to be written; read faster"),
+            true);
+        return;
+    }
+    request_flush();
+}
+
+void ClientSession::request_flush() {
+    // A write waiting for room in the socket picks up new frames when it finishes.
+    if (!flush_requested_ && !writes_.writing()) {
+        flush_requested_ = true;
+        loop_.flusher().request(shared_from_this());
+    }
+}
+
+void ClientSession::flush() {
+    flush_requested_ = false;
+    if (state_ != State::closed && !writes_.writing()) {
+        write_queued();
+    }
+}
+
+void ClientSession::write_queued() {
+    while (writes_.has_pending()) {
+        const FrameBuffers pending = writes_.pending_buffers();
+        const std::size_t total = pending.bytes();
+        std::size_t written = 0;
+        error_code ec;
+        // The socket is non-blocking: write what fits now, with no operation to allocate.
+        while (written < total && !ec) {
+            written += socket_.write_some(pending.after(written), ec);
+        }
+        if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            // The peer reads slower than we write: the rest goes out when there is room, while
+            // new frames queue behind it.
+            const FrameBuffers batch = writes_.start_batch();
+            asio::async_write(socket_, batch.after(written),
+                              [self = shared_from_this()](const error_code& e, std::size_t) {
+                                  self->on_written(e);
+                              });
+            return;
+        }
+        writes_.pending_written();
+        if (ec) {
+            finish_close();
+            return;
+        }
+    }
+    if (state_ == State::closing) {
+        finish_close();  // the goodbye is out
+    }
+}
+
+void ClientSession::on_written(const error_code& ec) {
+    writes_.finish_batch();
+    if (ec) {
+        finish_close();
+    } else if (state_ != State::closed) {
+        write_queued();
+    }
+}
+
+// ---- login and closing -----------------------------------------------------------------------
+
 void ClientSession::close(const Error& reason) {
-    asio::dispatch(executor_,
+    asio::dispatch(loop_.executor(),
                    [self = shared_from_this(), reason] { self->begin_close(reason, false); });
 }
 
@@ -166,47 +296,11 @@ void ClientSession::complete_login(UserId user) {
     }
     state_ = State::active;
     env_.events.on_login(shared_from_this());
-    arm_idle_check();
-}
-
-void ClientSession::enqueue(Frame frame) {
-    if (state_ == State::closing || state_ == State::closed) {
-        return;
-    }
-    if (!writes_.push(std::move(frame))) {
-        spdlog::warn("user {} ({}): {} bytes waiting to be written, over the limit; closing",
-                     user(), remote_, writes_.queued_bytes());
-        begin_close(
-            Error(ErrorCode::slow_consumer, "too many bytes waiting to be written; read faster"),
-            true);
-        return;
-    }
-    if (!writes_.writing()) {
-        start_write();
-    }
-}
-
-void ClientSession::start_write() {
-    asio::async_write(
-        socket_, writes_.start_batch(),
-        [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_written(ec); });
-}
-
-void ClientSession::on_written(const error_code& ec) {
-    writes_.finish_batch();
-    if (ec) {
-        finish_close();
-        return;
-    }
-    if (writes_.has_pending()) {
-        start_write();
-    } else if (state_ == State::closing) {
-        finish_close();
-    }
+    loop_.clock().schedule(*this, idle_check, env_.limits.heartbeat_interval);
 }
 
 void ClientSession::begin_close(const Error& reason, bool drop_pending) {
-    if (state_ == State::closing || state_ == State::closed) {
+    if (!serving()) {
         return;
     }
     spdlog::debug("closing session of user {} ({}): {} {}", user(), remote_,
@@ -220,16 +314,8 @@ void ClientSession::begin_close(const Error& reason, bool drop_pending) {
     goodbye.set_code(static_cast<std::uint32_t>(reason.code()));
     goodbye.set_msg(reason.what());
     writes_.push_unbounded(Frame::make(FrameType::goodbye, kNoUser, user(), goodbye));
-    if (!writes_.writing()) {
-        start_write();
-    }
-    // A peer that never reads must not hold the session open.
-    timer_.expires_after(env_.limits.close_linger);
-    timer_.async_wait([self = shared_from_this()](const error_code& ec) {
-        if (!ec) {
-            self->finish_close();
-        }
-    });
+    request_flush();
+    loop_.clock().schedule(*this, close_linger, env_.limits.close_linger);
 }
 
 void ClientSession::finish_close() {
@@ -240,41 +326,11 @@ void ClientSession::finish_close() {
         env_.events.on_leaving(*this);
     }
     state_ = State::closed;
-    timer_.cancel();
+    loop_.clock().cancel(*this);
     error_code ec;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    socket_.shutdown(LoopSocket::shutdown_both, ec);
     socket_.close(ec);
     env_.events.on_closed(*this);
-}
-
-void ClientSession::arm_handshake_deadline() {
-    timer_.expires_after(env_.limits.handshake_timeout);
-    timer_.async_wait([self = shared_from_this()](const error_code& ec) {
-        if (!ec && self->state_ == State::handshaking) {
-            self->begin_close(
-                Error(ErrorCode::handshake_timeout, "no handshake within the handshake timeout"),
-                false);
-        }
-    });
-}
-
-void ClientSession::arm_idle_check() {
-    timer_.expires_after(env_.limits.heartbeat_interval);
-    timer_.async_wait([self = shared_from_this()](const error_code& ec) {
-        if (ec || self->state_ != State::active) {
-            return;
-        }
-        const auto silent = std::chrono::steady_clock::now() - self->last_activity_;
-        if (silent >= self->env_.limits.heartbeat_interval * self->env_.limits.idle_heartbeats) {
-            self->begin_close(
-                Error(ErrorCode::idle_timeout,
-                      "no frame for " + std::to_string(self->env_.limits.idle_heartbeats) +
-                          " heartbeat intervals"),
-                false);
-            return;
-        }
-        self->arm_idle_check();
-    });
 }
 
 }  // namespace parley::net

@@ -1,20 +1,6 @@
 #include "net/write_queue.hpp"
 
 namespace parley::net {
-namespace {
-
-// Vectors that grew during a burst give their memory back, so an idle connection stays small.
-constexpr std::size_t kKeepCapacity = 16;
-
-template <class T>
-void clear_and_trim(std::vector<T>& v) noexcept {
-    v.clear();
-    if (v.capacity() > kKeepCapacity) {
-        v.shrink_to_fit();
-    }
-}
-
-}  // namespace
 
 bool WriteQueue::push(Frame frame) {
     const std::uint64_t size = frame.bytes().size();
@@ -34,25 +20,29 @@ void WriteQueue::drop_pending() noexcept {
     for (const auto& frame : pending_) {
         queued_bytes_ -= frame.bytes().size();
     }
-    clear_and_trim(pending_);
+    pending_.clear();
 }
 
-const std::vector<boost::asio::const_buffer>& WriteQueue::start_batch() {
+void WriteQueue::pending_written() noexcept {
+    drop_pending();  // the same bookkeeping; the vector keeps its capacity for the next burst
+}
+
+FrameBuffers WriteQueue::start_batch() {
+    // Swapping (rather than moving) keeps both vectors' capacity for the next burst.
     inflight_.swap(pending_);
-    buffers_.clear();
-    for (const auto& frame : inflight_) {
-        const auto bytes = frame.bytes();
-        buffers_.emplace_back(bytes.data(), bytes.size());
-    }
-    return buffers_;
+    return {inflight_.data(), inflight_.data() + inflight_.size()};
 }
 
 void WriteQueue::finish_batch() noexcept {
     for (const auto& frame : inflight_) {
         queued_bytes_ -= frame.bytes().size();
     }
-    clear_and_trim(inflight_);
-    clear_and_trim(buffers_);
+    inflight_.clear();
+}
+
+void WriteQueue::release_memory() noexcept {
+    std::vector<Frame>().swap(pending_);
+    std::vector<Frame>().swap(inflight_);
 }
 
 }  // namespace parley::net

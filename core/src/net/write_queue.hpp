@@ -3,14 +3,21 @@
 #include <cstdint>
 #include <vector>
 
-#include <boost/asio/buffer.hpp>
-
 #include <parley/frame.hpp>
+
+#include "net/frame_buffers.hpp"
 
 namespace parley::net {
 
 /// Frames waiting to be written on one connection, with a bound on the bytes waiting. Frames
-/// queued while a write is in flight go out together in the next gather write.
+/// queued while a batch is being written go out together in the next gather write.
+///
+/// Usually the pending frames are written at once (pending_buffers(), pending_written()); only
+/// when the socket is full do they become an in-flight batch (start_batch(), finish_batch())
+/// that an asynchronous write finishes while new frames queue behind it.
+///
+/// Capacity grown during a burst is kept while the connection is busy, so a busy connection
+/// queues without allocating; release_memory() gives it back once the connection is quiet.
 ///
 /// Not thread safe: owned by one session, used on its loop.
 class WriteQueue {
@@ -28,17 +35,27 @@ class WriteQueue {
     bool writing() const noexcept { return !inflight_.empty(); }
     std::uint64_t queued_bytes() const noexcept { return queued_bytes_; }
 
-    /// Moves every pending frame into the in-flight batch; returns its buffers.
-    const std::vector<boost::asio::const_buffer>& start_batch();
+    /// The pending frames' buffers, valid until the queue next changes.
+    FrameBuffers pending_buffers() const noexcept {
+        return {pending_.data(), pending_.data() + pending_.size()};
+    }
+    /// The pending frames were written in full: release them.
+    void pending_written() noexcept;
+
+    /// Moves every pending frame into the in-flight batch; returns the batch's buffers, valid
+    /// until finish_batch().
+    FrameBuffers start_batch();
     /// The in-flight batch was written (or failed): release it.
     void finish_batch() noexcept;
+
+    /// Frees the vectors' capacity. Call only when nothing is queued or in flight.
+    void release_memory() noexcept;
 
   private:
     std::uint64_t limit_;
     std::uint64_t queued_bytes_ = 0;
     std::vector<Frame> pending_;
     std::vector<Frame> inflight_;
-    std::vector<boost::asio::const_buffer> buffers_;
 };
 
 }  // namespace parley::net

@@ -15,28 +15,27 @@ std::size_t FrameDecoder::consume(std::span<const std::uint8_t> input) {
     // The magic is checked on its own, so garbage is refused at its first byte.
     if (header_filled_ == 0 && input[0] != kFrameMagic) {
         static constexpr char kHex[] = "0123456789abcdef";
-        failure_.emplace(ErrorCode::bad_frame, std::string{"bad magic byte 0x"} +
-                                                   kHex[input[0] >> 4] + kHex[input[0] & 0xF] +
-                                                   ", expected 0xab");
+        fail(ErrorCode::bad_frame, std::string{"bad magic byte 0x"} + kHex[input[0] >> 4] +
+                                       kHex[input[0] & 0xF] + ", expected 0xab");
         return 1;
     }
     if (header_filled_ < kFrameHeaderSize) {
-        const std::size_t take = std::min(kFrameHeaderSize - header_filled_, input.size());
+        const std::size_t take =
+            std::min<std::size_t>(kFrameHeaderSize - header_filled_, input.size());
         std::memcpy(header_ + header_filled_, input.data(), take);
-        header_filled_ += take;
+        header_filled_ = static_cast<std::uint8_t>(header_filled_ + take);
         used += take;
         if (header_filled_ >= 5) {
             const std::uint32_t length = get_u32(header_ + 1);
             if (length < kMinFrameLength) {
-                failure_.emplace(ErrorCode::bad_frame, "frame length " + std::to_string(length) +
-                                                           " is shorter than the 13-byte header");
+                fail(ErrorCode::bad_frame, "frame length " + std::to_string(length) +
+                                               " is shorter than the 13-byte header");
                 return used;
             }
             if (length - kMinFrameLength > max_body_size_) {
-                failure_.emplace(ErrorCode::frame_too_large,
-                                 "frame body of " + std::to_string(length - kMinFrameLength) +
-                                     " bytes exceeds the limit of " +
-                                     std::to_string(max_body_size_));
+                fail(ErrorCode::frame_too_large,
+                     "frame body of " + std::to_string(length - kMinFrameLength) +
+                         " bytes exceeds the limit of " + std::to_string(max_body_size_));
                 return used;
             }
         }
@@ -50,16 +49,20 @@ std::size_t FrameDecoder::consume(std::span<const std::uint8_t> input) {
     }
 
     const auto body = frame_.mutable_bytes().subspan(kFrameHeaderSize);
-    const std::size_t take = std::min(body.size() - body_filled_, input.size() - used);
+    const std::size_t take = std::min<std::size_t>(body.size() - body_filled_, input.size() - used);
     if (take > 0) {
         std::memcpy(body.data() + body_filled_, input.data() + used, take);
-        body_filled_ += take;
+        body_filled_ += static_cast<std::uint32_t>(take);
         used += take;
     }
     if (body_filled_ == body.size()) {
         ready_ = true;
     }
     return used;
+}
+
+void FrameDecoder::fail(ErrorCode code, const std::string& message) {
+    failure_ = std::make_unique<Error>(code, message);
 }
 
 Frame FrameDecoder::take_frame() noexcept {
