@@ -12,6 +12,8 @@
 #include <parley/frame.hpp>
 #include <parley/handler.hpp>
 
+#include "common/chat_message_scan.hpp"
+
 namespace parley::plugins::handlers {
 
 /// Parses `frame`'s body as `Message` and sets ctx.ref_id to its client_msg_id, so that any
@@ -27,6 +29,18 @@ Message parse_request(RequestContext& ctx, const Frame& frame, std::string_view 
     }
     ctx.ref_id = message.client_msg_id();
     return message;
+}
+
+/// parse_request for a ChatMessage the server forwards as it is: checks the body and sets
+/// ctx.ref_id without building the message (see chat_message_scan.hpp). Returns the id.
+inline std::uint64_t check_chat_request(RequestContext& ctx, const Frame& frame,
+                                        std::string_view request_name) {
+    const auto id = chat_message_id(frame.body());
+    if (!id) {
+        throw Error(ErrorCode::bad_body, std::string(request_name) + " body is not a ChatMessage");
+    }
+    ctx.ref_id = *id;
+    return *id;
 }
 
 /// Tells the session's user that the request `client_msg_id` was accepted.

@@ -2,8 +2,6 @@
 
 #include <string>
 
-#include <parley.pb.h>
-
 #include <parley/router.hpp>
 
 #include "common/request.hpp"
@@ -11,8 +9,7 @@
 namespace parley::plugins::handlers {
 
 asio::awaitable<void> PrivateMessageHandler::handle(RequestContext& ctx, const Frame& frame) {
-    const auto message =
-        parse_request<wire::ChatMessage>(ctx, frame, "private message", "ChatMessage");
+    const std::uint64_t client_msg_id = check_chat_request(ctx, frame, "private message");
     const UserId recipient = frame.receiver();
     if (recipient == kNoUser) {
         throw Error(ErrorCode::recipient_unavailable, "private message to user 0 (no recipient)");
@@ -23,7 +20,7 @@ asio::awaitable<void> PrivateMessageHandler::handle(RequestContext& ctx, const F
         throw Error(ErrorCode::recipient_unavailable,
                     "user " + std::to_string(recipient) + " is offline");
     }
-    send_ack(ctx, message.client_msg_id());
+    send_ack(ctx, client_msg_id);
 }
 
 }  // namespace parley::plugins::handlers
