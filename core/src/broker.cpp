@@ -8,6 +8,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "log_failure.hpp"
+
 namespace parley {
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -26,17 +28,6 @@ std::string to_string(const tcp::endpoint& endpoint) {
     const auto address = endpoint.address();
     return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
            std::to_string(endpoint.port());
-}
-
-void log_failure(const char* what, const std::exception_ptr& e) {
-    if (!e) {
-        return;
-    }
-    try {
-        std::rethrow_exception(e);
-    } catch (const std::exception& failure) {
-        spdlog::warn("{}: {}", what, failure.what());
-    }
 }
 
 }  // namespace
@@ -252,7 +243,7 @@ void Broker::on_leaving(net::ClientSession& session) {
     directory_.erase(user, &session);
     asio::co_spawn(session.executor(), host_.store->release(user, session.epoch()),
                    [user](const std::exception_ptr& e) {
-                       log_failure(("releasing user " + std::to_string(user)).c_str(), e);
+                       log_failure("releasing user " + std::to_string(user), e);
                    });
 }
 

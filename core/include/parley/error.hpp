@@ -17,7 +17,7 @@ enum class ErrorCode : std::uint32_t {
     duplicate_login = 1002,        ///< the user is already logged in and the policy is reject
     recipient_unavailable = 1003,  ///< the recipient is unknown or offline
     session_replaced = 1004,       ///< this session was closed because the user logged in again
-    delivery_failed = 1005,  ///< an accepted message could not be handed over: its node left
+    delivery_failed = 1005,        ///< an accepted message could not be handed over: its node left
     // 2xxx: backends
     backend_unavailable = 2000,  ///< store, registry or transport failed or is unreachable
     // 3xxx: the client's bytes

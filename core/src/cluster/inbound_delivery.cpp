@@ -5,25 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include "cluster/undelivered_notice.hpp"
+#include "log_failure.hpp"
 
 namespace parley::cluster {
-namespace {
-
-/// Completion for work spawned on a loop: failures are logged, never thrown into the loop.
-auto log_failure(std::string what) {
-    return [what = std::move(what)](const std::exception_ptr& e) {
-        if (!e) {
-            return;
-        }
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& failure) {
-            spdlog::warn("{}: {}", what, failure.what());
-        }
-    };
-}
-
-}  // namespace
 
 InboundDelivery::InboundDelivery(std::string node_id, LocalDirectory& directory, Store& store,
                                  ClusterRouter& router, Transport& transport, net::LoopPool& loops)
@@ -46,8 +30,9 @@ void InboundDelivery::on_node_message(Envelope envelope) {
     // One loop per recipient keeps a recipient's re-routed messages in order.
     auto& loop = loops_.at(envelope.recipient % loops_.size());
     const UserId recipient = envelope.recipient;
-    boost::asio::co_spawn(loop, reroute(std::move(envelope)),
-                          log_failure(fmt::format("re-routing a message for user {}", recipient)));
+    boost::asio::co_spawn(
+        loop, reroute(std::move(envelope)),
+        logging_failure(fmt::format("re-routing a message for user {}", recipient)));
 }
 
 boost::asio::awaitable<void> InboundDelivery::reroute(Envelope envelope) {
@@ -98,7 +83,7 @@ void InboundDelivery::report_undelivered(const Frame& message, const std::string
                 spdlog::info("sender {} is offline too; nobody to tell", sender);
             }
         },
-        log_failure("telling a sender about an undelivered message"));
+        logging_failure("telling a sender about an undelivered message"));
 }
 
 void InboundDelivery::on_group_message(GroupId group, Frame frame) {
@@ -106,7 +91,7 @@ void InboundDelivery::on_group_message(GroupId group, Frame frame) {
     auto& loop = loops_.at(group % loops_.size());
     boost::asio::co_spawn(
         loop, fan_out(group, std::move(frame)),
-        log_failure(fmt::format("group {} message not delivered on this node", group)));
+        logging_failure(fmt::format("group {} message not delivered on this node", group)));
 }
 
 boost::asio::awaitable<void> InboundDelivery::fan_out(GroupId group, Frame frame) {
