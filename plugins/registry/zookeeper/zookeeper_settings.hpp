@@ -7,7 +7,7 @@
 
 namespace parley::plugins::zookeeper {
 
-/// registry-zookeeper's settings, validated. docs/plugins/registry-zk.md describes each.
+/// registry-zookeeper's settings, validated. docs/plugins/registry-zookeeper.md describes each.
 struct ZookeeperSettings {
     /// "host:port[,host:port...][/chroot]", as the ZooKeeper client takes it.
     std::string connect;

@@ -7,7 +7,7 @@
 //     connect_timeout: 5s
 //     load_interval: 1s
 //
-// docs/plugins/registry-zk.md describes every key.
+// docs/plugins/registry-zookeeper.md describes every key.
 
 #include <memory>
 
