@@ -1,4 +1,3 @@
-#include <parley/client/client_plugin_host.hpp>
 #include <parley/client/registry_discovery.hpp>
 
 namespace parley::client {
@@ -8,9 +7,13 @@ RegistryDiscovery::RegistryDiscovery(asio::any_io_executor executor,
                                      std::vector<std::filesystem::path> search_paths,
                                      std::string client_id)
     : loader_(std::move(search_paths)), plugin_name_(request.name) {
-    ClientPluginHost plugin_host(std::move(executor), std::move(client_id));
-    loader_.load(request, plugin_host);
-    registry_ = plugin_host.take_registry();
+    // A client hosts one registry and nothing else: a configuration naming, say, a transport
+    // plugin fails here with a clear message instead of half-working.
+    host::Registrations registered({{std::string{Registry::kPluginKind}, host::Cardinality::one}},
+                                   "the client");
+    loader_.load(request, registered,
+                 host::HostServices{std::move(executor), std::move(client_id)});
+    registry_ = registered.one<Registry>();
     if (!registry_) {
         throw host::PluginError("registry plugin '" + request.name + "' (" +
                                 loader_.resolve(request).string() +

@@ -16,6 +16,20 @@ using asio::ip::tcp;
 
 namespace {
 
+// Every kind of object parleyd hosts: a new kind of plugin object is one more line here, and
+// the code that uses it (install_plugins).
+std::vector<host::KindRule> broker_plugin_kinds() {
+    using host::Cardinality;
+    return {
+        {std::string{Transport::kPluginKind}, Cardinality::one, false},
+        {std::string{Store::kPluginKind}, Cardinality::one, false},
+        {std::string{Registry::kPluginKind}, Cardinality::one, false},
+        {std::string{Handler::kPluginKind}, Cardinality::many, false},
+        {std::string{Interceptor::kPluginKind}, Cardinality::many, false},
+        {std::string{EnvelopeHandler::kPluginKind}, Cardinality::many, true},
+    };
+}
+
 std::vector<std::filesystem::path> search_paths(const config::BrokerConfig& config) {
     auto paths = config.plugin_paths;
     for (auto& path : host::default_plugin_paths()) {
@@ -35,24 +49,26 @@ std::string to_string(const tcp::endpoint& endpoint) {
 Broker::Broker(config::BrokerConfig config)
     : config_(std::move(config)),
       loader_(search_paths(config_)),
-      host_(dispatcher_, backend_loop_.context(), config_.node_id),
+      services_{backend_loop_.context().get_executor(), config_.node_id},
+      plugins_(broker_plugin_kinds(), "parleyd"),
       loops_(config_.server.threads),
       signals_(control_, SIGINT, SIGTERM) {
     load_plugins();
 
-    router_ = std::make_unique<cluster::ClusterRouter>(config_.node_id, directory_, *host_.store,
-                                                       *host_.transport);
-    node_ = std::make_unique<cluster::BrokerNode>(config_.node_id, *host_.store, *router_,
+    router_ =
+        std::make_unique<cluster::ClusterRouter>(config_.node_id, directory_, *store_, *transport_);
+    node_ = std::make_unique<cluster::BrokerNode>(config_.node_id, *store_, *router_,
                                                   config_.server.heartbeat_interval);
-    inbound_ = std::make_unique<cluster::InboundDelivery>(config_.node_id, directory_, *host_.store,
-                                                          *router_, *host_.transport, loops_);
-    adoption_ = std::make_shared<cluster::RouteAdoption>(config_.node_id, host_.transport);
+    inbound_ = std::make_unique<cluster::InboundDelivery>(config_.node_id, directory_, *store_,
+                                                          *router_, *transport_, loops_);
+    adoption_ = std::make_shared<cluster::RouteAdoption>(config_.node_id, transport_);
     const auto& server = config_.server;
     environment_ = std::make_unique<net::SessionEnvironment>(net::SessionEnvironment{
         net::SessionLimits{server.max_frame_size, server.write_queue_limit,
                            server.handshake_timeout, server.heartbeat_interval,
                            server.idle_heartbeats, std::chrono::milliseconds{1000}},
         dispatcher_, *node_, *this});
+    install_plugins();
 }
 
 Broker::~Broker() {
@@ -63,8 +79,7 @@ Broker::~Broker() {
 
 void Broker::load_plugins() {
     auto load = [this](const host::PluginRequest& request) {
-        host_.begin(request.kind, request.name);
-        loader_.load(request, host_);
+        loader_.load(request, plugins_, services_);
     };
     load(config_.store);
     load(config_.transport);
@@ -81,14 +96,39 @@ void Broker::load_plugins() {
                                     "' set up without registering " + what);
         }
     };
-    require(host_.store != nullptr, config_.store, "a store");
-    require(host_.transport != nullptr, config_.transport, "a transport");
-    require(host_.registry != nullptr, config_.registry, "a registry");
+    store_ = plugins_.one<Store>();
+    transport_ = plugins_.one<Transport>();
+    registry_ = plugins_.one<Registry>();
+    require(store_ != nullptr, config_.store, "a store");
+    require(transport_ != nullptr, config_.transport, "a transport");
+    require(registry_ != nullptr, config_.registry, "a registry");
     spdlog::info(
         "node '{}': store '{}', transport '{}', registry '{}', {} frame types handled, "
         "{} interceptor plugins",
         config_.node_id, config_.store.name, config_.transport.name, config_.registry.name,
         dispatcher_.handlers().size(), config_.interceptors.size());
+}
+
+void Broker::install_plugins() {
+    for (auto& handler : plugins_.all<Handler>()) {
+        try {
+            dispatcher_.handlers().add(static_cast<FrameType>(handler.key),
+                                       std::move(handler.object), handler.owner);
+        } catch (const std::invalid_argument& e) {
+            throw host::PluginError(e.what());
+        }
+    }
+    for (auto& interceptor : plugins_.all<Interceptor>()) {
+        dispatcher_.add_interceptor(std::move(interceptor.object));
+    }
+    for (auto& handler : plugins_.all<EnvelopeHandler>()) {
+        try {
+            inbound_->add_envelope_handler(static_cast<std::uint8_t>(handler.key),
+                                           std::move(handler.object), handler.owner);
+        } catch (const std::invalid_argument& e) {
+            throw host::PluginError(e.what());
+        }
+    }
 }
 
 std::vector<tcp::endpoint> Broker::endpoints() const {
@@ -133,7 +173,7 @@ void Broker::run(ReadyCallback on_ready) {
 }
 
 asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
-    host_.transport->start(config_.node_id, *inbound_);
+    transport_->start(config_.node_id, *inbound_);
     std::vector<std::string> advertised = config_.server.advertise;
     for (const auto& listener : listeners_) {
         listener->start();
@@ -150,7 +190,7 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
         }
     }
     NodeInfo self{config_.node_id, advertised, 0};
-    co_await host_.registry->announce(std::move(self));
+    co_await registry_->announce(std::move(self));
     co_await watch_nodes();
     if (on_ready) {
         on_ready(endpoints());
@@ -163,14 +203,14 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
         tick.expires_after(std::chrono::seconds(1));
         boost::system::error_code ec;
         co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        host_.registry->report_load(static_cast<std::uint32_t>(directory_.size()));
+        registry_->report_load(static_cast<std::uint32_t>(directory_.size()));
     }
 }
 
 asio::awaitable<void> Broker::watch_nodes() {
     // Seed with the nodes alive now: a node can only be adopted once it has been seen alive.
-    adoption_->on_nodes(co_await host_.registry->nodes());
-    host_.registry->watch(
+    adoption_->on_nodes(co_await registry_->nodes());
+    registry_->watch(
         [adoption = std::weak_ptr<cluster::RouteAdoption>(adoption_)](std::vector<NodeInfo> nodes) {
             if (const auto live = adoption.lock()) {
                 live->on_nodes(nodes);
@@ -197,7 +237,7 @@ asio::awaitable<void> Broker::drain() {
         listener->stop();
     }
     try {
-        co_await host_.registry->withdraw();
+        co_await registry_->withdraw();
     } catch (const std::exception& e) {
         spdlog::warn("could not withdraw from the registry: {}", e.what());
     }
@@ -214,7 +254,7 @@ asio::awaitable<void> Broker::drain() {
     spdlog::info("shut down: {} sessions told, {} still open at the deadline", open,
                  tracker_.count());
     adoption_->stop();
-    host_.transport->stop();
+    transport_->stop();
 }
 
 void Broker::accept(asio::io_context& loop, net::LoopSocket socket) {
@@ -241,7 +281,7 @@ void Broker::on_leaving(net::ClientSession& session) {
         return;
     }
     directory_.erase(user, &session);
-    asio::co_spawn(session.executor(), host_.store->release(user, session.epoch()),
+    asio::co_spawn(session.executor(), store_->release(user, session.epoch()),
                    [user](const std::exception_ptr& e) {
                        log_failure("releasing user " + std::to_string(user), e);
                    });

@@ -12,9 +12,9 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <parley/host/plugin_loader.hpp>
+#include <parley/host/registrations.hpp>
 
 #include "backend_loop.hpp"
-#include "broker_host.hpp"
 #include "cluster/broker_node.hpp"
 #include "cluster/inbound_delivery.hpp"
 #include "cluster/local_directory.hpp"
@@ -62,6 +62,8 @@ class Broker final : private net::SessionEvents {
     void on_closed(net::ClientSession& session) override;
     void accept(boost::asio::io_context& loop, net::LoopSocket socket);
     void load_plugins();
+    /// Hands what the plugins registered to the parts of the node that use it.
+    void install_plugins();
     boost::asio::awaitable<void> serve(ReadyCallback on_ready);
     boost::asio::awaitable<void> drain();
     /// Follows the registry's node list, so departed nodes' routes get adopted.
@@ -74,8 +76,13 @@ class Broker final : private net::SessionEvents {
     // After the loader, before the plugins: plugin objects go first, then what they left on
     // the loop, then their code.
     BackendLoop backend_loop_;
+    host::HostServices services_;
+    host::Registrations plugins_;
     dispatch::Dispatcher dispatcher_;
-    BrokerHost host_;
+    // The backends the plugins registered; set once at start-up.
+    std::shared_ptr<Store> store_;
+    std::shared_ptr<Transport> transport_;
+    std::shared_ptr<Registry> registry_;
     cluster::LocalDirectory directory_;
     std::unique_ptr<cluster::ClusterRouter> router_;
     std::unique_ptr<cluster::BrokerNode> node_;

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <parley/client/client_config.hpp>
-#include <parley/client/client_plugin_host.hpp>
 #include <parley/config_node.hpp>
 #include <parley/host/plugin_loader.hpp>
 
@@ -56,22 +55,6 @@ TEST(RegistryDiscovery, BadPluginSettingsAreConfigErrors) {
     asio::io_context io;
     const auto config = registry_config("registry: {plugin: static, settings: {nodez: []}}\n");
     EXPECT_THROW(make_discovery(config, io.get_executor()), ConfigError);
-}
-
-TEST(ClientPluginHost, TakesARegistryAndRefusesEverythingElse) {
-    asio::io_context io;
-    ClientPluginHost plugin_host(io.get_executor(), "client");
-    EXPECT_EQ(plugin_host.node_id(), "client");
-    EXPECT_THROW(plugin_host.set_store(nullptr), host::PluginError);
-    EXPECT_THROW(plugin_host.set_transport(nullptr), host::PluginError);
-    EXPECT_THROW(plugin_host.add_handler(FrameType{0x80}, nullptr), host::PluginError);
-    EXPECT_THROW(plugin_host.add_interceptor(nullptr), host::PluginError);
-    try {
-        plugin_host.set_store(nullptr);
-    } catch (const host::PluginError& e) {
-        EXPECT_NE(std::string(e.what()).find("registry plugins only"), std::string::npos);
-    }
-    EXPECT_EQ(plugin_host.take_registry(), nullptr);
 }
 
 }  // namespace

@@ -180,6 +180,18 @@ TEST_F(SessionTest, HandlerExceptionsBecomeErrorsAndHarmNobody) {
         << "the failure is logged";
 }
 
+TEST_F(SessionTest, APluginsOwnEnvelopeKindReachesItsEnvelopeHandler) {
+    config.plugin_paths = {test_plugin_dir()};
+    config.extra_handlers = {"envelope-echo"};
+    start();
+    auto alice = login(1);
+    ASSERT_TRUE(alice->send_frame(FrameType{0x83}, kNoUser, kNoUser, std::string_view("ping")));
+    // Through the router, the transport and the node's table of envelope kinds, and back.
+    const auto echoed = read_until(*alice, FrameType{0x83});
+    ASSERT_TRUE(echoed.has_value());
+    EXPECT_EQ(std::string(echoed->body().begin(), echoed->body().end()), "ping");
+}
+
 TEST_F(SessionTest, SpoofedSenderIsRefusedAndNothingIsDelivered) {
     start();
     auto alice = login(1);

@@ -1,6 +1,6 @@
 #pragma once
-// A PluginHost that keeps what plugins register, and a loader around it, so a test can load a
-// built plugin exactly as parleyd does and then call the objects it registered.
+// Loads a built plugin exactly as parleyd does and keeps what it registered, so a test can call
+// the objects.
 
 #include <map>
 #include <memory>
@@ -12,24 +12,25 @@
 
 #include <parley/config_node.hpp>
 #include <parley/host/plugin_loader.hpp>
+#include <parley/host/registrations.hpp>
 #include <parley/plugin.hpp>
 
 namespace parley::test {
 
-class PluginTestHost final : public PluginHost {
-  public:
-    void add_handler(FrameType type, std::shared_ptr<Handler> handler) override {
-        handlers[type] = std::move(handler);
+/// Every kind the SDK defines, from any plugin, any number: a test looks at what was
+/// registered rather than at the rules of one program.
+inline std::vector<host::KindRule> every_plugin_kind() {
+    std::vector<host::KindRule> rules;
+    for (const std::string_view kind :
+         {Handler::kPluginKind, Interceptor::kPluginKind, Transport::kPluginKind,
+          Store::kPluginKind, Registry::kPluginKind, EnvelopeHandler::kPluginKind}) {
+        rules.push_back({std::string{kind}, host::Cardinality::many, true});
     }
-    void add_interceptor(std::shared_ptr<Interceptor> interceptor) override {
-        interceptors.push_back(std::move(interceptor));
-    }
-    void set_transport(std::shared_ptr<Transport> value) override { transport = std::move(value); }
-    void set_store(std::shared_ptr<Store> value) override { store = std::move(value); }
-    void set_registry(std::shared_ptr<Registry> value) override { registry = std::move(value); }
-    asio::any_io_executor executor() override { return io.get_executor(); }
-    const std::string& node_id() const override { return node; }
+    return rules;
+}
 
+class PluginTestHost {
+  public:
     /// Loads parley-<kind>-<name>.so from the default plugin paths (the build's plugin
     /// directory, beside the test's bin directory) with `yaml` as its settings.
     void load(const std::string& kind, const std::string& name, std::string_view yaml = {}) {
@@ -39,7 +40,31 @@ class PluginTestHost final : public PluginHost {
         if (!yaml.empty()) {
             request.settings = ConfigNode::parse_string(yaml, "test.yaml");
         }
-        loader.load(request, *this);
+        load(request, loader);
+    }
+
+    /// Loads `request` with `through`, keeping what it registers.
+    void load(const host::PluginRequest& request, host::PluginLoader& through) {
+        host::Registrations registered(every_plugin_kind(), "the test host");
+        through.load(request, registered, host::HostServices{io.get_executor(), node});
+        for (auto& handler : registered.all<Handler>()) {
+            handlers[static_cast<FrameType>(handler.key)] = std::move(handler.object);
+        }
+        for (auto& interceptor : registered.all<Interceptor>()) {
+            interceptors.push_back(std::move(interceptor.object));
+        }
+        for (auto& handler : registered.all<EnvelopeHandler>()) {
+            envelope_handlers[handler.key] = std::move(handler.object);
+        }
+        if (auto value = registered.one<Transport>()) {
+            transport = std::move(value);
+        }
+        if (auto value = registered.one<Store>()) {
+            store = std::move(value);
+        }
+        if (auto value = registered.one<Registry>()) {
+            registry = std::move(value);
+        }
     }
 
   private:
@@ -51,6 +76,7 @@ class PluginTestHost final : public PluginHost {
     asio::io_context io;
     std::map<FrameType, std::shared_ptr<Handler>> handlers;
     std::vector<std::shared_ptr<Interceptor>> interceptors;
+    std::map<std::uint32_t, std::shared_ptr<EnvelopeHandler>> envelope_handlers;
     std::shared_ptr<Transport> transport;
     std::shared_ptr<Store> store;
     std::shared_ptr<Registry> registry;

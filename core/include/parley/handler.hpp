@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include <boost/config.hpp>
 
@@ -29,6 +30,10 @@ struct RequestContext {
 /// Either way the session lives on and the error is logged once.
 class BOOST_SYMBOL_VISIBLE Handler {
   public:
+    /// What PluginHost::add registers this interface as.
+    static constexpr std::string_view kPluginKind = "handler";
+    using PluginInterface = Handler;
+
     virtual ~Handler();
     virtual asio::awaitable<void> handle(RequestContext& ctx, const Frame& frame) = 0;
 };
@@ -37,6 +42,10 @@ class BOOST_SYMBOL_VISIBLE Handler {
 /// the frame (the client gets it as an ERROR frame), or nothing to let it pass.
 class BOOST_SYMBOL_VISIBLE Interceptor {
   public:
+    /// What PluginHost::add registers this interface as.
+    static constexpr std::string_view kPluginKind = "interceptor";
+    using PluginInterface = Interceptor;
+
     virtual ~Interceptor();
     virtual std::optional<Error> inspect(const Session& session, const Frame& frame) = 0;
 };

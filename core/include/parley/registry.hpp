@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/config.hpp>
@@ -21,6 +22,10 @@ struct NodeInfo {
 /// safe; watch callbacks may come from any thread.
 class BOOST_SYMBOL_VISIBLE Registry {
   public:
+    /// What PluginHost::add registers this interface as.
+    static constexpr std::string_view kPluginKind = "registry";
+    using PluginInterface = Registry;
+
     virtual ~Registry();
 
     virtual asio::awaitable<void> announce(NodeInfo self) = 0;

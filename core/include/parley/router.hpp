@@ -1,10 +1,14 @@
 #pragma once
 
+#include <cstdint>
+#include <string>
+
 #include <boost/config.hpp>
 
 #include <parley/asio.hpp>
 #include <parley/frame.hpp>
 #include <parley/store.hpp>
+#include <parley/transport.hpp>
 #include <parley/types.hpp>
 
 namespace parley {
@@ -21,12 +25,18 @@ class BOOST_SYMBOL_VISIBLE Router {
   public:
     virtual ~Router();
 
-    /// `frame` must already carry the authenticated sender.
-    virtual asio::awaitable<Delivery> send_to_user(UserId recipient, Frame frame) = 0;
+    /// `frame` must already carry the authenticated sender. `ref_id` is the client message id
+    /// the sender knows it by: if the message is accepted for another node and cannot be handed
+    /// over there, the sender gets ERROR 1005 carrying it (0: tell the sender nothing).
+    virtual asio::awaitable<Delivery> send_to_user(UserId recipient, Frame frame,
+                                                   std::uint64_t ref_id) = 0;
     /// Publishes on the group route; every node hands it to its online members except the sender.
     virtual asio::awaitable<void> send_to_group(GroupId group, Frame frame) = 0;
     /// Closes the session `record` names with session_replaced, on whichever node it lives.
     virtual asio::awaitable<void> kick(SessionRecord record) = 0;
+    /// Sends `envelope` to node `node_id` through the Transport, for a plugin's own envelope
+    /// kinds (an EnvelopeHandler on that node receives it). Throws Error(backend_unavailable).
+    virtual asio::awaitable<void> send_to_node(std::string node_id, Envelope envelope) = 0;
 };
 
 }  // namespace parley

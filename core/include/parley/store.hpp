@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/config.hpp>
@@ -41,6 +42,10 @@ struct OnlinePage {
 /// implementations are thread safe. Failures throw parley::Error(backend_unavailable).
 class BOOST_SYMBOL_VISIBLE Store {
   public:
+    /// What PluginHost::add registers this interface as.
+    static constexpr std::string_view kPluginKind = "store";
+    using PluginInterface = Store;
+
     virtual ~Store();
 
     /// Records `record` as the user's session, atomically, under `policy`.

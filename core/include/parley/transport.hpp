@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <boost/config.hpp>
 
@@ -11,12 +12,18 @@
 
 namespace parley {
 
-/// What travels on a node route.
+/// What travels on a node route. Its kind says who handles it on the receiving node: the
+/// core's kinds below, or an EnvelopeHandler a plugin registered for its own kind. Transports
+/// carry every kind unchanged.
 struct Envelope {
     enum class Kind : std::uint8_t {
         deliver = 1,  ///< hand `frame` to `recipient`'s session
         kick = 2,     ///< close `recipient`'s session if its epoch is `session_epoch`
+        // 3 to 0x7f are reserved for the core (transports may use 3 for their group records);
+        // 0x80 to 0xff are for plugins (EnvelopeHandler).
     };
+    static constexpr std::uint8_t kFirstPluginKind = 0x80;
+
     Kind kind = Kind::deliver;
     UserId recipient = kNoUser;
     std::uint64_t session_epoch = 0;
@@ -24,6 +31,22 @@ struct Envelope {
     /// Times this message was forwarded after reaching a node its recipient had left; a node
     /// forwards a message at most once more, so nothing bounces between nodes.
     std::uint8_t hops = 0;
+    /// The client message id the sender knows this message by; when it cannot be delivered,
+    /// the sender's ERROR 1005 carries it. 0 when the sender is told nothing.
+    std::uint64_t ref_id = 0;
+};
+
+/// Handles envelopes of one plugin-defined kind (0x80-0xff) on the receiving node. Registered
+/// by any plugin with `host.add(handler, kind)`. Called from the transport's thread: post to a
+/// loop before doing real work.
+class BOOST_SYMBOL_VISIBLE EnvelopeHandler {
+  public:
+    /// What PluginHost::add registers this interface as.
+    static constexpr std::string_view kPluginKind = "envelope handler";
+    using PluginInterface = EnvelopeHandler;
+
+    virtual ~EnvelopeHandler();
+    virtual void on_envelope(Envelope envelope) = 0;
 };
 
 /// Receives what a Transport consumes. Calls may come from any thread; the core posts them on.
@@ -38,6 +61,10 @@ class BOOST_SYMBOL_VISIBLE TransportListener {
 /// group that every node consumes. Thread safe.
 class BOOST_SYMBOL_VISIBLE Transport {
   public:
+    /// What PluginHost::add registers this interface as.
+    static constexpr std::string_view kPluginKind = "transport";
+    using PluginInterface = Transport;
+
     virtual ~Transport();
 
     /// Starts consuming `node_id`'s route and the group routes into `listener`, which outlives

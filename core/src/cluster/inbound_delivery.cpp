@@ -1,89 +1,57 @@
 #include "cluster/inbound_delivery.hpp"
 
+#include <stdexcept>
+
 #include <boost/asio/co_spawn.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "cluster/undelivered_notice.hpp"
+#include "cluster/direct_delivery.hpp"
 #include "log_failure.hpp"
 
 namespace parley::cluster {
 
 InboundDelivery::InboundDelivery(std::string node_id, LocalDirectory& directory, Store& store,
                                  ClusterRouter& router, Transport& transport, net::LoopPool& loops)
-    : node_id_(std::move(node_id)),
-      directory_(directory),
-      store_(store),
-      router_(router),
-      transport_(transport),
-      loops_(loops) {}
+    : directory_(directory), store_(store), loops_(loops) {
+    auto core = [this](Envelope::Kind kind, std::shared_ptr<EnvelopeHandler> handler) {
+        handlers_[static_cast<std::uint8_t>(kind)] = Slot{std::move(handler), "the core"};
+    };
+    core(Envelope::Kind::deliver,
+         std::make_shared<DirectDelivery>(std::move(node_id), directory, store, router, transport,
+                                          loops));
+    core(Envelope::Kind::kick, std::make_shared<KickDelivery>(router));
+}
+
+InboundDelivery::~InboundDelivery() = default;
+
+void InboundDelivery::add_envelope_handler(std::uint8_t kind,
+                                           std::shared_ptr<EnvelopeHandler> handler,
+                                           const std::string& owner) {
+    if (kind < Envelope::kFirstPluginKind) {
+        throw std::invalid_argument(fmt::format(
+            "{} registered an envelope handler for kind {:#04x}, but kinds below {:#04x} are the "
+            "core's; use a kind from 0x80 to 0xff",
+            owner, kind, Envelope::kFirstPluginKind));
+    }
+    Slot& slot = handlers_[kind];
+    if (slot.handler) {
+        throw std::invalid_argument(fmt::format(
+            "envelope kind {:#04x} is claimed by both {} and {}", kind, slot.owner, owner));
+    }
+    slot = Slot{std::move(handler), owner};
+}
 
 void InboundDelivery::on_node_message(Envelope envelope) {
-    if (envelope.kind == Envelope::Kind::kick) {
-        router_.kick_local(envelope.recipient, envelope.session_epoch);
+    const auto kind = static_cast<std::uint8_t>(envelope.kind);
+    if (EnvelopeHandler* handler = handlers_[kind].handler.get()) {
+        handler->on_envelope(std::move(envelope));
         return;
     }
-    if (const SessionPtr session = directory_.find(envelope.recipient)) {
-        session->send(std::move(envelope.frame));
-        return;
-    }
-    // One loop per recipient keeps a recipient's re-routed messages in order.
-    auto& loop = loops_.at(envelope.recipient % loops_.size());
-    const UserId recipient = envelope.recipient;
-    boost::asio::co_spawn(
-        loop, reroute(std::move(envelope)),
-        logging_failure(fmt::format("re-routing a message for user {}", recipient)));
-}
-
-boost::asio::awaitable<void> InboundDelivery::reroute(Envelope envelope) {
-    const UserId recipient = envelope.recipient;
-    if (envelope.hops > 0) {
-        report_undelivered(envelope.frame,
-                           fmt::format("user {} left before the message reached them", recipient));
-        co_return;
-    }
-    std::optional<SessionRecord> record;
-    try {
-        record = co_await store_.locate(recipient);
-    } catch (const std::exception& e) {
-        report_undelivered(envelope.frame,
-                           fmt::format("user {} could not be located: {}", recipient, e.what()));
-        co_return;
-    }
-    if (!record || record->node_id == node_id_) {
-        report_undelivered(envelope.frame, fmt::format("user {} went offline", recipient));
-        co_return;
-    }
-    spdlog::debug("user {} moved to node '{}'; forwarding", recipient, record->node_id);
-    ++envelope.hops;
-    envelope.session_epoch = record->epoch;
-    const Frame message = envelope.frame;
-    try {
-        co_await transport_.publish_to_node(record->node_id, std::move(envelope));
-    } catch (const std::exception& e) {
-        report_undelivered(message, fmt::format("forwarding to user {} on node '{}' failed: {}",
-                                                recipient, record->node_id, e.what()));
-    }
-}
-
-void InboundDelivery::report_undelivered(const Frame& message, const std::string& reason) {
-    // Only chat messages have a sender waiting on them; a notice itself is never re-reported.
-    if (message.type() != FrameType::private_message || message.sender() == kNoUser) {
-        spdlog::info("dropped a frame of type {:#04x}: {}", message.raw_type(), reason);
-        return;
-    }
-    spdlog::info("message from user {} not delivered: {}", message.sender(), reason);
-    auto& loop = loops_.at(message.sender() % loops_.size());
-    boost::asio::co_spawn(
-        loop,
-        [this, notice = undelivered_notice(message, reason)]() -> boost::asio::awaitable<void> {
-            const UserId sender = notice.receiver();
-            // The notice travels like a message to the sender, who may be on any node.
-            if (co_await router_.send_to_user(sender, notice) == Delivery::offline) {
-                spdlog::info("sender {} is offline too; nobody to tell", sender);
-            }
-        },
-        logging_failure("telling a sender about an undelivered message"));
+    spdlog::warn(
+        "dropped an envelope of kind {:#04x} for user {}: nothing on this node handles "
+        "that kind (is the plugin that sends it loaded on every node?)",
+        kind, envelope.recipient);
 }
 
 void InboundDelivery::on_group_message(GroupId group, Frame frame) {

@@ -1,41 +1,49 @@
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <memory>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
 
 #include <parley/store.hpp>
 #include <parley/transport.hpp>
 
 #include "cluster/local_directory.hpp"
-#include "cluster/router.hpp"
 #include "net/loop_pool.hpp"
 
 namespace parley::cluster {
 
-/// What the Transport consumes, handed to this node's sessions: private messages and kicks on
-/// the node route, and group messages, fanned out to the group's members logged in here.
+class ClusterRouter;
+class DirectDelivery;
+
+/// What the Transport consumes, handed on by kind: node-route envelopes go to the handler of
+/// their kind (a table, filled at start-up: the core's deliver and kick, and plugins' own
+/// kinds), group messages are fanned out to the group's members logged in here.
 class InboundDelivery final : public TransportListener {
   public:
     InboundDelivery(std::string node_id, LocalDirectory& directory, Store& store,
                     ClusterRouter& router, Transport& transport, net::LoopPool& loops);
+    ~InboundDelivery() override;
+
+    /// Adds a plugin's handler for envelopes of `kind` (0x80-0xff). Throws std::invalid_argument
+    /// for a core kind or a kind another plugin took. Main thread, before the transport starts.
+    void add_envelope_handler(std::uint8_t kind, std::shared_ptr<EnvelopeHandler> handler,
+                              const std::string& owner);
 
     void on_node_message(Envelope envelope) override;
     void on_group_message(GroupId group, Frame frame) override;
 
   private:
+    struct Slot {
+        std::shared_ptr<EnvelopeHandler> handler;
+        std::string owner;
+    };
     boost::asio::awaitable<void> fan_out(GroupId group, Frame frame);
-    /// The recipient is not here (any more): forward once to the node the Store names now, or
-    /// tell the sender the message could not be delivered.
-    boost::asio::awaitable<void> reroute(Envelope envelope);
-    void report_undelivered(const Frame& message, const std::string& reason);
 
-    std::string node_id_;
     LocalDirectory& directory_;
     Store& store_;
-    ClusterRouter& router_;
-    Transport& transport_;
     net::LoopPool& loops_;
+    std::array<Slot, 256> handlers_;
 };
 
 }  // namespace parley::cluster

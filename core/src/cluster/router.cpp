@@ -8,7 +8,8 @@ ClusterRouter::ClusterRouter(std::string node_id, LocalDirectory& directory, Sto
                              Transport& transport)
     : node_id_(std::move(node_id)), directory_(directory), store_(store), transport_(transport) {}
 
-asio::awaitable<Delivery> ClusterRouter::send_to_user(UserId recipient, Frame frame) {
+asio::awaitable<Delivery> ClusterRouter::send_to_user(UserId recipient, Frame frame,
+                                                      std::uint64_t ref_id) {
     if (const SessionPtr session = directory_.find(recipient)) {
         session->send(std::move(frame));
         co_return Delivery::local;
@@ -18,7 +19,12 @@ asio::awaitable<Delivery> ClusterRouter::send_to_user(UserId recipient, Frame fr
     if (!record || record->node_id == node_id_) {
         co_return Delivery::offline;
     }
-    Envelope envelope{Envelope::Kind::deliver, recipient, record->epoch, std::move(frame)};
+    Envelope envelope;
+    envelope.kind = Envelope::Kind::deliver;
+    envelope.recipient = recipient;
+    envelope.session_epoch = record->epoch;
+    envelope.frame = std::move(frame);
+    envelope.ref_id = ref_id;
     co_await transport_.publish_to_node(record->node_id, std::move(envelope));
     co_return Delivery::remote;
 }
@@ -32,8 +38,15 @@ asio::awaitable<void> ClusterRouter::kick(SessionRecord record) {
         kick_local(record.user, record.epoch);
         co_return;
     }
-    Envelope envelope{Envelope::Kind::kick, record.user, record.epoch, Frame{}};
+    Envelope envelope;
+    envelope.kind = Envelope::Kind::kick;
+    envelope.recipient = record.user;
+    envelope.session_epoch = record.epoch;
     co_await transport_.publish_to_node(record.node_id, std::move(envelope));
+}
+
+asio::awaitable<void> ClusterRouter::send_to_node(std::string node_id, Envelope envelope) {
+    co_await transport_.publish_to_node(std::move(node_id), std::move(envelope));
 }
 
 void ClusterRouter::kick_local(UserId user, std::uint64_t epoch) {

@@ -18,9 +18,11 @@ class ClusterRouter final : public Router {
     ClusterRouter(std::string node_id, LocalDirectory& directory, Store& store,
                   Transport& transport);
 
-    asio::awaitable<Delivery> send_to_user(UserId recipient, Frame frame) override;
+    asio::awaitable<Delivery> send_to_user(UserId recipient, Frame frame,
+                                           std::uint64_t ref_id) override;
     asio::awaitable<void> send_to_group(GroupId group, Frame frame) override;
     asio::awaitable<void> kick(SessionRecord record) override;
+    asio::awaitable<void> send_to_node(std::string node_id, Envelope envelope) override;
 
     /// Closes the local session `record` names, if it is still that session.
     void kick_local(UserId user, std::uint64_t epoch);

@@ -7,7 +7,7 @@
 
 #include <parley/host/plugin_loader.hpp>
 
-#include "plugin/library_holding_host.hpp"
+#include "plugin/setup_host.hpp"
 
 namespace parley::host {
 namespace fs = std::filesystem;
@@ -83,7 +83,8 @@ fs::path PluginLoader::resolve(const PluginRequest& request) const {
     throw PluginError(message);
 }
 
-void PluginLoader::load(const PluginRequest& request, PluginHost& host) {
+void PluginLoader::load(const PluginRequest& request, Registrations& into,
+                        const HostServices& services) {
     const fs::path path = resolve(request);
     const std::string who = describe(request) + " from " + path.string();
 
@@ -117,9 +118,9 @@ void PluginLoader::load(const PluginRequest& request, PluginHost& host) {
                           descriptor->name + "'; rename it or fix the YAML");
     }
 
-    LibraryHoldingHost holding_host(host, library);
+    SetupHost setup_host(request, into, services, library);
     try {
-        descriptor->setup(holding_host, request.settings);
+        descriptor->setup(setup_host, request.settings);
     } catch (const ConfigError&) {
         throw;
     } catch (const PluginError&) {

@@ -16,6 +16,7 @@ Session::~Session() = default;
 Store::~Store() = default;
 TransportListener::~TransportListener() = default;
 Transport::~Transport() = default;
+EnvelopeHandler::~EnvelopeHandler() = default;
 void Transport::adopt_route(const std::string& /*node_id*/) {}
 void Transport::release_route(const std::string& /*node_id*/) {}
 Registry::~Registry() = default;

@@ -15,7 +15,8 @@ asio::awaitable<void> PrivateMessageHandler::handle(RequestContext& ctx, const F
         throw Error(ErrorCode::recipient_unavailable, "private message to user 0 (no recipient)");
     }
     // The core stamped the authenticated sender into the frame; it travels as it is.
-    const Delivery delivery = co_await ctx.node.router().send_to_user(recipient, frame);
+    const Delivery delivery =
+        co_await ctx.node.router().send_to_user(recipient, frame, client_msg_id);
     if (delivery == Delivery::offline) {
         throw Error(ErrorCode::recipient_unavailable,
                     "user " + std::to_string(recipient) + " is offline");

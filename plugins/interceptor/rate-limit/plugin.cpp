@@ -28,7 +28,7 @@ void setup(parley::PluginHost& host, const parley::ConfigNode& settings) {
         }
     }
     reader.finish();
-    host.add_interceptor(std::make_shared<RateLimiter>(std::move(parsed)));
+    host.add(std::make_shared<RateLimiter>(std::move(parsed)));
 }
 
 }  // namespace

@@ -82,8 +82,7 @@ void setup(parley::PluginHost& host, const ConfigNode& settings) {
     SettingsReader reader(settings, "registry-static settings");
     auto nodes = read_nodes(reader);
     reader.finish();
-    host.set_registry(
-        std::make_shared<parley::plugins::static_registry::StaticRegistry>(std::move(nodes)));
+    host.add(std::make_shared<parley::plugins::static_registry::StaticRegistry>(std::move(nodes)));
 }
 
 }  // namespace

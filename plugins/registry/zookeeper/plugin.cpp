@@ -24,8 +24,7 @@ void setup(parley::PluginHost& host, const parley::ConfigNode& settings) {
     auto parsed = parley::plugins::zookeeper::read_settings(reader);
     reader.finish();
     parley::plugins::zookeeper::set_client_log_level();
-    host.set_registry(
-        std::make_shared<parley::plugins::zookeeper::ZookeeperRegistry>(std::move(parsed)));
+    host.add(std::make_shared<parley::plugins::zookeeper::ZookeeperRegistry>(std::move(parsed)));
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace {
 void setup(parley::PluginHost& host, const parley::ConfigNode& settings) {
     parley::SettingsReader reader(settings, "store-memory settings");
     reader.finish();
-    host.set_store(std::make_shared<parley::plugins::memory::MemoryStore>());
+    host.add(std::make_shared<parley::plugins::memory::MemoryStore>());
 }
 
 }  // namespace

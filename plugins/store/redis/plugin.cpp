@@ -14,7 +14,7 @@ void setup(parley::PluginHost& host, const parley::ConfigNode& settings) {
     parley::SettingsReader reader(settings, "store-redis settings");
     auto parsed = parley::plugins::redis::read_redis_settings(reader);
     reader.finish();
-    host.set_store(std::make_shared<parley::plugins::redis::RedisStore>(
+    host.add(std::make_shared<parley::plugins::redis::RedisStore>(
         host.executor(), std::move(parsed), host.node_id()));
 }
 

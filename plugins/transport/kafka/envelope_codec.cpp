@@ -7,7 +7,7 @@ namespace parley::plugins::kafka {
 namespace {
 
 EnvelopeHeader make_header(RecordKind kind, std::uint8_t hops, std::uint32_t recipient,
-                           std::uint64_t epoch) {
+                           std::uint64_t epoch, std::uint64_t ref_id) {
     EnvelopeHeader header{};
     header[0] = kEnvelopeVersion;
     header[1] = static_cast<std::uint8_t>(kind);
@@ -15,6 +15,8 @@ EnvelopeHeader make_header(RecordKind kind, std::uint8_t hops, std::uint32_t rec
     put_u32(header.data() + 3, recipient);
     put_u32(header.data() + 7, static_cast<std::uint32_t>(epoch >> 32));
     put_u32(header.data() + 11, static_cast<std::uint32_t>(epoch));
+    put_u32(header.data() + 15, static_cast<std::uint32_t>(ref_id >> 32));
+    put_u32(header.data() + 19, static_cast<std::uint32_t>(ref_id));
     return header;
 }
 
@@ -43,26 +45,26 @@ Frame copy_frame(std::span<const std::uint8_t> value) {
 }  // namespace
 
 EncodedRecord encode_envelope(Envelope envelope) {
-    const auto kind =
-        envelope.kind == Envelope::Kind::kick ? RecordKind::kick : RecordKind::deliver;
-    return EncodedRecord{
-        std::to_string(envelope.recipient),
-        make_header(kind, envelope.hops, envelope.recipient, envelope.session_epoch),
-        kind == RecordKind::kick ? Frame{} : std::move(envelope.frame)};
+    const auto kind = static_cast<RecordKind>(envelope.kind);
+    return EncodedRecord{std::to_string(envelope.recipient),
+                         make_header(kind, envelope.hops, envelope.recipient,
+                                     envelope.session_epoch, envelope.ref_id),
+                         kind == RecordKind::kick ? Frame{} : std::move(envelope.frame)};
 }
 
 EncodedRecord encode_group_message(GroupId group, Frame frame) {
-    return EncodedRecord{std::to_string(group), make_header(RecordKind::group, 0, group, 0),
+    return EncodedRecord{std::to_string(group), make_header(RecordKind::group, 0, group, 0, 0),
                          std::move(frame)};
 }
 
 Envelope DecodedRecord::to_envelope() && {
     Envelope envelope;
-    envelope.kind = kind == RecordKind::kick ? Envelope::Kind::kick : Envelope::Kind::deliver;
+    envelope.kind = static_cast<Envelope::Kind>(kind);
     envelope.recipient = recipient;
     envelope.session_epoch = session_epoch;
     envelope.frame = std::move(frame);
     envelope.hops = hops;
+    envelope.ref_id = ref_id;
     return envelope;
 }
 
@@ -71,37 +73,41 @@ std::variant<DecodedRecord, std::string> decode_record(
     if (!header) {
         return std::string{"no '"} + kEnvelopeHeaderName + "' header";
     }
-    if (header->empty() || (*header)[0] != kEnvelopeVersion) {
+    const std::uint8_t version = header->empty() ? 0 : (*header)[0];
+    if (version != 1 && version != kEnvelopeVersion) {
         return std::string{"unsupported envelope version "} +
-               (header->empty() ? std::string{"(empty header)"} : std::to_string((*header)[0]));
+               (header->empty() ? std::string{"(empty header)"} : std::to_string(version));
     }
-    if (header->size() != kEnvelopeHeaderSize) {
-        return "the envelope header has " + std::to_string(header->size()) + " bytes, not " +
-               std::to_string(kEnvelopeHeaderSize);
+    const std::size_t expected = version == 1 ? kEnvelopeHeaderSizeV1 : kEnvelopeHeaderSize;
+    if (header->size() != expected) {
+        return "the version " + std::to_string(version) + " envelope header has " +
+               std::to_string(header->size()) + " bytes, not " + std::to_string(expected);
     }
     const std::uint8_t* h = header->data();
     DecodedRecord record;
     record.hops = h[2];
     record.recipient = get_u32(h + 3);
     record.session_epoch = (std::uint64_t{get_u32(h + 7)} << 32) | get_u32(h + 11);
-    switch (h[1]) {
-        case static_cast<std::uint8_t>(RecordKind::kick):
-            record.kind = RecordKind::kick;
-            if (!value.empty()) {
-                return std::string{"a kick record carries a value"};
-            }
-            return record;
-        case static_cast<std::uint8_t>(RecordKind::deliver):
-        case static_cast<std::uint8_t>(RecordKind::group):
-            record.kind = RecordKind{h[1]};
-            if (std::string problem = check_frame(value); !problem.empty()) {
-                return problem;
-            }
-            record.frame = copy_frame(value);
-            return record;
-        default:
-            return "unknown record kind " + std::to_string(h[1]);
+    if (version >= 2) {
+        record.ref_id = (std::uint64_t{get_u32(h + 15)} << 32) | get_u32(h + 19);
     }
+    record.kind = RecordKind{h[1]};
+    if (record.kind == RecordKind::kick) {
+        if (!value.empty()) {
+            return std::string{"a kick record carries a value"};
+        }
+        return record;
+    }
+    if (h[1] == 0 || (h[1] > static_cast<std::uint8_t>(RecordKind::group) &&
+                      h[1] < Envelope::kFirstPluginKind)) {
+        return "unknown record kind " + std::to_string(h[1]);
+    }
+    // deliver, group and plugin kinds carry one frame.
+    if (std::string problem = check_frame(value); !problem.empty()) {
+        return problem;
+    }
+    record.frame = copy_frame(value);
+    return record;
 }
 
 }  // namespace parley::plugins::kafka

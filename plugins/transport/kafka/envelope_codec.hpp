@@ -4,9 +4,11 @@
 //
 //   key     the recipient's user id (node routes) or the group id (group route), in decimal,
 //           so one recipient's records share a partition and keep their order
-//   header  "parley-envelope", 15 bytes, big-endian:
-//           [version = 1 :1][kind :1][hops :1][recipient or group :4][session epoch :8]
-//           kind: 1 deliver, 2 kick, 3 group message
+//   header  "parley-envelope", 23 bytes, big-endian:
+//           [version = 2 :1][kind :1][hops :1][recipient or group :4][session epoch :8]
+//           [ref id :8]
+//           kind: 1 deliver, 2 kick, 3 group message, 0x80-0xff a plugin's envelope kind;
+//           version 1 headers (15 bytes, no ref id) are still read, with ref id 0
 //   value   the frame's wire bytes exactly as a client sends them; empty for a kick
 //
 // The value is the Frame's own buffer, so publishing copies no frame bytes; consuming copies
@@ -26,9 +28,13 @@
 namespace parley::plugins::kafka {
 
 inline constexpr const char* kEnvelopeHeaderName = "parley-envelope";
-inline constexpr std::uint8_t kEnvelopeVersion = 1;
-inline constexpr std::size_t kEnvelopeHeaderSize = 15;
+inline constexpr std::uint8_t kEnvelopeVersion = 2;
+inline constexpr std::size_t kEnvelopeHeaderSize = 23;
+/// What version 1, without the ref id, wrote.
+inline constexpr std::size_t kEnvelopeHeaderSizeV1 = 15;
 
+/// The envelope's kind, or `group` for the group route. Any other value is a plugin's envelope
+/// kind (0x80-0xff), carried through unchanged.
 enum class RecordKind : std::uint8_t {
     deliver = 1,
     kick = 2,
@@ -53,9 +59,10 @@ struct DecodedRecord {
     std::uint32_t recipient = 0;  ///< the group id for RecordKind::group
     std::uint64_t session_epoch = 0;
     std::uint8_t hops = 0;
+    std::uint64_t ref_id = 0;
     Frame frame;
 
-    /// The node-route form; only for deliver and kick records.
+    /// The node-route form; for every kind but group.
     Envelope to_envelope() &&;
 };
 

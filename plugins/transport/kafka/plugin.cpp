@@ -15,7 +15,7 @@ void setup(parley::PluginHost& host, const parley::ConfigNode& settings) {
         !problem.empty()) {
         settings.fail("transport-kafka names topics after the node id: " + problem);
     }
-    host.set_transport(std::make_shared<parley::plugins::kafka::KafkaTransport>(std::move(parsed)));
+    host.add(std::make_shared<parley::plugins::kafka::KafkaTransport>(std::move(parsed)));
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace {
 void setup(parley::PluginHost& host, const parley::ConfigNode& settings) {
     parley::SettingsReader reader(settings, "transport-local settings");
     reader.finish();
-    host.set_transport(std::make_shared<parley::plugins::local::LocalTransport>());
+    host.add(std::make_shared<parley::plugins::local::LocalTransport>());
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ host::PluginRequest request(std::string kind, std::string name, std::filesystem:
 std::string error_of(host::PluginLoader& loader, const host::PluginRequest& r) {
     PluginTestHost host;
     try {
-        loader.load(r, host);
+        host.load(r, loader);
     } catch (const host::PluginError& e) {
         return e.what();
     }
@@ -52,7 +52,7 @@ TEST(PluginLoaderTest, TheLibraryLivesAsLongAsWhatItMade) {
     {
         PluginTestHost host;
         host::PluginLoader loader({plugin_dir()});
-        loader.load(request("store", "memory"), host);
+        host.load(request("store", "memory"), loader);
         store = host.store;
     }
     // Loader and host are gone; the store still runs code from the library.

@@ -56,8 +56,10 @@ class FakeSession final : public Session {
 
 class FakeRouter final : public Router {
   public:
-    asio::awaitable<Delivery> send_to_user(UserId recipient, Frame frame) override {
+    asio::awaitable<Delivery> send_to_user(UserId recipient, Frame frame,
+                                           std::uint64_t ref_id) override {
         to_users.push_back(std::move(frame));
+        ref_ids.push_back(ref_id);
         co_return online.contains(recipient) ? Delivery::local : Delivery::offline;
     }
     asio::awaitable<void> send_to_group(GroupId group, Frame frame) override {
@@ -69,12 +71,18 @@ class FakeRouter final : public Router {
         kicked.push_back(record);
         co_return;
     }
+    asio::awaitable<void> send_to_node(std::string node_id, Envelope envelope) override {
+        to_nodes.emplace_back(std::move(node_id), std::move(envelope));
+        co_return;
+    }
 
     std::set<UserId> online;
     std::vector<Frame> to_users;
+    std::vector<std::uint64_t> ref_ids;
     std::vector<GroupId> to_groups;
     std::vector<Frame> group_frames;
     std::vector<SessionRecord> kicked;
+    std::vector<std::pair<std::string, Envelope>> to_nodes;
 };
 
 class FakeNode final : public Node {
@@ -353,6 +361,8 @@ TEST_F(HandlersTest, PrivateMessageIsRoutedAndAcked) {
     EXPECT_EQ(outcome.ref_id, 55u);
     ASSERT_EQ(router.to_users.size(), 1u);
     EXPECT_EQ(router.to_users[0].bytes().data(), frame.bytes().data());  // forwarded as is
+    // The router knows the client's id for it, so an undeliverable message can be reported.
+    EXPECT_EQ(router.ref_ids[0], 55u);
     const wire::Ack ack = only_ack(*alice);
     EXPECT_EQ(ack.client_msg_id(), 55u);
     EXPECT_EQ(ack.server_msg_id(), 1001u);

@@ -4,23 +4,15 @@
 
 #include <filesystem>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <parley/asio.hpp>
 #include <parley/config_node.hpp>
+#include <parley/host/registrations.hpp>
 #include <parley/plugin.hpp>
 
 namespace parley::host {
-
-/// A plugin could not be loaded. what() names the plugin, the paths tried and what to do.
-class PluginError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-    ~PluginError() override;
-    PluginError(const PluginError&) = default;
-    PluginError& operator=(const PluginError&) = default;
-};
 
 /// One plugin as YAML names it.
 struct PluginRequest {
@@ -31,9 +23,15 @@ struct PluginRequest {
     SourceLocation where;                 ///< where YAML named the plugin
 };
 
-/// Loads plugin shared objects with Boost.DLL and runs their setup against a host. Every object
-/// a plugin registers is handed to the host wrapped so that it keeps the plugin's library
-/// loaded for as long as it lives. Libraries are never unloaded while the loader lives.
+/// What a program lends the plugins it loads.
+struct HostServices {
+    asio::any_io_executor executor;  ///< a loop backends may use for their own I/O
+    std::string node_id;             ///< the node's id, or the client's own name
+};
+
+/// Loads plugin shared objects with Boost.DLL and runs their setup. Every object a plugin
+/// registers goes into a Registrations, wrapped so that it keeps the plugin's library loaded
+/// for as long as it lives. Libraries are never unloaded while the loader lives.
 ///
 /// Use from the main thread at start-up.
 class PluginLoader {
@@ -47,9 +45,10 @@ class PluginLoader {
     /// "parley-<kind>-<name>.so". Throws PluginError listing the paths tried.
     std::filesystem::path resolve(const PluginRequest& request) const;
 
-    /// Loads, checks the descriptor (API version, kind, name) and calls setup. Throws
-    /// PluginError for load failures and ConfigError for bad settings.
-    void load(const PluginRequest& request, PluginHost& host);
+    /// Loads, checks the descriptor (API version, kind, name) and calls setup, which registers
+    /// into `into`. Throws PluginError for load failures and refused registrations, and
+    /// ConfigError for bad settings.
+    void load(const PluginRequest& request, Registrations& into, const HostServices& services);
 
     const std::vector<std::filesystem::path>& search_paths() const noexcept { return paths_; }
 

@@ -230,6 +230,25 @@ TEST_F(KafkaTransportTest, PrivateMessagesReachTheirNodeInOrderPerRecipient) {
     EXPECT_TRUE(a.listener.envelopes().empty());
 }
 
+TEST_F(KafkaTransportTest, PluginEnvelopeKindsAndRefIdsTravelUnchanged) {
+    Node a(settings());
+    Node b(settings());
+    a.start("A");
+    b.start("B");
+    Envelope custom = deliver_to(50, 5);
+    custom.kind = static_cast<Envelope::Kind>(0x90);  // a plugin's own kind
+    custom.ref_id = 0x0102030405060708;
+    custom.hops = 1;
+    publish(*a.transport, "B", custom);
+    ASSERT_TRUE(b.listener.wait_envelopes(1));
+    const Envelope received = b.listener.envelopes().at(0);
+    EXPECT_EQ(static_cast<unsigned>(received.kind), 0x90u);
+    EXPECT_EQ(received.ref_id, 0x0102030405060708u);
+    EXPECT_EQ(received.hops, 1u);
+    EXPECT_EQ(received.recipient, 50u);
+    EXPECT_EQ(number_of(received.frame), 5u);
+}
+
 TEST_F(KafkaTransportTest, GroupMessageReachesEveryNodeExactlyOnce) {
     auto nodes = start_nodes({"A", "B"});
     publish_group(*nodes[0]->transport, 42, 7);

@@ -1,0 +1,93 @@
+#include "cluster/direct_delivery.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "cluster/router.hpp"
+#include "cluster/undelivered_notice.hpp"
+#include "log_failure.hpp"
+
+namespace parley::cluster {
+
+DirectDelivery::DirectDelivery(std::string node_id, LocalDirectory& directory, Store& store,
+                               ClusterRouter& router, Transport& transport, net::LoopPool& loops)
+    : node_id_(std::move(node_id)),
+      directory_(directory),
+      store_(store),
+      router_(router),
+      transport_(transport),
+      loops_(loops) {}
+
+void DirectDelivery::on_envelope(Envelope envelope) {
+    if (const SessionPtr session = directory_.find(envelope.recipient)) {
+        session->send(std::move(envelope.frame));
+        return;
+    }
+    // One loop per recipient keeps a recipient's re-routed messages in order.
+    auto& loop = loops_.at(envelope.recipient % loops_.size());
+    const UserId recipient = envelope.recipient;
+    boost::asio::co_spawn(
+        loop, reroute(std::move(envelope)),
+        logging_failure(fmt::format("re-routing a message for user {}", recipient)));
+}
+
+boost::asio::awaitable<void> DirectDelivery::reroute(Envelope envelope) {
+    const UserId recipient = envelope.recipient;
+    if (envelope.hops > 0) {
+        report_undelivered(envelope,
+                           fmt::format("user {} left before the message reached them", recipient));
+        co_return;
+    }
+    std::optional<SessionRecord> record;
+    try {
+        record = co_await store_.locate(recipient);
+    } catch (const std::exception& e) {
+        report_undelivered(envelope,
+                           fmt::format("user {} could not be located: {}", recipient, e.what()));
+        co_return;
+    }
+    if (!record || record->node_id == node_id_) {
+        report_undelivered(envelope, fmt::format("user {} went offline", recipient));
+        co_return;
+    }
+    spdlog::debug("user {} moved to node '{}'; forwarding", recipient, record->node_id);
+    ++envelope.hops;
+    envelope.session_epoch = record->epoch;
+    const Envelope copy = envelope;  // shares the frame's bytes
+    try {
+        co_await transport_.publish_to_node(record->node_id, std::move(envelope));
+    } catch (const std::exception& e) {
+        report_undelivered(copy, fmt::format("forwarding to user {} on node '{}' failed: {}",
+                                             recipient, record->node_id, e.what()));
+    }
+}
+
+void DirectDelivery::report_undelivered(const Envelope& envelope, const std::string& reason) {
+    const Frame& message = envelope.frame;
+    // Only a user's message has a sender waiting on it; a notice (from nobody) is never
+    // re-reported.
+    if (message.sender() == kNoUser) {
+        spdlog::info("dropped a frame of type {:#04x}: {}", message.raw_type(), reason);
+        return;
+    }
+    spdlog::info("message from user {} not delivered: {}", message.sender(), reason);
+    auto& loop = loops_.at(message.sender() % loops_.size());
+    boost::asio::co_spawn(
+        loop,
+        [this, notice = undelivered_notice(message, envelope.ref_id,
+                                           reason)]() -> boost::asio::awaitable<void> {
+            const UserId sender = notice.receiver();
+            // The notice travels like a message to the sender, who may be on any node.
+            if (co_await router_.send_to_user(sender, notice, 0) == Delivery::offline) {
+                spdlog::info("sender {} is offline too; nobody to tell", sender);
+            }
+        },
+        logging_failure("telling a sender about an undelivered message"));
+}
+
+void KickDelivery::on_envelope(Envelope envelope) {
+    router_.kick_local(envelope.recipient, envelope.session_epoch);
+}
+
+}  // namespace parley::cluster

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <parley/store.hpp>
+#include <parley/transport.hpp>
+
+#include "cluster/local_directory.hpp"
+#include "net/loop_pool.hpp"
+
+namespace parley::cluster {
+
+class ClusterRouter;
+
+/// The core's `deliver` envelopes: a message for a user who should be logged in here. Handed
+/// to the session when it is; otherwise forwarded once to the node the Store names now, or
+/// reported to its sender as undeliverable (ERROR 1005 answering the envelope's ref_id).
+class DirectDelivery final : public EnvelopeHandler {
+  public:
+    DirectDelivery(std::string node_id, LocalDirectory& directory, Store& store,
+                   ClusterRouter& router, Transport& transport, net::LoopPool& loops);
+
+    void on_envelope(Envelope envelope) override;
+
+  private:
+    boost::asio::awaitable<void> reroute(Envelope envelope);
+    void report_undelivered(const Envelope& envelope, const std::string& reason);
+
+    std::string node_id_;
+    LocalDirectory& directory_;
+    Store& store_;
+    ClusterRouter& router_;
+    Transport& transport_;
+    net::LoopPool& loops_;
+};
+
+/// The core's `kick` envelopes: close the recipient's session if it is still the one named.
+class KickDelivery final : public EnvelopeHandler {
+  public:
+    explicit KickDelivery(ClusterRouter& router) : router_(router) {}
+    void on_envelope(Envelope envelope) override;
+
+  private:
+    ClusterRouter& router_;
+};
+
+}  // namespace parley::cluster
