@@ -33,6 +33,9 @@ enum class FrameType : std::uint8_t {
     group_join = 0x08,
     group_leave = 0x09,
     goodbye = 0x0A,
+    received = 0x0B,
+    sync = 0x0C,
+    history = 0x0D,
 };
 inline constexpr std::uint8_t kFirstPluginFrameType = 0x80;
 

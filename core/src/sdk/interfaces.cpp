@@ -2,6 +2,7 @@
 // core, so every plugin agrees on them.
 #include <parley/handler.hpp>
 #include <parley/host/plugin_loader.hpp>
+#include <parley/message_log.hpp>
 #include <parley/node.hpp>
 #include <parley/plugin.hpp>
 #include <parley/registry.hpp>
@@ -14,6 +15,7 @@ namespace parley {
 
 Session::~Session() = default;
 Store::~Store() = default;
+MessageLog::~MessageLog() = default;
 TransportListener::~TransportListener() = default;
 Transport::~Transport() = default;
 EnvelopeHandler::~EnvelopeHandler() = default;
