@@ -24,6 +24,7 @@ std::vector<host::KindRule> broker_plugin_kinds() {
         {std::string{Transport::kPluginKind}, Cardinality::one, false},
         {std::string{Store::kPluginKind}, Cardinality::one, false},
         {std::string{Registry::kPluginKind}, Cardinality::one, false},
+        {std::string{MessageLog::kPluginKind}, Cardinality::one, false},
         {std::string{Handler::kPluginKind}, Cardinality::many, false},
         {std::string{Interceptor::kPluginKind}, Cardinality::many, false},
         {std::string{EnvelopeHandler::kPluginKind}, Cardinality::many, true},
@@ -58,6 +59,7 @@ Broker::Broker(config::BrokerConfig config)
     router_ =
         std::make_unique<cluster::ClusterRouter>(config_.node_id, directory_, *store_, *transport_);
     node_ = std::make_unique<cluster::BrokerNode>(config_.node_id, *store_, *router_,
+                                                  message_log_.get(),
                                                   config_.server.heartbeat_interval);
     inbound_ = std::make_unique<cluster::InboundDelivery>(config_.node_id, directory_, *store_,
                                                           *router_, *transport_, loops_);
@@ -82,6 +84,9 @@ void Broker::load_plugins() {
         loader_.load(request, plugins_, services_);
     };
     load(config_.store);
+    if (config_.message_log) {
+        load(*config_.message_log);
+    }
     load(config_.transport);
     load(config_.registry);
     for (const auto& request : config_.interceptors) {
@@ -99,14 +104,19 @@ void Broker::load_plugins() {
     store_ = plugins_.one<Store>();
     transport_ = plugins_.one<Transport>();
     registry_ = plugins_.one<Registry>();
+    message_log_ = plugins_.one<MessageLog>();
     require(store_ != nullptr, config_.store, "a store");
     require(transport_ != nullptr, config_.transport, "a transport");
     require(registry_ != nullptr, config_.registry, "a registry");
+    if (config_.message_log) {
+        require(message_log_ != nullptr, *config_.message_log, "a message log");
+    }
     spdlog::info(
-        "node '{}': store '{}', transport '{}', registry '{}', {} frame types handled, "
-        "{} interceptor plugins",
+        "node '{}': store '{}', transport '{}', registry '{}', message log '{}', {} interceptor "
+        "plugins",
         config_.node_id, config_.store.name, config_.transport.name, config_.registry.name,
-        dispatcher_.handlers().size(), config_.interceptors.size());
+        config_.message_log ? config_.message_log->name : std::string{"none"},
+        config_.interceptors.size());
 }
 
 void Broker::install_plugins() {

@@ -83,6 +83,7 @@ class Broker final : private net::SessionEvents {
     std::shared_ptr<Store> store_;
     std::shared_ptr<Transport> transport_;
     std::shared_ptr<Registry> registry_;
+    std::shared_ptr<MessageLog> message_log_;  ///< null when the node keeps no messages
     cluster::LocalDirectory directory_;
     std::unique_ptr<cluster::ClusterRouter> router_;
     std::unique_ptr<cluster::BrokerNode> node_;

@@ -56,6 +56,7 @@ struct StoredMessage {
 struct AppendResult {
     std::uint64_t seq = 0;
     std::uint64_t server_msg_id = 0;
+    std::uint64_t epoch = 0;  ///< the log's incarnation (see StreamPosition)
     /// True when (sender, client_msg_id) was appended before within the dedup window: nothing
     /// was appended, and seq/server_msg_id are the first append's.
     bool duplicate = false;
@@ -111,8 +112,9 @@ class BOOST_SYMBOL_VISIBLE MessageLog {
     virtual asio::awaitable<void> acknowledge(UserId user, Conversation conversation,
                                               std::uint64_t seq) = 0;
 
-    /// The direct conversations `user` takes part in, plus the `groups` given (the user's
-    /// memberships), with where the user stands in each.
+    /// Where `user` stands in every direct conversation they take part in, every group
+    /// conversation they have a position in (set by acknowledge, which a join does), and the
+    /// `groups` given.
     virtual asio::awaitable<std::vector<StreamPosition>> positions(
         UserId user, std::vector<GroupId> groups) = 0;
 };

@@ -6,6 +6,7 @@
 
 #include <boost/config.hpp>
 
+#include <parley/message_log.hpp>
 #include <parley/router.hpp>
 #include <parley/store.hpp>
 
@@ -19,6 +20,9 @@ class BOOST_SYMBOL_VISIBLE Node {
     virtual const std::string& id() const noexcept = 0;
     virtual Store& store() = 0;
     virtual Router& router() = 0;
+    /// Where accepted messages are kept, or nullptr when the node runs without a message log
+    /// (then messages are pushed only, and a message to an offline user is refused).
+    virtual MessageLog* message_log() noexcept = 0;
     /// A fresh id for a message the server accepted; unique on this node.
     virtual std::uint64_t next_message_id() noexcept = 0;
     /// How often clients are asked to send heartbeats.

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/config.hpp>
 
@@ -39,6 +40,16 @@ class BOOST_SYMBOL_VISIBLE Session {
     virtual void send_error(const Error& error, std::uint64_t ref_id) = 0;
     /// Sends a GOODBYE frame with `reason`, flushes what is queued, and closes.
     virtual void close(const Error& reason) = 0;
+
+    /// Holding, for a handler that replays stored messages: from hold_sends() on, frames that
+    /// send() queues (live messages from others, notices, errors) are kept aside instead of
+    /// written, so the replay, written with send_through_hold(), is neither overtaken nor
+    /// interleaved; release_held() ends the hold and returns what was kept, in order, for the
+    /// handler to send what its replay did not already cover. Held bytes count against the
+    /// write-queue limit. On the session's loop only.
+    virtual void hold_sends() = 0;
+    virtual void send_through_hold(Frame frame) = 0;
+    virtual std::vector<Frame> release_held() = 0;
 
     /// Marks the session as logged in as `user` and makes it reachable through the node's
     /// directory. The Store must already have granted the login.

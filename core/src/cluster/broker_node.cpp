@@ -23,11 +23,12 @@ std::uint64_t epoch_base(const std::string& node_id) {
 
 }  // namespace
 
-BrokerNode::BrokerNode(std::string id, Store& store, Router& router,
+BrokerNode::BrokerNode(std::string id, Store& store, Router& router, MessageLog* message_log,
                        std::chrono::milliseconds heartbeat_interval)
     : id_(std::move(id)),
       store_(store),
       router_(router),
+      message_log_(message_log),
       heartbeat_interval_(heartbeat_interval),
       message_ids_(startup_micros()),
       session_epochs_(epoch_base(id_)) {}

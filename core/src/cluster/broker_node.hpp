@@ -8,15 +8,16 @@
 
 namespace parley::cluster {
 
-/// The Node handlers see: this node's id, its Store and Router, and message ids.
+/// The Node handlers see: this node's id, its Store, Router and message log, and message ids.
 class BrokerNode final : public Node {
   public:
-    BrokerNode(std::string id, Store& store, Router& router,
+    BrokerNode(std::string id, Store& store, Router& router, MessageLog* message_log,
                std::chrono::milliseconds heartbeat_interval);
 
     const std::string& id() const noexcept override { return id_; }
     Store& store() override { return store_; }
     Router& router() override { return router_; }
+    MessageLog* message_log() noexcept override { return message_log_; }
     std::uint64_t next_message_id() noexcept override;
     std::chrono::milliseconds heartbeat_interval() const noexcept override {
         return heartbeat_interval_;
@@ -29,6 +30,7 @@ class BrokerNode final : public Node {
     std::string id_;
     Store& store_;
     Router& router_;
+    MessageLog* message_log_;
     std::chrono::milliseconds heartbeat_interval_;
     // Message ids start at the start-up time in microseconds, so they keep growing across
     // restarts; session epochs start at a per-node random base (see broker_node.cpp).

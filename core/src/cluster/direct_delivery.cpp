@@ -65,9 +65,9 @@ boost::asio::awaitable<void> DirectDelivery::reroute(Envelope envelope) {
 
 void DirectDelivery::report_undelivered(const Envelope& envelope, const std::string& reason) {
     const Frame& message = envelope.frame;
-    // Only a user's message has a sender waiting on it; a notice (from nobody) is never
-    // re-reported.
-    if (message.sender() == kNoUser) {
+    // Only a message whose sender waits on it (a ref id to answer) is reported: not a notice
+    // (from nobody), and not a stored message, which the recipient gets at the next sync.
+    if (message.sender() == kNoUser || envelope.ref_id == 0) {
         spdlog::info("dropped a frame of type {:#04x}: {}", message.raw_type(), reason);
         return;
     }

@@ -129,6 +129,9 @@ BrokerConfig parse_broker_config(const ConfigNode& root) {
     config.transport = host::parse_plugin_request("transport", reader.require("transport"));
     config.registry = host::parse_plugin_request("registry", reader.require("registry"));
     config.store = host::parse_plugin_request("store", reader.require("store"));
+    if (const ConfigNode* log = reader.find("message_log")) {
+        config.message_log = host::parse_plugin_request("message-log", *log);
+    }
     config.handlers = parse_plugin_list("handler", &reader.require("handlers"));
     config.interceptors = parse_plugin_list("interceptor", reader.find("interceptors"));
     reader.finish();

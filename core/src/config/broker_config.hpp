@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,8 @@ struct BrokerConfig {
     host::PluginRequest transport;
     host::PluginRequest registry;
     host::PluginRequest store;
+    /// `message_log:`; absent (no name) when the node keeps no messages.
+    std::optional<host::PluginRequest> message_log;
     std::vector<host::PluginRequest> handlers;
     std::vector<host::PluginRequest> interceptors;
 };

@@ -11,6 +11,7 @@
 #include <parley/error.hpp>
 #include <parley/frame.hpp>
 #include <parley/handler.hpp>
+#include <parley/message_log.hpp>
 
 #include "common/chat_message_scan.hpp"
 
@@ -48,6 +49,18 @@ inline void send_ack(RequestContext& ctx, std::uint64_t client_msg_id) {
     wire::Ack ack;
     ack.set_client_msg_id(client_msg_id);
     ack.set_server_msg_id(ctx.node.next_message_id());
+    ctx.session->send(Frame::make(FrameType::ack, kNoUser, ctx.session->user(), ack));
+}
+
+/// Tells the session's user that the chat message `client_msg_id` is stored, and where.
+inline void send_stored_ack(RequestContext& ctx, std::uint64_t client_msg_id,
+                            const AppendResult& stored) {
+    wire::Ack ack;
+    ack.set_client_msg_id(client_msg_id);
+    ack.set_server_msg_id(stored.server_msg_id);
+    ack.set_seq(stored.seq);
+    ack.set_epoch(stored.epoch);
+    ack.set_duplicate(stored.duplicate);
     ctx.session->send(Frame::make(FrameType::ack, kNoUser, ctx.session->user(), ack));
 }
 

@@ -2,10 +2,12 @@
 
 #include <parley.pb.h>
 
+#include <parley/message_log.hpp>
 #include <parley/router.hpp>
 #include <parley/store.hpp>
 
 #include "common/request.hpp"
+#include "common/sequenced_frame.hpp"
 #include "group_target.hpp"
 
 namespace parley::plugins::handlers {
@@ -17,8 +19,25 @@ asio::awaitable<void> GroupMessageHandler::handle(RequestContext& ctx, const Fra
     if (!co_await ctx.node.store().is_member(group, user)) {
         throw not_a_member(user, group);
     }
-    co_await ctx.node.router().send_to_group(group, frame);
-    send_ack(ctx, client_msg_id);
+    MessageLog* log = ctx.node.message_log();
+    if (log == nullptr) {
+        co_await ctx.node.router().send_to_group(group, frame);
+        send_ack(ctx, client_msg_id);
+        co_return;
+    }
+    // One log per group; each member's position says what they have. Members offline now, or
+    // on a node the group route cannot reach, get it at their next sync.
+    const AppendResult stored =
+        co_await log->append(Conversation::group(group), user, client_msg_id, frame);
+    if (!stored.duplicate) {
+        const Frame delivered = with_sequence(frame, stored.seq, stored.server_msg_id);
+        try {
+            co_await ctx.node.router().send_to_group(group, delivered);
+        } catch (const Error&) {
+            // Stored is delivered; the push is only the fast path.
+        }
+    }
+    send_stored_ack(ctx, client_msg_id, stored);
 }
 
 }  // namespace parley::plugins::handlers

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <exception>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -12,6 +13,9 @@
 #include <spdlog/spdlog.h>
 
 #include <parley/error.hpp>
+#include <parley/message_log.hpp>
+
+#include "common/replay.hpp"
 
 namespace parley::plugins::handlers {
 
@@ -59,6 +63,13 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
                 user, claim.other->node_id, e.what());
         }
     }
+    // A login that asks for a sync holds live messages from the moment the user is reachable,
+    // so the replay below is neither overtaken nor repeated (common/replay.hpp).
+    MessageLog* log = hello.sync() ? ctx.node.message_log() : nullptr;
+    std::optional<HoldGuard> hold;
+    if (log != nullptr) {
+        hold.emplace(*ctx.session);
+    }
     ctx.session->complete_login(user);
 
     wire::HandshakeOk ok;
@@ -68,7 +79,13 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
     ok.set_heartbeat_interval_ms(static_cast<std::uint32_t>(
         std::clamp<std::int64_t>(interval, 0, std::numeric_limits<std::uint32_t>::max())));
     ok.set_session_epoch(epoch);
-    ctx.session->send(Frame::make(FrameType::handshake, kNoUser, user, ok));
+    Frame welcome = Frame::make(FrameType::handshake, kNoUser, user, ok);
+    if (!hold) {
+        ctx.session->send(std::move(welcome));
+        co_return;
+    }
+    ctx.session->send_through_hold(std::move(welcome));
+    co_await replay_missed(ctx, *log, *hold, 0, hello.positions(), 0);
 }
 
 }  // namespace parley::plugins::handlers

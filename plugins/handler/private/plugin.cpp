@@ -1,18 +1,19 @@
-// handler-private: private messages (frame type 0x04). It takes no settings.
+// handler-private: private messages (frame type 0x04). Settings: `offline: store | refuse`
+// (docs/plugins/handler-private.md).
 
 #include <memory>
 
 #include <parley/plugin.hpp>
 
 #include "private_message_handler.hpp"
+#include "private_settings.hpp"
 
 namespace {
 
 void setup(parley::PluginHost& host, const parley::ConfigNode& settings) {
-    parley::SettingsReader reader(settings, "handler-private settings");
-    reader.finish();
+    using namespace parley::plugins::handlers;
     host.add_handler(parley::FrameType::private_message,
-                     std::make_shared<parley::plugins::handlers::PrivateMessageHandler>());
+                     std::make_shared<PrivateMessageHandler>(read_private_settings(settings)));
 }
 
 }  // namespace

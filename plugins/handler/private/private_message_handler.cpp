@@ -2,11 +2,24 @@
 
 #include <string>
 
+#include <spdlog/spdlog.h>
+
+#include <parley/message_log.hpp>
 #include <parley/router.hpp>
+#include <parley/store.hpp>
 
 #include "common/request.hpp"
+#include "common/sequenced_frame.hpp"
 
 namespace parley::plugins::handlers {
+namespace {
+
+Error offline(UserId recipient) {
+    return Error(ErrorCode::recipient_unavailable,
+                 "user " + std::to_string(recipient) + " is offline");
+}
+
+}  // namespace
 
 asio::awaitable<void> PrivateMessageHandler::handle(RequestContext& ctx, const Frame& frame) {
     const std::uint64_t client_msg_id = check_chat_request(ctx, frame, "private message");
@@ -14,14 +27,42 @@ asio::awaitable<void> PrivateMessageHandler::handle(RequestContext& ctx, const F
     if (recipient == kNoUser) {
         throw Error(ErrorCode::recipient_unavailable, "private message to user 0 (no recipient)");
     }
+    if (MessageLog* log = ctx.node.message_log()) {
+        co_await store_and_push(ctx, frame, client_msg_id, *log);
+        co_return;
+    }
     // The core stamped the authenticated sender into the frame; it travels as it is.
     const Delivery delivery =
         co_await ctx.node.router().send_to_user(recipient, frame, client_msg_id);
     if (delivery == Delivery::offline) {
-        throw Error(ErrorCode::recipient_unavailable,
-                    "user " + std::to_string(recipient) + " is offline");
+        throw offline(recipient);
     }
     send_ack(ctx, client_msg_id);
+}
+
+asio::awaitable<void> PrivateMessageHandler::store_and_push(RequestContext& ctx,
+                                                            const Frame& frame,
+                                                            std::uint64_t client_msg_id,
+                                                            MessageLog& log) {
+    const UserId recipient = frame.receiver();
+    if (settings_.offline == OfflinePolicy::refuse &&
+        !(co_await ctx.node.store().locate(recipient))) {
+        throw offline(recipient);
+    }
+    const AppendResult stored = co_await log.append(
+        Conversation::direct(frame.sender(), recipient), frame.sender(), client_msg_id, frame);
+    if (!stored.duplicate) {
+        // Stored is delivered: the push is the fast path, the recipient's next sync the safety
+        // net. A push that fails (the recipient's node is unreachable) loses nothing.
+        try {
+            const Frame delivered = with_sequence(frame, stored.seq, stored.server_msg_id);
+            co_await ctx.node.router().send_to_user(recipient, delivered, 0);
+        } catch (const std::exception& e) {
+            spdlog::debug("private message {} to user {} stored, not pushed: {}", stored.seq,
+                          recipient, e.what());
+        }
+    }
+    send_stored_ack(ctx, client_msg_id, stored);
 }
 
 }  // namespace parley::plugins::handlers

@@ -2,14 +2,28 @@
 
 #include <parley/handler.hpp>
 
+#include "private_settings.hpp"
+
 namespace parley::plugins::handlers {
 
-/// Delivers a private message (frame type 0x04, receiver = user id) through the Router, frame
-/// and body untouched, and ACKs the sender once it is queued locally or accepted for the node
-/// that holds the recipient. An offline recipient is recipient_unavailable: nothing is stored.
+/// A private message (frame type 0x04, receiver = user id).
+///
+/// With a message log: the message is appended to the pair's conversation (a resend of a
+/// client_msg_id already stored is ACKed again with the first numbers and not delivered
+/// twice), ACKed once stored, and pushed to the recipient with its sequence number if they are
+/// online; an offline recipient gets it at the next sync (or 1003 under `offline: refuse`).
+///
+/// Without one: delivered through the Router, frame and body untouched, and ACKed once queued
+/// locally or accepted for the recipient's node; an offline recipient is 1003.
 class PrivateMessageHandler final : public Handler {
   public:
+    explicit PrivateMessageHandler(PrivateSettings settings) : settings_(settings) {}
     asio::awaitable<void> handle(RequestContext& ctx, const Frame& frame) override;
+
+  private:
+    asio::awaitable<void> store_and_push(RequestContext& ctx, const Frame& frame,
+                                         std::uint64_t client_msg_id, MessageLog& log);
+    PrivateSettings settings_;
 };
 
 }  // namespace parley::plugins::handlers

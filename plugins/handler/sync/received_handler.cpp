@@ -1,0 +1,27 @@
+#include "received_handler.hpp"
+
+#include <parley.pb.h>
+
+#include "common/conversation_names.hpp"
+#include "message_log_required.hpp"
+
+namespace parley::plugins::handlers {
+
+asio::awaitable<void> ReceivedHandler::handle(RequestContext& ctx, const Frame& frame) {
+    MessageLog& log = message_log_for(ctx, "RECEIVED");
+    wire::Received received;
+    if (!frame.parse_body(received)) {
+        throw Error(ErrorCode::bad_body, "RECEIVED body is not a Received");
+    }
+    const UserId user = ctx.session->user();
+    for (const wire::Position& position : received.positions()) {
+        const auto conversation = conversation_of(user, position.kind(), position.peer());
+        if (!conversation) {
+            throw Error(ErrorCode::bad_body,
+                        "RECEIVED names a conversation with an unknown kind or peer 0");
+        }
+        co_await log.acknowledge(user, *conversation, position.seq());
+    }
+}
+
+}  // namespace parley::plugins::handlers
