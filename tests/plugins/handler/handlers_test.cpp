@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -40,12 +41,22 @@ class FakeSession final : public Session {
     std::uint64_t epoch() const noexcept override { return epoch_; }
     const std::string& remote_address() const noexcept override { return address_; }
     asio::any_io_executor executor() const override { return executor_; }
-    void send(Frame frame) override { sent.push_back(std::move(frame)); }
+    void send(Frame frame) override {
+        (holding ? held : sent).push_back(std::move(frame));
+    }
     void send_error(const Error&, std::uint64_t) override {}
     void close(const Error&) override {}
     void complete_login(UserId user) override { user_ = user; }
+    void hold_sends() override { holding = true; }
+    void send_through_hold(Frame frame) override { sent.push_back(std::move(frame)); }
+    std::vector<Frame> release_held() override {
+        holding = false;
+        return std::exchange(held, {});
+    }
 
     std::vector<Frame> sent;
+    std::vector<Frame> held;
+    bool holding = false;
 
   private:
     UserId user_ = kNoUser;
@@ -92,12 +103,14 @@ class FakeNode final : public Node {
     const std::string& id() const noexcept override { return id_; }
     Store& store() override { return store_; }
     Router& router() override { return router_; }
+    MessageLog* message_log() noexcept override { return log.get(); }
     std::uint64_t next_message_id() noexcept override { return ++last_message_id; }
     std::chrono::milliseconds heartbeat_interval() const noexcept override {
         return std::chrono::seconds(15);
     }
 
     std::uint64_t last_message_id = 1000;
+    std::shared_ptr<MessageLog> log;  ///< none unless a test loads one
 
   private:
     std::string id_ = "node-test";
