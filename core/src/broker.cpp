@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "log_failure.hpp"
+#include "net/tcp_stream.hpp"
 
 namespace parley {
 namespace asio = boost::asio;
@@ -60,16 +61,12 @@ Broker::Broker(config::BrokerConfig config)
         std::make_unique<cluster::ClusterRouter>(config_.node_id, directory_, *store_, *transport_);
     node_ = std::make_unique<cluster::BrokerNode>(config_.node_id, *store_, *router_,
                                                   message_log_.get(),
-                                                  config_.server.heartbeat_interval);
+                                                  config_.server.session.heartbeat_interval);
     inbound_ = std::make_unique<cluster::InboundDelivery>(config_.node_id, directory_, *store_,
                                                           *router_, *transport_, loops_);
     adoption_ = std::make_shared<cluster::RouteAdoption>(config_.node_id, transport_);
-    const auto& server = config_.server;
-    environment_ = std::make_unique<net::SessionEnvironment>(net::SessionEnvironment{
-        net::SessionLimits{server.max_frame_size, server.write_queue_limit,
-                           server.handshake_timeout, server.heartbeat_interval,
-                           server.idle_heartbeats, std::chrono::milliseconds{1000}},
-        dispatcher_, *node_, *this});
+    environment_ = std::make_unique<net::SessionEnvironment>(
+        net::SessionEnvironment{config_.server.session, dispatcher_, *node_, *this});
     install_plugins();
 }
 
@@ -271,8 +268,9 @@ void Broker::accept(asio::io_context& loop, net::LoopSocket socket) {
     if (stopping_) {
         return;
     }
-    auto session = std::make_shared<net::ClientSession>(loop, std::move(socket), *environment_,
-                                                        node_->next_session_epoch());
+    auto session = std::make_shared<net::ClientSession>(
+        loop, std::make_unique<net::TcpStream>(std::move(socket)), *environment_,
+        node_->next_session_epoch());
     tracker_.add(session);
     session->start();
 }

@@ -32,23 +32,25 @@ ServerSettings parse_server(const ConfigNode& node) {
         }
     }
     server.threads = static_cast<unsigned>(reader.get_int("threads", 0, 0, 256));
-    server.max_frame_size =
-        static_cast<std::uint32_t>(reader.get_bytes("max_frame_size", server.max_frame_size));
-    if (server.max_frame_size == 0 || server.max_frame_size > 64U * 1024 * 1024) {
+    SessionLimits& limits = server.session;
+    limits.max_frame_size =
+        static_cast<std::uint32_t>(reader.get_bytes("max_frame_size", limits.max_frame_size));
+    if (limits.max_frame_size == 0 || limits.max_frame_size > 64U * 1024 * 1024) {
         reader.find("max_frame_size")->fail("max_frame_size must be between 1 byte and 64MiB");
     }
-    server.write_queue_limit = reader.get_bytes("write_queue_limit", server.write_queue_limit);
-    if (server.write_queue_limit < server.max_frame_size + kFrameHeaderSize) {
+    limits.write_queue_limit = reader.get_bytes("write_queue_limit", limits.write_queue_limit);
+    if (limits.write_queue_limit < limits.max_frame_size + kFrameHeaderSize) {
         (reader.find("write_queue_limit") ? *reader.find("write_queue_limit") : node)
             .fail("write_queue_limit must hold at least one frame of max_frame_size");
     }
-    server.handshake_timeout = reader.get_duration("handshake_timeout", server.handshake_timeout);
-    server.heartbeat_interval =
-        reader.get_duration("heartbeat_interval", server.heartbeat_interval);
-    server.idle_heartbeats =
-        static_cast<unsigned>(reader.get_int("idle_heartbeats", server.idle_heartbeats, 1, 100));
+    limits.handshake_timeout = reader.get_duration("handshake_timeout", limits.handshake_timeout);
+    limits.heartbeat_interval =
+        reader.get_duration("heartbeat_interval", limits.heartbeat_interval);
+    limits.idle_heartbeats =
+        static_cast<unsigned>(reader.get_int("idle_heartbeats", limits.idle_heartbeats, 1, 100));
+    limits.frame_timeout = reader.get_duration("frame_timeout", limits.frame_timeout);
     server.shutdown_grace = reader.get_duration("shutdown_grace", server.shutdown_grace);
-    for (const auto* key : {"handshake_timeout", "heartbeat_interval"}) {
+    for (const auto* key : {"handshake_timeout", "heartbeat_interval", "frame_timeout"}) {
         if (const ConfigNode* value = reader.find(key);
             value && value->as_duration().count() <= 0) {
             value->fail(std::string{key} + " must be positive");

@@ -10,6 +10,8 @@
 #include <parley/config_node.hpp>
 #include <parley/host/plugin_loader.hpp>
 
+#include "config/session_limits.hpp"
+
 namespace parley::config {
 
 struct ListenEndpoint {
@@ -22,12 +24,8 @@ struct ServerSettings {
     std::vector<ListenEndpoint> listen;
     /// "host:port" clients should use, announced in the registry; empty: the bound listeners.
     std::vector<std::string> advertise;
-    unsigned threads = 0;                               ///< event loops; 0 = one per core
-    std::uint32_t max_frame_size = 64 * 1024;           ///< largest body accepted
-    std::uint64_t write_queue_limit = 4 * 1024 * 1024;  ///< bytes queued before slow_consumer
-    std::chrono::milliseconds handshake_timeout{5000};
-    std::chrono::milliseconds heartbeat_interval{10000};
-    unsigned idle_heartbeats = 3;  ///< intervals with no frame before idle_timeout
+    unsigned threads = 0;  ///< event loops; 0 = one per core
+    SessionLimits session;
     std::chrono::milliseconds shutdown_grace{2000};
 };
 

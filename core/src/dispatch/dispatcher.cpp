@@ -2,7 +2,6 @@
 
 #include <string>
 
-#include <boost/asio/awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include "dispatch/builtin_interceptors.hpp"
@@ -16,22 +15,6 @@ Dispatcher::Dispatcher() {
 
 void Dispatcher::add_interceptor(std::shared_ptr<Interceptor> interceptor) {
     interceptors_.push_back(std::move(interceptor));
-}
-
-asio::awaitable<void> Dispatcher::dispatch(RequestContext& ctx, Frame frame) const {
-    Handler* handler = admit(ctx, frame);
-    if (handler == nullptr) {
-        co_return;
-    }
-    std::exception_ptr failure;
-    try {
-        co_await handler->handle(ctx, frame);
-    } catch (...) {
-        failure = std::current_exception();
-    }
-    if (failure) {
-        answer_failure(ctx, frame, failure);
-    }
 }
 
 Handler* Dispatcher::admit(RequestContext& ctx, Frame& frame) const {

@@ -20,11 +20,8 @@ class Dispatcher {
     /// Appends a configured interceptor after the built-in ones.
     void add_interceptor(std::shared_ptr<Interceptor> interceptor);
 
-    /// Runs `frame` through the chain and its handler. Never throws: every failure is answered
-    /// to the session as an ERROR frame.
-    asio::awaitable<void> dispatch(RequestContext& ctx, Frame frame) const;
-
-    // dispatch() in two halves, for a caller that runs the handler in its own coroutine:
+    // A request in two halves, around the handler that the caller runs in its own coroutine
+    // (net::RequestRunner, so that a request costs no coroutine frame besides the handler's):
     /// Everything before the handler, done at once: the interceptors, the sender stamp and the
     /// lookup. Returns the handler to run, or nullptr after answering the refusal (or an
     /// interceptor's failure) itself.

@@ -58,8 +58,8 @@ asio::awaitable<void> RequestRunner::work(Worker& worker) {
             for (Frame frame = session.next_request(); !frame.empty();
                  frame = session.next_request()) {
                 ctx.ref_id = 0;
-                // Dispatcher::dispatch() does the same; inlined here so that a request costs
-                // no coroutine frame besides the handler's own.
+                // The whole request path; the handler runs inline, so a request costs no
+                // coroutine frame besides the handler's own.
                 if (Handler* handler = env.dispatcher.admit(ctx, frame)) {
                     std::exception_ptr failure;
                     try {

@@ -1,9 +1,7 @@
 #include "net/session.hpp"
 
-#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
 #include <parley.pb.h>
 #include <spdlog/spdlog.h>
 
@@ -18,24 +16,18 @@ namespace {
 // Full buffers read in a row before the session lets other work on its loop run.
 constexpr int kReadsPerTurn = 4;
 
-std::string describe_peer(const LoopSocket& socket) {
-    error_code ec;
-    const auto endpoint = socket.remote_endpoint(ec);
-    if (ec) {
-        return "?";
-    }
-    return endpoint.address().to_string() + ':' + std::to_string(endpoint.port());
+bool would_block(const error_code& ec) noexcept {
+    return ec == asio::error::would_block || ec == asio::error::try_again;
 }
 
 }  // namespace
 
-ClientSession::ClientSession(asio::io_context& loop, LoopSocket socket,
+ClientSession::ClientSession(asio::io_context& loop, std::unique_ptr<ByteStream> stream,
                              const SessionEnvironment& env, std::uint64_t epoch)
-    : socket_(std::move(socket)),
+    : stream_(std::move(stream)),
       env_(env),
       loop_(SessionLoop::of(loop)),
       epoch_(epoch),
-      remote_(describe_peer(socket_)),
       decoder_(env.limits.max_frame_size),
       writes_(env.limits.write_queue_limit) {}
 
@@ -46,57 +38,48 @@ asio::any_io_executor ClientSession::executor() const {
 }
 
 void ClientSession::start() {
-    error_code ec;
-    socket_.non_blocking(true, ec);
-    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
     loop_.clock().schedule(*this, handshake_deadline, env_.limits.handshake_timeout);
     read_available();
 }
 
 // ---- reading ---------------------------------------------------------------------------------
 
+void ClientSession::stream_readable(const error_code& ec) {
+    if (ec) {
+        finish_close();  // our own close, or the stream failed
+    } else {
+        read_available();
+    }
+}
+
 void ClientSession::read_available() {
     for (int reads = 0; serving(); ++reads) {
         if (reads == kReadsPerTurn) {
-            // A client that keeps the socket full must not starve the others on this loop.
+            // A client that keeps the stream full must not starve the others on this loop.
             asio::post(loop_.executor(), [self = shared_from_this()] { self->read_available(); });
             return;
         }
         const std::span<std::uint8_t> buffer = loop_.read_buffer();
         error_code ec;
-        const std::size_t n = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), ec);
-        if (ec == asio::error::would_block || ec == asio::error::try_again) {
-            wait_readable();
+        const std::size_t n = stream_->read_some(buffer, ec);
+        if (would_block(ec)) {
+            stream_->wait_readable(as_waiter());
             return;
         }
         if (ec) {
             finish_close();  // EOF, reset, or our own close: the end of the session, not an error
             return;
         }
-        heard_from_ = true;
         if (!handle_bytes(buffer.first(n))) {
             return;
         }
         if (n < buffer.size()) {
-            // The socket is drained. Asio re-arms the descriptor when the wait starts, so bytes
-            // that arrive from now on wake it: a second read would only say "would block".
-            wait_readable();
+            // Drained. A TCP socket is re-armed when the wait starts, and a stream holding
+            // bytes of its own completes the wait at once: a second read would only block.
+            stream_->wait_readable(as_waiter());
             return;
         }
     }
-}
-
-void ClientSession::wait_readable() {
-    socket_.async_wait(
-        LoopSocket::wait_read,
-        asio::bind_allocator(HandlerAllocator<void, kReadWaitRoom>(read_wait_memory_),
-                             [self = shared_from_this()](const error_code& ec) {
-                                 if (ec) {
-                                     self->finish_close();
-                                 } else {
-                                     self->read_available();
-                                 }
-                             }));
 }
 
 bool ClientSession::handle_bytes(std::span<const std::uint8_t> bytes) {
@@ -104,30 +87,67 @@ bool ClientSession::handle_bytes(std::span<const std::uint8_t> bytes) {
     if (!loop_.runner().run(shared_from_this())) {
         // A request is waiting and reading pauses until requests_finished(). The bytes after
         // it are in the loop's buffer, which the next read overwrites: keep them here.
-        if (!input_.empty()) {
-            unread_ = std::make_unique<std::vector<std::uint8_t>>(input_.begin(), input_.end());
-            input_ = *unread_;
-        }
+        keep_input();
         return false;
     }
-    return serving();
+    if (!serving()) {
+        return false;
+    }
+    if (!input_.empty()) {
+        // The write queue passed its high-water mark: decode nothing more until it drains, so
+        // a client that reads gets all its answers (write_queued() resumes).
+        keep_input();
+        held_back_ = true;
+        return false;
+    }
+    return true;
+}
+
+void ClientSession::keep_input() {
+    if (input_.empty() || (unread_ && input_.data() >= unread_->data() &&
+                           input_.data() < unread_->data() + unread_->size())) {
+        return;  // nothing to keep, or it is kept already
+    }
+    unread_ = std::make_unique<std::vector<std::uint8_t>>(input_.begin(), input_.end());
+    input_ = *unread_;
 }
 
 Frame ClientSession::next_request() {
     while (!input_.empty() && serving()) {
+        if (over_high_water()) {
+            return {};  // back-pressure: the rest stays in input_
+        }
         input_ = input_.subspan(decoder_.consume(input_));
         if (decoder_.failed()) {
             fail_stream();
             break;
         }
         if (decoder_.frame_ready()) {
+            frame_heard();
             Frame frame = decoder_.take_frame();
             current_type_.store(frame.raw_type(), std::memory_order_relaxed);
             return frame;
         }
     }
     input_ = {};
+    if (state_ == State::active && !decoder_.idle() && !awaiting_frame_end_) {
+        // Part of a frame came: the rest must follow within frame_timeout, or a client that
+        // trickles bytes would be heard from forever without sending a frame.
+        awaiting_frame_end_ = true;
+        loop_.clock().schedule(*this, frame_end, env_.limits.frame_timeout);
+    }
     return {};
+}
+
+void ClientSession::frame_heard() {
+    heard_from_ = true;
+    if (awaiting_frame_end_) {
+        // Back from the frame deadline to the idle checks, counting from this frame.
+        awaiting_frame_end_ = false;
+        heard_from_ = false;
+        silent_checks_ = 0;
+        loop_.clock().schedule(*this, idle_check, env_.limits.heartbeat_interval);
+    }
 }
 
 void ClientSession::fail_stream() {
@@ -138,6 +158,21 @@ void ClientSession::fail_stream() {
 }
 
 void ClientSession::requests_finished() {
+    if (!serving()) {
+        return;
+    }
+    if (!input_.empty() && over_high_water()) {
+        held_back_ = true;  // the frames after the waiting one filled the queue
+        return;
+    }
+    resume_reading();
+}
+
+void ClientSession::resume_reading() {
+    held_back_ = false;
+    if (!input_.empty() && !handle_bytes(input_)) {
+        return;
+    }
     unread_.reset();
     if (serving()) {
         read_available();
@@ -158,7 +193,14 @@ void ClientSession::on_deadline() {
                 false);
             break;
         case State::active:
-            check_idle();
+            if (awaiting_frame_end_) {
+                begin_close(Error(ErrorCode::idle_timeout,
+                                  "a frame did not arrive whole within " +
+                                      std::to_string(env_.limits.frame_timeout.count()) + "ms"),
+                            false);
+            } else {
+                check_idle();
+            }
             break;
         case State::closing:
             finish_close();  // a peer that never reads must not hold the session open
@@ -169,8 +211,8 @@ void ClientSession::on_deadline() {
 }
 
 void ClientSession::check_idle() {
-    // Looked at once per heartbeat interval: a client silent for idle_heartbeats whole
-    // intervals is closed between K and K+1 intervals after its last bytes.
+    // Looked at once per heartbeat interval: a client that sent no whole frame for
+    // idle_heartbeats intervals is closed between K and K+1 intervals after its last frame.
     if (heard_from_) {
         heard_from_ = false;
         silent_checks_ = 0;
@@ -184,7 +226,8 @@ void ClientSession::check_idle() {
     if (!writes_.writing() && !writes_.has_pending()) {
         writes_.release_memory();  // a quiet connection gives back what a burst made it grow
     }
-    loop_.clock().schedule(*this, idle_check, env_.limits.heartbeat_interval);
+    // From when this check was due, not from now: lateness must not add up over the intervals.
+    loop_.clock().schedule_next(*this, idle_check, env_.limits.heartbeat_interval);
 }
 
 // ---- writing ---------------------------------------------------------------------------------
@@ -215,7 +258,7 @@ void ClientSession::enqueue(Frame frame) {
     }
     if (!writes_.push(std::move(frame))) {
         spdlog::warn("user {} ({}): {} bytes waiting to be written, over the limit; closing",
-                     user(), remote_, writes_.queued_bytes());
+                     user(), remote_address(), writes_.queued_bytes());
         begin_close(
             Error(ErrorCode::slow_consumer, "too many bytes waiting to be written; read faster"),
             true);
@@ -240,38 +283,51 @@ void ClientSession::flush() {
 }
 
 void ClientSession::write_queued() {
-    while (writes_.has_pending()) {
-        const FrameBuffers pending = writes_.pending_buffers();
-        const std::size_t total = pending.bytes();
-        std::size_t written = 0;
-        error_code ec;
-        // The socket is non-blocking: write what fits now, with no operation to allocate.
-        while (written < total && !ec) {
-            written += socket_.write_some(pending.after(written), ec);
-        }
-        if (ec == asio::error::would_block || ec == asio::error::try_again) {
-            // The peer reads slower than we write: the rest goes out when there is room, while
-            // new frames queue behind it.
-            const FrameBuffers batch = writes_.start_batch();
-            asio::async_write(socket_, batch.after(written),
-                              [self = shared_from_this()](const error_code& e, std::size_t) {
-                                  self->on_written(e);
-                              });
-            return;
-        }
-        writes_.pending_written();
-        if (ec) {
-            finish_close();
-            return;
+    error_code ec;
+    for (;;) {
+        if (writes_.writing()) {
+            // The batch the stream had no room for: go on where it stopped.
+            batch_written_ += write_now(writes_.batch_buffers().after(batch_written_), ec);
+            if (ec) {
+                break;
+            }
+            writes_.finish_batch();
+            batch_written_ = 0;
+        } else if (writes_.has_pending()) {
+            const std::size_t written = write_now(writes_.pending_buffers(), ec);
+            if (would_block(ec)) {
+                // The peer reads slower than we write: the rest goes out when there is room,
+                // while new frames queue behind it.
+                writes_.start_batch();
+                batch_written_ = written;
+            }
+            if (ec) {
+                break;
+            }
+            writes_.pending_written();
+        } else {
+            break;
         }
     }
-    if (state_ == State::closing) {
-        finish_close();  // the goodbye is out
+    if (would_block(ec)) {
+        stream_->wait_writable(as_waiter());
+    } else if (ec || state_ == State::closing) {
+        finish_close();  // the stream failed, or the goodbye is out
+    } else if (held_back_ && !over_high_water()) {
+        resume_reading();
     }
 }
 
-void ClientSession::on_written(const error_code& ec) {
-    writes_.finish_batch();
+std::size_t ClientSession::write_now(const FrameBuffers& buffers, error_code& ec) {
+    const std::size_t total = buffers.bytes();
+    std::size_t written = 0;
+    while (written < total && !ec) {
+        written += stream_->write_some(buffers.after(written), ec);
+    }
+    return written;
+}
+
+void ClientSession::stream_writable(const error_code& ec) {
     if (ec) {
         finish_close();
     } else if (state_ != State::closed) {
@@ -303,9 +359,11 @@ void ClientSession::begin_close(const Error& reason, bool drop_pending) {
     if (!serving()) {
         return;
     }
-    spdlog::debug("closing session of user {} ({}): {} {}", user(), remote_,
+    spdlog::debug("closing session of user {} ({}): {} {}", user(), remote_address(),
                   static_cast<unsigned>(reason.code()), reason.what());
     state_ = State::closing;
+    awaiting_frame_end_ = false;
+    held_back_ = false;
     env_.events.on_leaving(*this);
     if (drop_pending) {
         writes_.drop_pending();
@@ -327,9 +385,8 @@ void ClientSession::finish_close() {
     }
     state_ = State::closed;
     loop_.clock().cancel(*this);
-    error_code ec;
-    socket_.shutdown(LoopSocket::shutdown_both, ec);
-    socket_.close(ec);
+    stream_->shutdown();
+    stream_->close();
     env_.events.on_closed(*this);
 }
 

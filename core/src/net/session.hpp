@@ -12,8 +12,7 @@
 #include <parley/frame_decoder.hpp>
 #include <parley/session.hpp>
 
-#include "net/handler_memory.hpp"
-#include "net/loop_socket.hpp"
+#include "net/byte_stream.hpp"
 #include "net/session_clock.hpp"
 #include "net/session_environment.hpp"
 #include "net/write_queue.hpp"
@@ -23,23 +22,27 @@ namespace parley::net {
 class SessionLoop;
 
 /// One client connection. It holds no coroutine and no timer of its own, so an idle one costs
-/// only this object, a pending readiness wait and the kernel's socket:
-/// - reading: a callback waits for readability, then reads into the loop's buffer and decodes
-///   frames at once; each frame runs on one of the loop's request coroutines (RequestRunner).
-///   A request that waits pauses reading, so a connection's frames run one at a time, in order.
+/// only this object, its ByteStream (with the stream's pending wait) and the kernel's socket:
+/// - reading: a callback waits until the stream is readable, then reads into the loop's buffer
+///   and decodes frames at once; each frame runs on one of the loop's request coroutines
+///   (RequestRunner). A request that waits pauses reading, so a connection's frames run one at
+///   a time, in order; so does a write queue over its high-water mark (back-pressure).
 /// - writing: frames queue in a WriteQueue; the loop's WriteFlusher writes each connection's
-///   queue once per turn, as one gather write.
-/// - deadlines (handshake, idle check, closing linger) sit in the loop's SessionClock.
+///   queue once per turn, as one gather write. A stream with no room is waited on, and the
+///   write goes on where it stopped.
+/// - deadlines (handshake, idle check, unfinished frame, closing linger) sit in the loop's
+///   SessionClock.
 ///
 /// Owns itself through shared_from_this(); every pending operation keeps it alive. All state is
 /// touched only on its loop; the public Session calls post there when called from elsewhere.
 class ClientSession final : public Session,
                             public std::enable_shared_from_this<ClientSession>,
+                            private StreamWaiter,
                             private ClockEntry {
   public:
-    /// `socket` must already belong to `loop`.
-    ClientSession(boost::asio::io_context& loop, LoopSocket socket, const SessionEnvironment& env,
-                  std::uint64_t epoch);
+    /// `stream` must already belong to `loop`.
+    ClientSession(boost::asio::io_context& loop, std::unique_ptr<ByteStream> stream,
+                  const SessionEnvironment& env, std::uint64_t epoch);
     ~ClientSession() override;
 
     /// Starts reading and the handshake deadline. Call on the session's loop.
@@ -47,7 +50,9 @@ class ClientSession final : public Session,
 
     UserId user() const noexcept override { return user_.load(std::memory_order_acquire); }
     std::uint64_t epoch() const noexcept override { return epoch_; }
-    const std::string& remote_address() const noexcept override { return remote_; }
+    const std::string& remote_address() const noexcept override {
+        return stream_->remote_address();
+    }
     asio::any_io_executor executor() const override;
 
     void send(Frame frame) override;
@@ -59,9 +64,11 @@ class ClientSession final : public Session,
     const SessionEnvironment& environment() const noexcept { return env_; }
     SessionLoop& loop() const noexcept { return loop_; }
     /// The next frame decoded from the bytes being handled, or an empty frame when there is
-    /// none (the bytes are used up, the stream turned out corrupt, or the session is closing).
+    /// none (the bytes are used up, the stream turned out corrupt, the session is closing, or
+    /// the write queue is over its high-water mark: the rest waits until it drains).
     Frame next_request();
-    /// A request had to wait; it and the frames after it have now run: read again.
+    /// A request had to wait; it and the frames after it have now run (or were held back):
+    /// read again.
     void requests_finished();
     /// Writes what is queued.
     void flush();
@@ -75,43 +82,61 @@ class ClientSession final : public Session,
   private:
     enum class State : std::uint8_t { handshaking, active, closing, closed };
     // The clock's queues, one per kind of deadline, each with one fixed length.
-    enum Deadline : std::size_t { handshake_deadline, idle_check, close_linger };
+    enum Deadline : std::size_t { handshake_deadline, idle_check, frame_end, close_linger };
+    static_assert(close_linger < SessionClock::kQueues);
 
     bool serving() const noexcept { return state_ <= State::active; }
+    /// Bytes queued for writing above which no further frame is decoded.
+    bool over_high_water() const noexcept {
+        return writes_.queued_bytes() > env_.limits.write_queue_limit / 2;
+    }
+    /// This session as the target of a stream's wait, which keeps it alive.
+    std::shared_ptr<StreamWaiter> as_waiter() {
+        return {shared_from_this(), static_cast<StreamWaiter*>(this)};
+    }
+    // StreamWaiter:
+    void stream_readable(const boost::system::error_code& ec) override;
+    void stream_writable(const boost::system::error_code& ec) override;
+
     void read_available();
-    void wait_readable();
-    /// Runs the frames in `bytes` in order; false if it had to stop: a request is waiting
-    /// (the bytes after it are kept in unread_) or the session is closing.
+    /// Runs the frames in `bytes` in order; false if it had to stop: a request is waiting,
+    /// the write queue holds reading back (the bytes not yet decoded are kept in unread_), or
+    /// the session is closing.
     bool handle_bytes(std::span<const std::uint8_t> bytes);
+    /// Makes input_ outlive the loop's read buffer.
+    void keep_input();
+    /// Runs what was held back, then reads again.
+    void resume_reading();
+    void frame_heard();
     void fail_stream();
     void on_deadline();
     void check_idle();
     void enqueue(Frame frame);
     void request_flush();
     void write_queued();
-    void on_written(const boost::system::error_code& ec);
+    /// Writes as much of `buffers` as the stream takes now; returns the bytes written.
+    std::size_t write_now(const FrameBuffers& buffers, boost::system::error_code& ec);
     void begin_close(const Error& reason, bool drop_pending);
     void finish_close();
 
-    // Room for the readiness wait's operation (104 bytes with this Asio), so it needs no heap.
-    static constexpr std::size_t kReadWaitRoom = 112;
-
-    LoopSocket socket_;
-    HandlerMemory<kReadWaitRoom> read_wait_memory_;
+    std::unique_ptr<ByteStream> stream_;
     const SessionEnvironment& env_;
     SessionLoop& loop_;
     const std::uint64_t epoch_;
-    std::string remote_;
     FrameDecoder decoder_;
     WriteQueue writes_;
+    std::size_t batch_written_ = 0;        // bytes of the in-flight batch already written
     std::span<const std::uint8_t> input_;  // bytes being handled, not yet decoded
-    // Bytes read after a request that is still waiting; only then is anything allocated.
+    // Bytes read but not yet decoded while a request waits or the write queue is full; only
+    // then is anything allocated.
     std::unique_ptr<std::vector<std::uint8_t>> unread_;
     std::atomic<UserId> user_{kNoUser};
     std::atomic<std::uint8_t> current_type_{0};  // type of the frame being handled, for errors
     State state_ = State::handshaking;
     bool flush_requested_ = false;
-    bool heard_from_ = false;  // bytes arrived since the last idle check
+    bool heard_from_ = false;          // a whole frame arrived since the last idle check
+    bool awaiting_frame_end_ = false;  // a frame has begun: the frame_end deadline runs
+    bool held_back_ = false;           // reading waits for the write queue to drain
     std::uint16_t silent_checks_ = 0;
 };
 

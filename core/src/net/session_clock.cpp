@@ -25,8 +25,22 @@ SessionClock::~SessionClock() {
 }
 
 void SessionClock::schedule(ClockEntry& entry, std::size_t queue, Clock::duration after) {
+    insert(entry, queue, on_grid(Clock::now() + after));
+}
+
+void SessionClock::schedule_next(ClockEntry& entry, std::size_t queue, Clock::duration after) {
+    insert(entry, queue, on_grid(entry.due_ + after));
+}
+
+SessionClock::Clock::time_point SessionClock::on_grid(Clock::time_point at) noexcept {
+    const auto step = std::chrono::duration_cast<Clock::duration>(kResolution);
+    const auto since_epoch = at.time_since_epoch();
+    return Clock::time_point{(since_epoch + step - Clock::duration{1}) / step * step};
+}
+
+void SessionClock::insert(ClockEntry& entry, std::size_t queue, Clock::time_point due) {
     entry.unlink();
-    entry.due_ = Clock::now() + after;
+    entry.due_ = due;
     ClockEntry& head = queues_[queue];
     // Walk back past later deadlines: none when every deadline in the queue has one length.
     ClockEntry* before = head.prev_;
@@ -50,11 +64,8 @@ void SessionClock::clear() noexcept {
     armed_for_ = Clock::time_point::max();
 }
 
-void SessionClock::arm(Clock::time_point due) {
-    // Round up to the grid, so that deadlines close together share one wake-up.
-    const auto step = std::chrono::duration_cast<Clock::duration>(kResolution);
-    const auto since_epoch = due.time_since_epoch();
-    const Clock::time_point at{(since_epoch + step - Clock::duration{1}) / step * step};
+void SessionClock::arm(Clock::time_point at) {
+    // Every due time is on the grid already.
     if (at >= armed_for_) {
         return;
     }

@@ -19,6 +19,8 @@ class ClockEntry {
     ~ClockEntry() { unlink(); }
 
     bool scheduled() const noexcept { return next_ != nullptr; }
+    /// When the entry is (or was last) due, on the clock's grid.
+    std::chrono::steady_clock::time_point due() const noexcept { return due_; }
 
   private:
     friend class SessionClock;
@@ -42,7 +44,7 @@ class SessionClock {
     /// Called, on the loop, with an entry whose deadline passed; the entry is no longer
     /// scheduled and may be scheduled again.
     using Expired = void (*)(ClockEntry& entry);
-    static constexpr std::size_t kQueues = 3;
+    static constexpr std::size_t kQueues = 4;
     static constexpr auto kResolution = std::chrono::milliseconds(10);
 
     SessionClock(boost::asio::io_context::executor_type executor, Expired expired);
@@ -52,6 +54,10 @@ class SessionClock {
 
     /// Schedules `entry` in `queue`, due `after` from now, taking it out of any queue it was in.
     void schedule(ClockEntry& entry, std::size_t queue, Clock::duration after);
+    /// Schedules `entry` in `queue`, due `after` from when it was last due: for a periodic
+    /// deadline, whose lateness (the grid, a busy loop) must not add up from one period to
+    /// the next. Call it from the expiry callback.
+    void schedule_next(ClockEntry& entry, std::size_t queue, Clock::duration after);
     void cancel(ClockEntry& entry) noexcept { entry.unlink(); }
     /// Calls `visit(entry)` for every scheduled entry; `visit` must not schedule or cancel.
     template <typename Visit>
@@ -66,6 +72,9 @@ class SessionClock {
     void clear() noexcept;
 
   private:
+    /// Rounds up to the grid, so that deadlines close together share one wake-up.
+    static Clock::time_point on_grid(Clock::time_point at) noexcept;
+    void insert(ClockEntry& entry, std::size_t queue, Clock::time_point due);
     void arm(Clock::time_point due);
     void on_timer();
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <chrono>
-#include <cstdint>
 #include <memory>
 
 #include <parley/node.hpp>
+
+#include "config/session_limits.hpp"
 
 namespace parley::dispatch {
 class Dispatcher;
@@ -14,15 +14,7 @@ namespace parley::net {
 
 class ClientSession;
 
-struct SessionLimits {
-    std::uint32_t max_frame_size = 64 * 1024;
-    std::uint64_t write_queue_limit = 4 * 1024 * 1024;
-    std::chrono::milliseconds handshake_timeout{5000};
-    std::chrono::milliseconds heartbeat_interval{10000};
-    unsigned idle_heartbeats = 3;
-    /// How long a closing session may take to flush its last frames.
-    std::chrono::milliseconds close_linger{1000};
-};
+using SessionLimits = config::SessionLimits;
 
 /// What the broker learns from its sessions. Called on the session's loop.
 class SessionEvents {

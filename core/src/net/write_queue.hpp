@@ -14,7 +14,7 @@ namespace parley::net {
 ///
 /// Usually the pending frames are written at once (pending_buffers(), pending_written()); only
 /// when the socket is full do they become an in-flight batch (start_batch(), finish_batch())
-/// that an asynchronous write finishes while new frames queue behind it.
+/// that the session finishes once the stream has room, while new frames queue behind it.
 ///
 /// Capacity grown during a burst is kept while the connection is busy, so a busy connection
 /// queues without allocating; release_memory() gives it back once the connection is quiet.
@@ -45,6 +45,10 @@ class WriteQueue {
     /// Moves every pending frame into the in-flight batch; returns the batch's buffers, valid
     /// until finish_batch().
     FrameBuffers start_batch();
+    /// The in-flight batch's buffers, valid until finish_batch().
+    FrameBuffers batch_buffers() const noexcept {
+        return {inflight_.data(), inflight_.data() + inflight_.size()};
+    }
     /// The in-flight batch was written (or failed): release it.
     void finish_batch() noexcept;
 

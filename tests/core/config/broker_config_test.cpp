@@ -39,8 +39,8 @@ TEST(BrokerConfigTest, ReadsAValidConfiguration) {
     EXPECT_EQ(config.server.listen[0].host, "127.0.0.1");
     EXPECT_EQ(config.server.listen[0].port, 7400);
     EXPECT_EQ(config.server.listen[1].host, "::1");
-    EXPECT_EQ(config.server.heartbeat_interval.count(), 2000);
-    EXPECT_EQ(config.server.idle_heartbeats, 3U);
+    EXPECT_EQ(config.server.session.heartbeat_interval.count(), 2000);
+    EXPECT_EQ(config.server.session.idle_heartbeats, 3U);
     EXPECT_EQ(config.transport.name, "local");
     EXPECT_EQ(config.registry.name, "static");
     EXPECT_TRUE(config.registry.settings.is_map());
@@ -48,6 +48,21 @@ TEST(BrokerConfigTest, ReadsAValidConfiguration) {
     EXPECT_EQ(config.handlers[1].name, "dice");
     EXPECT_EQ(config.handlers[1].explicit_path, "/opt/dice.so");
     EXPECT_EQ(config.handlers[1].kind, "handler");
+}
+
+TEST(BrokerConfigTest, SessionLimitsDefaultToSessionLimitsAndAreRead) {
+    const auto defaults = parse(kValid).server.session;
+    EXPECT_EQ(defaults.frame_timeout, SessionLimits{}.frame_timeout);
+    EXPECT_EQ(defaults.write_queue_limit, SessionLimits{}.write_queue_limit);
+
+    std::string text = kValid;
+    text.replace(text.find("  heartbeat_interval: 2s\n"), 0, "  frame_timeout: 3s\n");
+    EXPECT_EQ(parse(text).server.session.frame_timeout.count(), 3000);
+
+    std::string zero = kValid;
+    zero.replace(zero.find("  heartbeat_interval: 2s\n"), 0, "  frame_timeout: 0s\n");
+    EXPECT_NE(error_of(zero).find("frame_timeout must be positive"), std::string::npos)
+        << error_of(zero);
 }
 
 TEST(BrokerConfigTest, UnknownTopLevelKeyNamesTheLocation) {

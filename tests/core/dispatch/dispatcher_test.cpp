@@ -1,60 +1,35 @@
-// The request path without sockets: interceptors, sender stamping, handler lookup and the one
-// place where exceptions become ERROR frames.
+// The request path as it runs in production: frames written by a client into a ClientSession
+// (on an in-memory stream), run by the loop's RequestRunner through the Dispatcher's
+// interceptors, sender stamping and handler lookup, and the one place where exceptions become
+// ERROR frames.
 #include "dispatch/dispatcher.hpp"
 
 #include <stdexcept>
+#include <string>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 #include <parley.pb.h>
+
+#include "core/net/session_harness.hpp"
 
 namespace parley::dispatch {
 namespace {
 
-class RecordingSession final : public Session {
+using net::testing::Peer;
+using net::testing::SessionHarness;
+
+// Logs the session in as the user named in the body.
+class LoginHandler final : public Handler {
   public:
-    explicit RecordingSession(boost::asio::io_context& io, UserId user) : io_(io), user_(user) {}
-
-    UserId user() const noexcept override { return user_; }
-    std::uint64_t epoch() const noexcept override { return 1; }
-    const std::string& remote_address() const noexcept override { return address_; }
-    asio::any_io_executor executor() const override { return io_.get_executor(); }
-    void send(Frame frame) override { sent.push_back(std::move(frame)); }
-    void send_error(const Error& error, std::uint64_t ref_id) override {
-        errors.push_back({error.code(), ref_id});
+    asio::awaitable<void> handle(RequestContext& ctx, const Frame& frame) override {
+        const auto body = frame.body();
+        ctx.session->complete_login(
+            std::stoull(std::string(reinterpret_cast<const char*>(body.data()), body.size())));
+        ++logins;
+        co_return;
     }
-    void close(const Error&) override { closed = true; }
-    void complete_login(UserId user) override { user_ = user; }
-
-    struct SentError {
-        ErrorCode code;
-        std::uint64_t ref_id;
-    };
-    std::vector<Frame> sent;
-    std::vector<SentError> errors;
-    bool closed = false;
-
-  private:
-    boost::asio::io_context& io_;
-    UserId user_;
-    std::string address_ = "test";
-};
-
-class UnusedNode final : public Node {
-  public:
-    const std::string& id() const noexcept override { return id_; }
-    Store& store() override { throw std::logic_error("store not used in this test"); }
-    Router& router() override { throw std::logic_error("router not used in this test"); }
-    std::uint64_t next_message_id() noexcept override { return 1; }
-    std::chrono::milliseconds heartbeat_interval() const noexcept override {
-        return std::chrono::milliseconds(1000);
-    }
-
-  private:
-    std::string id_ = "test";
+    int logins = 0;
 };
 
 // Records the frames it saw; optionally fails the way it is told to.
@@ -81,25 +56,46 @@ class ScriptedHandler final : public Handler {
     Outcome outcome_;
 };
 
+struct SentError {
+    ErrorCode code;
+    std::uint64_t ref_id;
+};
+
 class DispatcherTest : public ::testing::Test {
   protected:
-    void dispatch(const std::shared_ptr<RecordingSession>& session, Frame frame) {
-        RequestContext ctx{session, node_};
-        auto done = boost::asio::co_spawn(io_, dispatcher_.dispatch(ctx, std::move(frame)),
-                                          boost::asio::use_future);
-        io_.run();
-        io_.restart();
-        done.get();
-    }
+    DispatcherTest() { dispatcher_.handlers().add(FrameType::handshake, login_, "login"); }
+
     std::shared_ptr<ScriptedHandler> install(FrameType type, ScriptedHandler::Outcome outcome) {
         auto handler = std::make_shared<ScriptedHandler>(outcome);
         dispatcher_.handlers().add(type, handler, "test handler");
         return handler;
     }
+    /// A connection, logged in as `user` unless that is kNoUser.
+    Peer connect(UserId user) {
+        Peer peer = harness_.open();
+        if (user != kNoUser) {
+            peer.send(FrameType::handshake, std::to_string(user));
+            harness_.settle();
+        }
+        return peer;
+    }
+    /// Sends `frame` and returns the ERROR frames it was answered with.
+    std::vector<SentError> request(Peer& peer, const Frame& frame) {
+        peer.send(frame);
+        harness_.settle();
+        std::vector<SentError> errors;
+        for (const auto& answer : peer.read()) {
+            wire::ErrorBody body;
+            if (answer.type() == FrameType::error && answer.parse_body(body)) {
+                errors.push_back({static_cast<ErrorCode>(body.code()), body.ref_id()});
+            }
+        }
+        return errors;
+    }
 
-    boost::asio::io_context io_;
-    UnusedNode node_;
     Dispatcher dispatcher_;
+    std::shared_ptr<LoginHandler> login_ = std::make_shared<LoginHandler>();
+    SessionHarness harness_{dispatcher_};
 };
 
 Frame frame(FrameType type, UserId sender, UserId receiver) {
@@ -108,64 +104,78 @@ Frame frame(FrameType type, UserId sender, UserId receiver) {
 
 TEST_F(DispatcherTest, OnlyAHandshakeMayComeBeforeLogin) {
     auto handler = install(FrameType::private_message, ScriptedHandler::Outcome::ok);
-    auto session = std::make_shared<RecordingSession>(io_, kNoUser);
-    dispatch(session, frame(FrameType::private_message, 0, 2));
+    Peer peer = connect(kNoUser);
+    const auto errors = request(peer, frame(FrameType::private_message, 0, 2));
     EXPECT_TRUE(handler->seen.empty());
-    ASSERT_EQ(session->errors.size(), 1U);
-    EXPECT_EQ(session->errors[0].code, ErrorCode::login_failed);
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0].code, ErrorCode::login_failed);
 }
 
 TEST_F(DispatcherTest, HandshakePassesBeforeLogin) {
-    auto handler = install(FrameType::handshake, ScriptedHandler::Outcome::ok);
-    auto session = std::make_shared<RecordingSession>(io_, kNoUser);
-    dispatch(session, frame(FrameType::handshake, 0, 0));
-    EXPECT_EQ(handler->seen.size(), 1U);
-    EXPECT_TRUE(session->errors.empty());
+    Peer peer = connect(kNoUser);
+    const auto errors = request(peer, Peer::frame(FrameType::handshake, "5"));
+    EXPECT_EQ(login_->logins, 1);
+    EXPECT_TRUE(errors.empty());
+    EXPECT_EQ(peer.session().user(), 5U);
 }
 
 TEST_F(DispatcherTest, SpoofedSenderIsRefused) {
     auto handler = install(FrameType::private_message, ScriptedHandler::Outcome::ok);
-    auto session = std::make_shared<RecordingSession>(io_, 5);
-    dispatch(session, frame(FrameType::private_message, 6, 2));
+    Peer peer = connect(5);
+    const auto errors = request(peer, frame(FrameType::private_message, 6, 2));
     EXPECT_TRUE(handler->seen.empty());
-    ASSERT_EQ(session->errors.size(), 1U);
-    EXPECT_EQ(session->errors[0].code, ErrorCode::permission_denied);
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0].code, ErrorCode::permission_denied);
 }
 
 TEST_F(DispatcherTest, SenderIsStampedWithTheAuthenticatedUser) {
     auto handler = install(FrameType::private_message, ScriptedHandler::Outcome::ok);
-    auto session = std::make_shared<RecordingSession>(io_, 5);
-    dispatch(session, frame(FrameType::private_message, 0, 2));
+    Peer peer = connect(5);
+    request(peer, frame(FrameType::private_message, 0, 2));
     ASSERT_EQ(handler->seen.size(), 1U);
     EXPECT_EQ(handler->seen[0].sender(), 5U);
 }
 
 TEST_F(DispatcherTest, UnknownTypeGetsAnErrorAndTheSessionLives) {
-    auto session = std::make_shared<RecordingSession>(io_, 5);
-    dispatch(session, frame(FrameType{0x99}, 0, 0));
-    ASSERT_EQ(session->errors.size(), 1U);
-    EXPECT_EQ(session->errors[0].code, ErrorCode::unknown_type);
-    EXPECT_FALSE(session->closed);
+    Peer peer = connect(5);
+    const auto errors = request(peer, frame(FrameType{0x99}, 0, 0));
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0].code, ErrorCode::unknown_type);
+    EXPECT_FALSE(peer.stream().closed());
 }
 
 TEST_F(DispatcherTest, ParleyErrorsKeepTheirCodeAndCarryTheRequestId) {
     install(FrameType::private_message, ScriptedHandler::Outcome::parley_error);
-    auto session = std::make_shared<RecordingSession>(io_, 5);
-    dispatch(session, frame(FrameType::private_message, 0, 2));
-    ASSERT_EQ(session->errors.size(), 1U);
-    EXPECT_EQ(session->errors[0].code, ErrorCode::recipient_unavailable);
-    EXPECT_EQ(session->errors[0].ref_id, 77U);
-    EXPECT_FALSE(session->closed);
+    Peer peer = connect(5);
+    const auto errors = request(peer, frame(FrameType::private_message, 0, 2));
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0].code, ErrorCode::recipient_unavailable);
+    EXPECT_EQ(errors[0].ref_id, 77U);
+    EXPECT_FALSE(peer.stream().closed());
 }
 
 TEST_F(DispatcherTest, OtherExceptionsBecomeInternalErrors) {
     install(FrameType::private_message, ScriptedHandler::Outcome::std_exception);
-    auto session = std::make_shared<RecordingSession>(io_, 5);
-    dispatch(session, frame(FrameType::private_message, 0, 2));
-    ASSERT_EQ(session->errors.size(), 1U);
-    EXPECT_EQ(session->errors[0].code, ErrorCode::internal);
-    EXPECT_EQ(session->errors[0].ref_id, 77U);
-    EXPECT_FALSE(session->closed);
+    Peer peer = connect(5);
+    const auto errors = request(peer, frame(FrameType::private_message, 0, 2));
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0].code, ErrorCode::internal);
+    EXPECT_EQ(errors[0].ref_id, 77U);
+    EXPECT_FALSE(peer.stream().closed());
+}
+
+TEST_F(DispatcherTest, AFailedRequestDoesNotStopTheFramesAfterIt) {
+    auto failing = install(FrameType::private_message, ScriptedHandler::Outcome::std_exception);
+    auto fine = install(FrameType::group_message, ScriptedHandler::Outcome::ok);
+    Peer peer = connect(5);
+    const Frame bad = frame(FrameType::private_message, 0, 2);
+    const Frame good = frame(FrameType::group_message, 0, 1);
+    std::vector<std::uint8_t> both(bad.bytes().begin(), bad.bytes().end());
+    both.insert(both.end(), good.bytes().begin(), good.bytes().end());
+    peer.stream().deliver(both);  // one read: the same request coroutine runs both
+    harness_.settle();
+    EXPECT_EQ(failing->seen.size(), 1U);
+    EXPECT_EQ(fine->seen.size(), 1U);
 }
 
 class RefusingInterceptor final : public Interceptor {
@@ -181,15 +191,15 @@ class RefusingInterceptor final : public Interceptor {
 TEST_F(DispatcherTest, ConfiguredInterceptorsRunAfterTheBuiltInOnes) {
     auto handler = install(FrameType::group_message, ScriptedHandler::Outcome::ok);
     dispatcher_.add_interceptor(std::make_shared<RefusingInterceptor>());
-    auto anonymous = std::make_shared<RecordingSession>(io_, kNoUser);
-    dispatch(anonymous, frame(FrameType::group_message, 0, 1));
-    ASSERT_EQ(anonymous->errors.size(), 1U);
-    EXPECT_EQ(anonymous->errors[0].code, ErrorCode::login_failed) << "authentication first";
+    Peer anonymous = connect(kNoUser);
+    const auto refused = request(anonymous, frame(FrameType::group_message, 0, 1));
+    ASSERT_EQ(refused.size(), 1U);
+    EXPECT_EQ(refused[0].code, ErrorCode::login_failed) << "authentication first";
 
-    auto user = std::make_shared<RecordingSession>(io_, 5);
-    dispatch(user, frame(FrameType::group_message, 0, 1));
-    ASSERT_EQ(user->errors.size(), 1U);
-    EXPECT_EQ(user->errors[0].code, ErrorCode::rate_limited);
+    Peer user = connect(5);
+    const auto limited = request(user, frame(FrameType::group_message, 0, 1));
+    ASSERT_EQ(limited.size(), 1U);
+    EXPECT_EQ(limited[0].code, ErrorCode::rate_limited);
     EXPECT_TRUE(handler->seen.empty());
 }
 
@@ -202,13 +212,13 @@ class ThrowingInterceptor final : public Interceptor {
 
 TEST_F(DispatcherTest, AThrowingInterceptorBecomesAnInternalErrorAndSkipsTheHandler) {
     auto handler = install(FrameType::private_message, ScriptedHandler::Outcome::ok);
+    Peer peer = connect(5);
     dispatcher_.add_interceptor(std::make_shared<ThrowingInterceptor>());
-    auto session = std::make_shared<RecordingSession>(io_, 5);
-    dispatch(session, frame(FrameType::private_message, 0, 2));
-    ASSERT_EQ(session->errors.size(), 1U);
-    EXPECT_EQ(session->errors[0].code, ErrorCode::internal);
+    const auto errors = request(peer, frame(FrameType::private_message, 0, 2));
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0].code, ErrorCode::internal);
     EXPECT_TRUE(handler->seen.empty());
-    EXPECT_FALSE(session->closed);
+    EXPECT_FALSE(peer.stream().closed());
 }
 
 }  // namespace

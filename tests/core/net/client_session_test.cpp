@@ -19,6 +19,7 @@
 
 #include "dispatch/dispatcher.hpp"
 #include "net/session.hpp"
+#include "net/tcp_stream.hpp"
 
 namespace parley::net {
 namespace {
@@ -118,8 +119,8 @@ class ClientSessionTest : public ::testing::Test {
         socket.connect(acceptor_.local_endpoint());
         LoopSocket served(loop_.get_executor());
         acceptor_.accept(served);
-        auto session =
-            std::make_shared<ClientSession>(loop_, std::move(served), environment_, ++epochs_);
+        auto session = std::make_shared<ClientSession>(
+            loop_, std::make_unique<TcpStream>(std::move(served)), environment_, ++epochs_);
         asio::post(loop_, [session] { session->start(); });
         auto client = std::make_unique<Client>(std::move(socket));
         client->send(kLogin, "hello");

@@ -3,6 +3,7 @@
 #include "net/session_clock.hpp"
 
 #include <chrono>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -17,6 +18,7 @@ using Clock = SessionClock::Clock;
 struct Expiry {
     int id;
     Clock::time_point at;
+    Clock::time_point due;
 };
 
 struct TestEntry : ClockEntry {
@@ -24,17 +26,24 @@ struct TestEntry : ClockEntry {
         : id(entry_id), clock(&owner), log(&expiries) {}
 
     int id;
-    int repeats = 0;  // how many more times to reschedule itself from the callback
+    int repeats = 0;        // how many more times to reschedule itself from the callback
+    bool from_due = false;  // reschedule with schedule_next()
+    std::chrono::milliseconds busy{0};  // how long the callback keeps the loop busy
     SessionClock* clock;
     std::vector<Expiry>* log;
 };
 
 void record(ClockEntry& entry) {
     auto& e = static_cast<TestEntry&>(entry);
-    e.log->push_back({e.id, Clock::now()});
+    e.log->push_back({e.id, Clock::now(), e.due()});
+    std::this_thread::sleep_for(e.busy);
     if (e.repeats > 0) {
         --e.repeats;
-        e.clock->schedule(e, 0, 20ms);
+        if (e.from_due) {
+            e.clock->schedule_next(e, 0, 20ms);
+        } else {
+            e.clock->schedule(e, 0, 20ms);
+        }
     }
 }
 
@@ -97,6 +106,22 @@ TEST_F(SessionClockTest, AnEntryMayRescheduleItselfWhenItExpires) {
     io.run_for(400ms);
     EXPECT_EQ(ids(), (std::vector<int>{7, 7, 7}));
     EXPECT_FALSE(periodic.scheduled());
+}
+
+TEST_F(SessionClockTest, APeriodicDeadlineDoesNotDriftWhenTheLoopIsLate) {
+    // Each expiry is served late (the grid, a busy loop); the next period still counts from
+    // when the last one was due, so the lateness never adds up.
+    TestEntry periodic{7, clock, log};
+    periodic.repeats = 5;
+    periodic.from_due = true;
+    periodic.busy = 15ms;
+    clock.schedule(periodic, 0, 20ms);
+    io.run_for(1s);
+    ASSERT_EQ(log.size(), 6U);
+    for (std::size_t i = 1; i < log.size(); ++i) {
+        EXPECT_EQ(log[i].due - log[i - 1].due, 20ms) << "period " << i;
+        EXPECT_GE(log[i].at, log[i].due) << "never early";
+    }
 }
 
 TEST_F(SessionClockTest, ClearUnschedulesEverything) {

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace parley::config {
+
+/// What one client connection may do and how long it may take: the YAML `server:` keys of the
+/// same names. The one place their defaults live.
+struct SessionLimits {
+    std::uint32_t max_frame_size = 64 * 1024;           ///< largest body accepted
+    std::uint64_t write_queue_limit = 4 * 1024 * 1024;  ///< bytes queued before slow_consumer
+    std::chrono::milliseconds handshake_timeout{5000};
+    std::chrono::milliseconds heartbeat_interval{10000};
+    unsigned idle_heartbeats = 3;  ///< intervals with no frame before idle_timeout
+    /// How long a frame that has begun may take to arrive whole, once logged in.
+    std::chrono::milliseconds frame_timeout{10000};
+    /// How long a closing session may take to flush its last frames (not configurable).
+    std::chrono::milliseconds close_linger{1000};
+};
+
+}  // namespace parley::config
