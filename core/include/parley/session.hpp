@@ -50,6 +50,11 @@ class BOOST_SYMBOL_VISIBLE Session {
     virtual void hold_sends() = 0;
     virtual void send_through_hold(Frame frame) = 0;
     virtual std::vector<Frame> release_held() = 0;
+    /// Completes once the frames waiting to be written are below the session's high-water mark
+    /// (at once if they are): a handler that sends much, such as a replay, paces itself to the
+    /// client's reading with it. Returns false when the session is closing instead. On the
+    /// session's loop only; one waiter at a time.
+    virtual asio::awaitable<bool> drained() = 0;
 
     /// Marks the session as logged in as `user` and makes it reachable through the node's
     /// directory. The Store must already have granted the login.

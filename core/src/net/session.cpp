@@ -256,15 +256,73 @@ void ClientSession::enqueue(Frame frame) {
     if (!serving()) {
         return;
     }
+    if (held_sends_) {
+        // Held frames count against the same limit as queued ones: a hold is no way around it.
+        held_sends_->bytes += frame.bytes().size();
+        if (held_sends_->bytes + writes_.queued_bytes() > env_.limits.write_queue_limit) {
+            close_slow_consumer();
+            return;
+        }
+        held_sends_->frames.push_back(std::move(frame));
+        return;
+    }
+    enqueue_for_writing(std::move(frame));
+}
+
+void ClientSession::enqueue_for_writing(Frame frame) {
+    if (!serving()) {
+        return;
+    }
     if (!writes_.push(std::move(frame))) {
-        spdlog::warn("user {} ({}): {} bytes waiting to be written, over the limit; closing",
-                     user(), remote_address(), writes_.queued_bytes());
-        begin_close(
-            Error(ErrorCode::slow_consumer, "too many bytes waiting to be written; read faster"),
-            true);
+        close_slow_consumer();
         return;
     }
     request_flush();
+}
+
+void ClientSession::close_slow_consumer() {
+    spdlog::warn("user {} ({}): {} bytes waiting to be written, over the limit; closing", user(),
+                 remote_address(), writes_.queued_bytes() + (held_sends_ ? held_sends_->bytes : 0));
+    held_sends_.reset();
+    begin_close(
+        Error(ErrorCode::slow_consumer, "too many bytes waiting to be written; read faster"),
+        true);
+}
+
+void ClientSession::hold_sends() {
+    if (!held_sends_) {
+        held_sends_ = std::make_unique<HeldSends>();
+    }
+}
+
+void ClientSession::send_through_hold(Frame frame) {
+    enqueue_for_writing(std::move(frame));
+}
+
+asio::awaitable<bool> ClientSession::drained() {
+    while (serving() && over_high_water()) {
+        co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
+            [this](DrainWake wake) { drain_waiter_ = std::make_unique<DrainWake>(std::move(wake)); },
+            asio::use_awaitable);
+    }
+    co_return serving();
+}
+
+void ClientSession::wake_drain_waiter() {
+    if (drain_waiter_) {
+        // Posted: the waiter sends more, which must not happen inside the write path.
+        asio::post(loop_.executor(), std::move(*drain_waiter_));
+        drain_waiter_.reset();
+    }
+}
+
+std::vector<Frame> ClientSession::release_held() {
+    if (!held_sends_) {
+        return {};
+    }
+    std::vector<Frame> frames = std::move(held_sends_->frames);
+    held_sends_.reset();
+    return frames;
 }
 
 void ClientSession::request_flush() {
@@ -313,8 +371,11 @@ void ClientSession::write_queued() {
         stream_->wait_writable(as_waiter());
     } else if (ec || state_ == State::closing) {
         finish_close();  // the stream failed, or the goodbye is out
-    } else if (held_back_ && !over_high_water()) {
-        resume_reading();
+    } else if (!over_high_water()) {
+        wake_drain_waiter();
+        if (held_back_) {
+            resume_reading();
+        }
     }
 }
 
@@ -362,6 +423,7 @@ void ClientSession::begin_close(const Error& reason, bool drop_pending) {
     spdlog::debug("closing session of user {} ({}): {} {}", user(), remote_address(),
                   static_cast<unsigned>(reason.code()), reason.what());
     state_ = State::closing;
+    wake_drain_waiter();
     awaiting_frame_end_ = false;
     held_back_ = false;
     env_.events.on_leaving(*this);
@@ -384,6 +446,7 @@ void ClientSession::finish_close() {
         env_.events.on_leaving(*this);
     }
     state_ = State::closed;
+    wake_drain_waiter();
     loop_.clock().cancel(*this);
     stream_->shutdown();
     stream_->close();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <parley/frame_decoder.hpp>
 #include <parley/session.hpp>
@@ -59,6 +60,10 @@ class ClientSession final : public Session,
     void send_error(const Error& error, std::uint64_t ref_id) override;
     void close(const Error& reason) override;
     void complete_login(UserId user) override;
+    void hold_sends() override;
+    void send_through_hold(Frame frame) override;
+    std::vector<Frame> release_held() override;
+    asio::awaitable<bool> drained() override;
 
     // For the loop's shared parts (SessionLoop), on the session's loop:
     const SessionEnvironment& environment() const noexcept { return env_; }
@@ -111,7 +116,10 @@ class ClientSession final : public Session,
     void fail_stream();
     void on_deadline();
     void check_idle();
+    /// send()'s work on the loop: to the held frames while holding, else to the write queue.
     void enqueue(Frame frame);
+    void enqueue_for_writing(Frame frame);
+    void close_slow_consumer();
     void request_flush();
     void write_queued();
     /// Writes as much of `buffers` as the stream takes now; returns the bytes written.
@@ -130,6 +138,17 @@ class ClientSession final : public Session,
     // Bytes read but not yet decoded while a request waits or the write queue is full; only
     // then is anything allocated.
     std::unique_ptr<std::vector<std::uint8_t>> unread_;
+    // Frames send() queued while a handler holds the session (hold_sends); only then allocated.
+    struct HeldSends {
+        std::vector<Frame> frames;
+        std::uint64_t bytes = 0;
+    };
+    std::unique_ptr<HeldSends> held_sends_;
+    // The coroutine waiting in drained(), if any.
+    using DrainWake =
+        boost::asio::async_result<boost::asio::use_awaitable_t<>, void()>::handler_type;
+    std::unique_ptr<DrainWake> drain_waiter_;
+    void wake_drain_waiter();
     std::atomic<UserId> user_{kNoUser};
     std::atomic<std::uint8_t> current_type_{0};  // type of the frame being handled, for errors
     State state_ = State::handshaking;

@@ -128,6 +128,10 @@ inline asio::awaitable<void> replay_missed(
                 delivered = message.seq;
             }
             budget -= static_cast<std::uint32_t>(page.messages.size());
+            // At the client's reading speed: a replay never piles up past the write limit.
+            if (!co_await session.drained()) {
+                co_return;  // the session is closing; the next sync starts again from here
+            }
         }
         if (first_seq > from + 1 && last_seq > from) {
             lost = true;  // retention dropped messages after the client's position

@@ -79,6 +79,7 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
     ok.set_heartbeat_interval_ms(static_cast<std::uint32_t>(
         std::clamp<std::int64_t>(interval, 0, std::numeric_limits<std::uint32_t>::max())));
     ok.set_session_epoch(epoch);
+    ok.set_message_log(ctx.node.message_log() != nullptr);
     Frame welcome = Frame::make(FrameType::handshake, kNoUser, user, ok);
     if (!hold) {
         ctx.session->send(std::move(welcome));

@@ -28,6 +28,7 @@ class NoNode final : public Node {
     const std::string& id() const noexcept override { return id_; }
     Store& store() override { throw std::logic_error("no store in this test"); }
     Router& router() override { throw std::logic_error("no router in this test"); }
+    MessageLog* message_log() noexcept override { return nullptr; }
     std::uint64_t next_message_id() noexcept override { return 1; }
     std::chrono::milliseconds heartbeat_interval() const noexcept override {
         return std::chrono::seconds(10);

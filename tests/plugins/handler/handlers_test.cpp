@@ -49,6 +49,7 @@ class FakeSession final : public Session {
     void complete_login(UserId user) override { user_ = user; }
     void hold_sends() override { holding = true; }
     void send_through_hold(Frame frame) override { sent.push_back(std::move(frame)); }
+    asio::awaitable<bool> drained() override { co_return true; }
     std::vector<Frame> release_held() override {
         holding = false;
         return std::exchange(held, {});
