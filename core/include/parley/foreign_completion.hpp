@@ -97,16 +97,10 @@ class Completer {
   public:
     explicit Completer(std::shared_ptr<detail::ForeignState<T>> state) : state_(std::move(state)) {}
 
-    void set_value(detail::ForeignValue<T> value) const
-        requires(!std::is_void_v<T>)
-    {
+    void set_value(detail::ForeignValue<T> value) const requires(!std::is_void_v<T>) {
         state_->complete(nullptr, std::move(value));
     }
-    void set_value() const
-        requires(std::is_void_v<T>)
-    {
-        state_->complete(nullptr, {});
-    }
+    void set_value() const requires(std::is_void_v<T>) { state_->complete(nullptr, {}); }
     /// The waiter's co_await rethrows `error`.
     void set_exception(std::exception_ptr error) const {
         state_->complete(std::move(error), detail::ForeignValue<T>{});
@@ -125,9 +119,9 @@ asio::awaitable<T> await_foreign(Start start) {
     return asio::async_initiate<const asio::use_awaitable_t<>&,
                                 typename detail::ForeignSignature<T>::type>(
         [start = std::move(start)](auto handler) mutable {
-            using Handler = decltype(handler);
+            using CompletionHandler = decltype(handler);
             start(Completer<T>(
-                std::make_shared<detail::HandlerState<T, Handler>>(std::move(handler))));
+                std::make_shared<detail::HandlerState<T, CompletionHandler>>(std::move(handler))));
         },
         asio::use_awaitable);
 }

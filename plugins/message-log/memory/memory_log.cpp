@@ -119,8 +119,8 @@ asio::awaitable<MessagePage> MemoryLog::read_back(Conversation conversation, std
         page = empty_page(stream);
         if (stream != nullptr && !stream->messages.empty()) {
             const std::uint64_t first = stream->first_seq();
-            std::uint64_t end = before == 0 ? stream->last_seq + 1
-                                            : std::min(before, stream->last_seq + 1);
+            std::uint64_t end =
+                before == 0 ? stream->last_seq + 1 : std::min(before, stream->last_seq + 1);
             for (std::uint64_t seq = end; seq > first && page.messages.size() < limit; --seq) {
                 page.messages.push_back(stream->messages[seq - 1 - first]);
             }

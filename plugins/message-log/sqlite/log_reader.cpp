@@ -117,8 +117,7 @@ MessagePage LogQueries::read_back(const Conversation& conversation, std::uint64_
     return result;
 }
 
-std::vector<StreamPosition> LogQueries::positions(UserId user,
-                                                  const std::vector<GroupId>& groups) {
+std::vector<StreamPosition> LogQueries::positions(UserId user, const std::vector<GroupId>& groups) {
     ReadTransaction transaction(*connection_);
     std::vector<Conversation> wanted;
     // Two index lookups (kind, low) and (kind, high): the user is either end of a direct chat.
@@ -144,7 +143,8 @@ std::vector<StreamPosition> LogQueries::positions(UserId user,
     return found;
 }
 
-LogReader::LogReader(LogQueries queries) : queries_(std::move(queries)), thread_([this] { run(); }) {}
+LogReader::LogReader(LogQueries queries)
+    : queries_(std::move(queries)), thread_([this] { run(); }) {}
 
 LogReader::~LogReader() {
     {

@@ -72,15 +72,15 @@ std::uint64_t open_schema(Connection& connection) {
         connection.rollback();
         throw;
     }
-    const std::int64_t version = meta_value(
-        connection, "SELECT value FROM meta WHERE key = 'schema'", "schema version");
+    const std::int64_t version =
+        meta_value(connection, "SELECT value FROM meta WHERE key = 'schema'", "schema version");
     if (version != kSchemaVersion) {
         fail_with(connection.path(), "open",
                   "schema version " + std::to_string(version) + ", this plugin reads " +
                       std::to_string(kSchemaVersion));
     }
-    return static_cast<std::uint64_t>(meta_value(
-        connection, "SELECT value FROM meta WHERE key = 'epoch'", "epoch"));
+    return static_cast<std::uint64_t>(
+        meta_value(connection, "SELECT value FROM meta WHERE key = 'epoch'", "epoch"));
 }
 
 }  // namespace parley::plugins::message_log_sqlite

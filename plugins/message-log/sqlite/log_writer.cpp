@@ -15,7 +15,9 @@ std::int64_t unix_ms_now() {
         .count();
 }
 
-std::int64_t as_int64(std::uint64_t value) { return static_cast<std::int64_t>(value); }
+std::int64_t as_int64(std::uint64_t value) {
+    return static_cast<std::int64_t>(value);
+}
 
 /// Age retention runs at most this often: it is a range delete over the age index.
 constexpr std::int64_t kSweepIntervalMs = 60'000;

@@ -7,9 +7,8 @@
 namespace parley::plugins::message_log_sqlite {
 
 void fail_with(std::string_view path, std::string_view what, std::string_view reason) {
-    throw Error(ErrorCode::backend_unavailable, "message-log-sqlite: " + std::string{path} +
-                                                    ": " + std::string{what} + ": " +
-                                                    std::string{reason});
+    throw Error(ErrorCode::backend_unavailable, "message-log-sqlite: " + std::string{path} + ": " +
+                                                    std::string{what} + ": " + std::string{reason});
 }
 
 void Statement::Finalize::operator()(sqlite3_stmt* statement) const noexcept {
@@ -123,6 +122,8 @@ void Connection::rollback() noexcept {
     }
 }
 
-void Connection::fail(std::string_view what) const { fail_with(path_, what, sqlite3_errmsg(db_)); }
+void Connection::fail(std::string_view what) const {
+    fail_with(path_, what, sqlite3_errmsg(db_));
+}
 
 }  // namespace parley::plugins::message_log_sqlite

@@ -10,9 +10,7 @@
 
 namespace parley::plugins::message_log_sqlite {
 
-// Defined in their own headers, which plugin.cpp does not include: they bring in
-// parley/foreign_completion.hpp, whose local `Handler` alias shadows parley::Handler
-// (plugin.hpp) under -Wshadow.
+// The threads behind the log; their headers stay out of whatever includes this one.
 class LogWriter;
 class LogReader;
 

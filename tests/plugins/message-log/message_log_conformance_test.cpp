@@ -8,12 +8,11 @@
 #include <thread>
 #include <vector>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "plugins/message-log/message_log_test_support.hpp"
 #include "plugins/plugin_test_host.hpp"
@@ -150,7 +149,8 @@ TYPED_TEST_P(MessageLogConformance, ReadBackPagesNewestFirst) {
     }
     const MessagePage newest = run_awaitable(this->log->read_back(ab, 0, 2));
     EXPECT_THAT(seqs_of(newest), ElementsAre(5u, 4u));
-    const MessagePage older = run_awaitable(this->log->read_back(ab, newest.messages.back().seq, 2));
+    const MessagePage older =
+        run_awaitable(this->log->read_back(ab, newest.messages.back().seq, 2));
     EXPECT_THAT(seqs_of(older), ElementsAre(3u, 2u));
     const MessagePage oldest = run_awaitable(this->log->read_back(ab, 2, 2));
     EXPECT_THAT(seqs_of(oldest), ElementsAre(1u));
@@ -243,7 +243,7 @@ TYPED_TEST_P(MessageLogConformance, ConcurrentAppendersGetGapFreeUniqueSequences
                             co_await target.append(to, sender, 0, text_frame(sender, "x"));
                         out.push_back(result.seq);
                     }(*this->log, i % 2 == 0 ? group : direct, seqs[static_cast<std::size_t>(t)],
-                      static_cast<UserId>(t + 1)),
+                                      static_cast<UserId>(t + 1)),
                     asio::detached);
             }
             io.run();
@@ -267,16 +267,13 @@ TYPED_TEST_P(MessageLogConformance, ConcurrentAppendersGetGapFreeUniqueSequences
     }
 }
 
-REGISTER_TYPED_TEST_SUITE_P(MessageLogConformance, SequencesCountFromOnePerConversation,
-                            ServerMessageIdsAreUnique, DirectConversationIsTheSameFromEitherEnd,
-                            DuplicateReturnsTheFirstAppendAndStoresNothing,
-                            ClientMessageIdZeroIsNeverDeduplicated,
-                            ReadReturnsMessagesAfterInOrderUpToLimit,
-                            ReadOfAnUnknownConversationIsEmpty, ReadBackPagesNewestFirst,
-                            PagesCarryOneEpoch, AcknowledgeOnlyMovesForward,
-                            PositionsListDirectConversationsAndTheGivenGroups,
-                            RetentionByCountDropsTheOldest,
-                            ConcurrentAppendersGetGapFreeUniqueSequences);
+REGISTER_TYPED_TEST_SUITE_P(
+    MessageLogConformance, SequencesCountFromOnePerConversation, ServerMessageIdsAreUnique,
+    DirectConversationIsTheSameFromEitherEnd, DuplicateReturnsTheFirstAppendAndStoresNothing,
+    ClientMessageIdZeroIsNeverDeduplicated, ReadReturnsMessagesAfterInOrderUpToLimit,
+    ReadOfAnUnknownConversationIsEmpty, ReadBackPagesNewestFirst, PagesCarryOneEpoch,
+    AcknowledgeOnlyMovesForward, PositionsListDirectConversationsAndTheGivenGroups,
+    RetentionByCountDropsTheOldest, ConcurrentAppendersGetGapFreeUniqueSequences);
 
 struct BackendName {
     template <typename Backend>

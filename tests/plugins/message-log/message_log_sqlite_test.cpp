@@ -1,11 +1,6 @@
 // What only the durable log promises: message-log-sqlite keeps its data, positions and epoch
 // across a restart and a crash, and says clearly when it cannot work.
 
-#include <signal.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -13,6 +8,10 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <parley/error.hpp>
 
@@ -108,9 +107,8 @@ TEST_F(message_log_sqlite, AnAppendThatCompletedSurvivesSigkill) {
         try {
             auto host = open(db);
             for (std::uint64_t i = 1;; ++i) {
-                const AppendResult result = append_text(*host->message_log,
-                                                        Conversation::group(1), 1, i,
-                                                        "m" + std::to_string(i));
+                const AppendResult result = append_text(*host->message_log, Conversation::group(1),
+                                                        1, i, "m" + std::to_string(i));
                 const std::uint64_t seq = result.seq;
                 if (::write(pipe_fds[1], &seq, sizeof seq) != sizeof seq) {
                     ::_exit(2);
@@ -160,8 +158,7 @@ TEST_F(message_log_sqlite, SettingsMistakesAreConfigErrors) {
                 HasSubstr("ConfigError: test.yaml:2:"));
     EXPECT_THAT(load_error(settings_for(db) + "max_mesages: 3\n"),
                 HasSubstr("unknown key 'max_mesages'"));
-    EXPECT_THAT(load_error(settings_for(db) + "max_age: 3 weeks\n"),
-                HasSubstr("ConfigError"));
+    EXPECT_THAT(load_error(settings_for(db) + "max_age: 3 weeks\n"), HasSubstr("ConfigError"));
     EXPECT_THAT(load_error(settings_for(db) + "dedup_window: -1s\n"),
                 HasSubstr("expected a duration"));
     EXPECT_THAT(load_error(settings_for(db) + "max_messages_per_conversation: 0\n"),
