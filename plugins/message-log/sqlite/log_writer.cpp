@@ -1,5 +1,6 @@
 #include "log_writer.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 
@@ -19,7 +20,8 @@ std::int64_t as_int64(std::uint64_t value) {
     return static_cast<std::int64_t>(value);
 }
 
-/// Age retention runs at most this often: it is a range delete over the age index.
+/// Age retention runs at most this often (or as often as the shortest age, when shorter): it
+/// is a range delete over an age index, not worth a statement per append.
 constexpr std::int64_t kSweepIntervalMs = 60'000;
 
 }  // namespace
@@ -205,7 +207,13 @@ void LogWriter::enforce_max_age(std::int64_t now_ms) {
     if (now_ms < next_sweep_ms_) {
         return;
     }
-    next_sweep_ms_ = now_ms + kSweepIntervalMs;
+    std::int64_t interval = kSweepIntervalMs;
+    for (const auto age : {settings_.max_age, settings_.dedup_window}) {
+        if (age.count() > 0) {
+            interval = std::min<std::int64_t>(interval, age.count());
+        }
+    }
+    next_sweep_ms_ = now_ms + interval;
     if (settings_.max_age.count() > 0) {
         connection_->prepare("DELETE FROM messages WHERE stored_at_ms < ?1")
             .bind(1, now_ms - settings_.max_age.count())

@@ -1,9 +1,11 @@
 // What only the durable log promises: message-log-sqlite keeps its data, positions and epoch
 // across a restart and a crash, and says clearly when it cannot work.
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -84,6 +86,24 @@ TEST_F(message_log_sqlite, MessagesAndPositionsSurviveReopening) {
     const AppendResult again = append_text(log, Conversation::direct(1, 2), 1, 11, "hello");
     EXPECT_TRUE(again.duplicate);
     EXPECT_EQ(again.seq, 1u);
+}
+
+TEST_F(message_log_sqlite, MessagesOlderThanMaxAgeAreDroppedAndDedupExpires) {
+    PluginTestHost host;
+    host.load("message-log", "sqlite", settings_for(db) + "max_age: 50ms\ndedup_window: 50ms\n");
+    MessageLog& log = *host.message_log;
+    const auto group = Conversation::group(4);
+    append_text(log, group, 1, 7, "old");
+    append_text(log, group, 1, 0, "old too");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // both expire
+    const AppendResult fresh = append_text(log, group, 1, 7, "new");
+    EXPECT_FALSE(fresh.duplicate);
+    EXPECT_EQ(fresh.seq, 3u);
+
+    const MessagePage page = run_awaitable(log.read(group, 0, 10));
+    EXPECT_THAT(seqs_of(page), ElementsAre(3u));
+    EXPECT_EQ(page.first_seq, 3u);
+    EXPECT_EQ(page.last_seq, 3u);
 }
 
 TEST_F(message_log_sqlite, EpochDiffersForANewFile) {
