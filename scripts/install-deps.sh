@@ -4,7 +4,8 @@
 #
 #   install-deps.sh            what building parleyd and its plugins needs
 #   install-deps.sh --services also the servers the tests and a local cluster run against
-#   install-deps.sh --bench    also the peers the benchmark compares with, and the plot tool
+#   install-deps.sh --bench    also the peers the benchmark compares with, the plot tool, and
+#                              RocksDB for bench/message-log
 set -euo pipefail
 
 packages=(
@@ -12,14 +13,14 @@ packages=(
     g++ cmake ninja-build ccache pkg-config clang-format clang-tidy
     # libraries
     libboost1.81-dev libprotobuf-dev protobuf-compiler libyaml-cpp-dev libspdlog-dev libfmt-dev
-    libssl-dev librdkafka-dev libhiredis-dev libzookeeper-mt-dev
+    libssl-dev librdkafka-dev libhiredis-dev libzookeeper-mt-dev libsqlite3-dev
     # tests
     libgtest-dev libgmock-dev
 )
 for arg in "$@"; do
     case $arg in
         --services) packages+=(redis-server zookeeper default-jre-headless) ;;
-        --bench) packages+=(redis-server nats-server mosquitto gnuplot-nox) ;;
+        --bench) packages+=(redis-server nats-server mosquitto gnuplot-nox librocksdb-dev) ;;
         *) echo "install-deps: unknown option '$arg' (expected --services or --bench)" >&2; exit 2 ;;
     esac
 done

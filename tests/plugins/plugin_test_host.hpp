@@ -13,6 +13,7 @@
 #include <parley/config_node.hpp>
 #include <parley/host/plugin_loader.hpp>
 #include <parley/host/registrations.hpp>
+#include <parley/message_log.hpp>
 #include <parley/plugin.hpp>
 
 namespace parley::test {
@@ -23,7 +24,8 @@ inline std::vector<host::KindRule> every_plugin_kind() {
     std::vector<host::KindRule> rules;
     for (const std::string_view kind :
          {Handler::kPluginKind, Interceptor::kPluginKind, Transport::kPluginKind,
-          Store::kPluginKind, Registry::kPluginKind, EnvelopeHandler::kPluginKind}) {
+          Store::kPluginKind, Registry::kPluginKind, EnvelopeHandler::kPluginKind,
+          MessageLog::kPluginKind}) {
         rules.push_back({std::string{kind}, host::Cardinality::many, true});
     }
     return rules;
@@ -65,6 +67,9 @@ class PluginTestHost {
         if (auto value = registered.one<Registry>()) {
             registry = std::move(value);
         }
+        if (auto value = registered.one<MessageLog>()) {
+            message_log = std::move(value);
+        }
     }
 
   private:
@@ -80,6 +85,7 @@ class PluginTestHost {
     std::shared_ptr<Transport> transport;
     std::shared_ptr<Store> store;
     std::shared_ptr<Registry> registry;
+    std::shared_ptr<MessageLog> message_log;
 };
 
 }  // namespace parley::test
