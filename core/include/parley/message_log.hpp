@@ -45,7 +45,7 @@ struct Conversation {
 /// One stored message.
 struct StoredMessage {
     std::uint64_t seq = 0;            ///< 1, 2, 3, ... within its conversation
-    std::uint64_t server_msg_id = 0;  ///< unique on the cluster
+    std::uint64_t server_msg_id = 0;  ///< unique within the log
     UserId sender = kNoUser;
     std::uint64_t client_msg_id = 0;
     std::int64_t stored_at_ms = 0;  ///< the server's clock, Unix milliseconds
@@ -56,10 +56,10 @@ struct StoredMessage {
 struct AppendResult {
     std::uint64_t seq = 0;
     std::uint64_t server_msg_id = 0;
-    std::uint64_t epoch = 0;  ///< the log's incarnation (see StreamPosition)
     /// True when (sender, client_msg_id) was appended before within the dedup window: nothing
     /// was appended, and seq/server_msg_id are the first append's.
     bool duplicate = false;
+    std::uint64_t epoch = 0;  ///< the log's incarnation (see StreamPosition)
 };
 
 /// Where one user stands in one conversation.

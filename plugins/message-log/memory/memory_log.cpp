@@ -69,10 +69,12 @@ AppendResult MemoryLog::append_now(const Conversation& conversation, UserId send
             if (auto it = dedup_.find(key); it != dedup_.end()) {
                 result = it->second.result;
                 result.duplicate = true;
+                result.epoch = epoch_;
                 return result;
             }
         }
         Stream& stream = streams_[conversation];
+        result.epoch = epoch_;
         result.seq = ++stream.last_seq;
         result.server_msg_id = next_server_msg_id_++;
         stream.messages.push_back(StoredMessage{result.seq, result.server_msg_id, sender,
@@ -151,6 +153,15 @@ asio::awaitable<std::vector<StreamPosition>> MemoryLog::positions(UserId user,
         for (const GroupId group : groups) {
             wanted.push_back(Conversation::group(group));
         }
+        // Groups the user has a position in (a join sets one).
+        for (auto it = acked_.lower_bound({user, Conversation{}});
+             it != acked_.end() && it->first.first == user; ++it) {
+            if (it->first.second.kind == Conversation::Kind::group) {
+                wanted.push_back(it->first.second);
+            }
+        }
+        std::sort(wanted.begin(), wanted.end());
+        wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
         found.reserve(wanted.size());
         for (const Conversation& conversation : wanted) {
             StreamPosition position{conversation, epoch_, 1, 0, 0};

@@ -1,5 +1,6 @@
 #include "log_reader.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -133,6 +134,15 @@ std::vector<StreamPosition> LogQueries::positions(UserId user, const std::vector
     for (const GroupId group : groups) {
         wanted.push_back(Conversation::group(group));
     }
+    // Groups the user has a position in (a join sets one).
+    Statement& joined =
+        connection_->prepare("SELECT low FROM positions WHERE user = ?1 AND kind = ?2");
+    joined.bind(1, static_cast<std::int64_t>(user)).bind(2, static_cast<std::int64_t>(Conversation::Kind::group));
+    while (joined.step()) {
+        wanted.push_back(Conversation::group(static_cast<GroupId>(joined.int64(0))));
+    }
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
     std::vector<StreamPosition> found;
     found.reserve(wanted.size());
     for (const Conversation& conversation : wanted) {

@@ -45,11 +45,13 @@ asio::awaitable<T> SqliteLog::query(Query query) {
 
 asio::awaitable<AppendResult> SqliteLog::append(Conversation conversation, UserId sender,
                                                 std::uint64_t client_msg_id, Frame frame) {
-    return await_foreign<AppendResult>(
+    AppendResult result = co_await await_foreign<AppendResult>(
         [this, conversation, sender, client_msg_id,
          frame = std::move(frame)](Completer<AppendResult> done) mutable {
             writer_->submit(AppendJob{conversation, sender, client_msg_id, std::move(frame), done});
         });
+    result.epoch = epoch_;
+    co_return result;
 }
 
 asio::awaitable<void> SqliteLog::acknowledge(UserId user, Conversation conversation,

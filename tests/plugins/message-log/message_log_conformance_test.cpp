@@ -183,6 +183,29 @@ TYPED_TEST_P(MessageLogConformance, AcknowledgeOnlyMovesForward) {
     EXPECT_EQ(positions[0].last_seq, 4u);
 }
 
+TYPED_TEST_P(MessageLogConformance, PositionsIncludeGroupsTheUserHasAPositionIn) {
+    this->append(Conversation::group(20), 2, 0, "before the join");
+    // A join records the member's starting position; from then on the group is theirs.
+    run_awaitable(this->log->acknowledge(1, Conversation::group(20), 1));
+    this->append(Conversation::group(20), 2, 0, "after");
+    const auto positions = run_awaitable(this->log->positions(1, {20}));
+    ASSERT_EQ(positions.size(), 1u) << "listed once, though both given and held";
+    EXPECT_EQ(positions[0].conversation, Conversation::group(20));
+    EXPECT_EQ(positions[0].acked, 1u);
+    EXPECT_EQ(positions[0].last_seq, 2u);
+    EXPECT_TRUE(run_awaitable(this->log->positions(1, {})).size() == 1u);
+}
+
+TYPED_TEST_P(MessageLogConformance, AppendsCarryTheLogsEpoch) {
+    const Conversation ab = Conversation::direct(1, 2);
+    const AppendResult first = this->append(ab, 1, 5, "x");
+    const AppendResult again = this->append(ab, 1, 5, "x");
+    const auto epoch = run_awaitable(this->log->read(ab, 0, 1)).epoch;
+    EXPECT_NE(epoch, 0u);
+    EXPECT_EQ(first.epoch, epoch);
+    EXPECT_EQ(again.epoch, epoch);
+}
+
 TYPED_TEST_P(MessageLogConformance, PositionsListDirectConversationsAndTheGivenGroups) {
     this->append(Conversation::direct(1, 2), 1, 0, "a");
     this->append(Conversation::direct(1, 2), 2, 0, "b");
@@ -273,6 +296,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     ClientMessageIdZeroIsNeverDeduplicated, ReadReturnsMessagesAfterInOrderUpToLimit,
     ReadOfAnUnknownConversationIsEmpty, ReadBackPagesNewestFirst, PagesCarryOneEpoch,
     AcknowledgeOnlyMovesForward, PositionsListDirectConversationsAndTheGivenGroups,
+    PositionsIncludeGroupsTheUserHasAPositionIn, AppendsCarryTheLogsEpoch,
     RetentionByCountDropsTheOldest, ConcurrentAppendersGetGapFreeUniqueSequences);
 
 struct BackendName {
