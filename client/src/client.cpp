@@ -76,13 +76,14 @@ void Client::start() {
         throw std::logic_error("parley::client::Client::start() called twice");
     }
     started_ = true;
-    discovery_->watch([weak = weak_from_this(), strand = strand_](std::vector<NodeInfo> nodes) {
-        asio::post(strand, [weak, nodes = std::move(nodes)]() mutable {
-            if (auto self = weak.lock()) {
-                self->known_nodes_ = std::move(nodes);
-            }
+    discovery_watch_ = discovery_->watch(
+        [weak = weak_from_this(), strand = strand_](std::vector<ServiceInstance> nodes) {
+            asio::post(strand, [weak, nodes = std::move(nodes)]() mutable {
+                if (auto self = weak.lock()) {
+                    self->known_nodes_ = std::move(nodes);
+                }
+            });
         });
-    });
     asio::co_spawn(
         strand_, [self = shared_from_this()] { return self->run(); },
         [](const std::exception_ptr& failure) {
@@ -123,7 +124,7 @@ asio::awaitable<void> Client::run() {
             }
             co_return;
         }
-        const std::vector<NodeInfo> nodes = co_await refresh_nodes();
+        const std::vector<ServiceInstance> nodes = co_await refresh_nodes();
         if (stopped_) {
             continue;
         }
@@ -154,7 +155,9 @@ asio::awaitable<void> Client::run() {
                     id);
             }
         } else {
-            info.reason = "no server to connect to: " + discovery_->describe() + " lists none";
+            const std::string undialable = undialable_reason(nodes);
+            info.reason = "no server to connect to: " + discovery_->describe() +
+                          (undialable.empty() ? " lists none" : " lists " + undialable);
         }
         info.stopped_by_caller = stopped_;  // only stop() sets it while the loop runs
         info.will_reconnect = may_retry && options_.reconnect && !stopped_;
@@ -174,9 +177,9 @@ asio::awaitable<void> Client::run() {
     }
 }
 
-asio::awaitable<std::vector<NodeInfo>> Client::refresh_nodes() {
+asio::awaitable<std::vector<ServiceInstance>> Client::refresh_nodes() {
     try {
-        known_nodes_ = co_await discovery_->nodes();
+        known_nodes_ = co_await discovery_->instances();
     } catch (const std::exception& e) {
         spdlog::warn("parley client: cannot list nodes from {} ({}); using the last known list",
                      discovery_->describe(), e.what());

@@ -4,11 +4,11 @@
 
 namespace parley::client {
 
-const NodeInfo& ConsistentHashPicker::choose(const std::vector<const NodeInfo*>& candidates,
-                                             UserId user) {
+const ServiceInstance& ConsistentHashPicker::choose(
+    const std::vector<const ServiceInstance*>& candidates, UserId user) {
     std::vector<std::string> ids;
     ids.reserve(candidates.size());
-    for (const NodeInfo* node : candidates) {
+    for (const ServiceInstance* node : candidates) {
         ids.push_back(node->id);
     }
     std::sort(ids.begin(), ids.end());  // the ring depends on the set, not the listing order
@@ -17,7 +17,7 @@ const NodeInfo& ConsistentHashPicker::choose(const std::vector<const NodeInfo*>&
     }
     const std::string& owner = *ring_->node_for(user);
     return **std::find_if(candidates.begin(), candidates.end(),
-                          [&owner](const NodeInfo* node) { return node->id == owner; });
+                          [&owner](const ServiceInstance* node) { return node->id == owner; });
 }
 
 }  // namespace parley::client

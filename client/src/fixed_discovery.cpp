@@ -9,23 +9,28 @@ FixedDiscovery::FixedDiscovery(const std::vector<std::string>& endpoints) {
     if (endpoints.empty()) {
         throw std::invalid_argument("no server to connect to: give at least one host:port");
     }
-    for (const auto& endpoint : endpoints) {
-        const std::string canonical = parse_endpoint(endpoint).to_string();
-        nodes_.push_back(NodeInfo{canonical, {canonical}, 0});
+    for (const auto& text : endpoints) {
+        const ServiceEndpoint endpoint = parse_service_endpoint(text);
+        if (endpoint.scheme != "tcp") {
+            throw std::invalid_argument("cannot connect to '" + text + "': this client speaks " +
+                                        "tcp only (host:port or tcp://host:port)");
+        }
+        instances_.push_back(ServiceInstance{
+            kParleyService, endpoint.address.to_string(), {endpoint.to_string()}, 0, {}});
     }
 }
 
-asio::awaitable<std::vector<NodeInfo>> FixedDiscovery::nodes() {
-    co_return nodes_;
+asio::awaitable<std::vector<ServiceInstance>> FixedDiscovery::instances() {
+    co_return instances_;
 }
 
-void FixedDiscovery::watch(std::function<void(std::vector<NodeInfo>)>) {
-    // A fixed list never changes.
+Subscription FixedDiscovery::watch(std::function<void(std::vector<ServiceInstance>)>) {
+    return {};
 }
 
 std::string FixedDiscovery::describe() const {
-    return std::to_string(nodes_.size()) +
-           (nodes_.size() == 1 ? " fixed server" : " fixed servers");
+    return std::to_string(instances_.size()) +
+           (instances_.size() == 1 ? " fixed server" : " fixed servers");
 }
 
 }  // namespace parley::client

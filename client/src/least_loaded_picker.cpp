@@ -4,13 +4,15 @@
 
 namespace parley::client {
 
-const NodeInfo& LeastLoadedPicker::choose(const std::vector<const NodeInfo*>& candidates, UserId) {
-    const auto least =
-        (*std::min_element(candidates.begin(), candidates.end(),
-                           [](const NodeInfo* a, const NodeInfo* b) { return a->load < b->load; }))
-            ->load;
-    std::vector<const NodeInfo*> ties;
-    for (const NodeInfo* node : candidates) {
+const ServiceInstance& LeastLoadedPicker::choose(
+    const std::vector<const ServiceInstance*>& candidates, UserId) {
+    const auto least = (*std::min_element(candidates.begin(), candidates.end(),
+                                          [](const ServiceInstance* a, const ServiceInstance* b) {
+                                              return a->load < b->load;
+                                          }))
+                           ->load;
+    std::vector<const ServiceInstance*> ties;
+    for (const ServiceInstance* node : candidates) {
         if (node->load == least) {
             ties.push_back(node);
         }

@@ -2,7 +2,8 @@
 
 namespace parley::client {
 
-const NodeInfo& RandomPicker::choose(const std::vector<const NodeInfo*>& candidates, UserId) {
+const ServiceInstance& RandomPicker::choose(const std::vector<const ServiceInstance*>& candidates,
+                                            UserId) {
     std::uniform_int_distribution<std::size_t> index(0, candidates.size() - 1);
     return *candidates[index(random_)];
 }

@@ -23,12 +23,12 @@ RegistryDiscovery::RegistryDiscovery(asio::any_io_executor executor,
 
 RegistryDiscovery::~RegistryDiscovery() = default;
 
-asio::awaitable<std::vector<NodeInfo>> RegistryDiscovery::nodes() {
-    co_return co_await registry_->nodes();
+asio::awaitable<std::vector<ServiceInstance>> RegistryDiscovery::instances() {
+    co_return co_await registry_->instances(kParleyService);
 }
 
-void RegistryDiscovery::watch(std::function<void(std::vector<NodeInfo>)> on_change) {
-    registry_->watch(std::move(on_change));
+Subscription RegistryDiscovery::watch(std::function<void(std::vector<ServiceInstance>)> on_change) {
+    return registry_->watch(kParleyService, std::move(on_change));
 }
 
 std::string RegistryDiscovery::describe() const {

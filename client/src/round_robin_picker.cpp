@@ -2,7 +2,8 @@
 
 namespace parley::client {
 
-const NodeInfo& RoundRobinPicker::choose(const std::vector<const NodeInfo*>& candidates, UserId) {
+const ServiceInstance& RoundRobinPicker::choose(
+    const std::vector<const ServiceInstance*>& candidates, UserId) {
     return *candidates[next_++ % candidates.size()];
 }
 

@@ -2,6 +2,7 @@
 #include <stdexcept>
 
 #include <parley/client/consistent_hash_picker.hpp>
+#include <parley/client/endpoint.hpp>
 #include <parley/client/least_loaded_picker.hpp>
 #include <parley/client/random_picker.hpp>
 #include <parley/client/round_robin_picker.hpp>
@@ -12,14 +13,18 @@ namespace parley::client {
 
 ServerPicker::~ServerPicker() = default;
 
-std::optional<ServerChoice> ServerPicker::pick(const std::vector<NodeInfo>& nodes, UserId user,
-                                               std::string_view avoid) {
-    std::vector<const NodeInfo*> candidates;
-    const NodeInfo* avoided = nullptr;
-    for (const auto& node : nodes) {
-        if (node.endpoints.empty()) {
+std::optional<ServerChoice> ServerPicker::pick(const std::vector<ServiceInstance>& nodes,
+                                               UserId user, std::string_view avoid) {
+    std::vector<const ServiceInstance*> candidates;
+    const ServiceInstance* avoided = nullptr;
+    std::vector<Endpoint> dialable(nodes.size());
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        const ServiceInstance& node = nodes[i];
+        auto endpoint = dialable_endpoint(node);
+        if (!endpoint) {
             continue;
         }
+        dialable[i] = std::move(*endpoint);
         if (!avoid.empty() && node.id == avoid) {
             avoided = &node;
         } else {
@@ -32,8 +37,9 @@ std::optional<ServerChoice> ServerPicker::pick(const std::vector<NodeInfo>& node
     if (candidates.empty()) {
         return std::nullopt;
     }
-    const NodeInfo& chosen = choose(candidates, user);
-    return ServerChoice{chosen.id, chosen.endpoints.front()};
+    const ServiceInstance& chosen = choose(candidates, user);
+    const auto index = static_cast<std::size_t>(&chosen - nodes.data());
+    return ServerChoice{chosen.id, dialable[index].to_string()};
 }
 
 const std::vector<std::string>& server_policy_names() {

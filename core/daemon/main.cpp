@@ -8,6 +8,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <parley/endpoint.hpp>
+
 #include "broker.hpp"
 #include "command_line.hpp"
 #include "config/config_files.hpp"
@@ -25,7 +27,7 @@ void write_ready_file(const std::filesystem::path& path,
         std::ofstream out(temporary, std::ios::trunc);
         out << "pid=" << ::getpid() << '\n';
         for (const auto& endpoint : endpoints) {
-            out << "listen=" << endpoint.address().to_string() << ':' << endpoint.port() << '\n';
+            out << "listen=" << parley::Endpoint::from(endpoint).to_string() << '\n';
         }
     }
     std::filesystem::rename(temporary, path);

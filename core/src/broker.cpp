@@ -8,6 +8,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <parley/endpoint.hpp>
+
 #include "log_failure.hpp"
 #include "net/tcp_stream.hpp"
 
@@ -41,9 +43,7 @@ std::vector<std::filesystem::path> search_paths(const config::BrokerConfig& conf
 }
 
 std::string to_string(const tcp::endpoint& endpoint) {
-    const auto address = endpoint.address();
-    return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
-           std::to_string(endpoint.port());
+    return Endpoint::from(endpoint).to_string();
 }
 
 }  // namespace
@@ -182,10 +182,12 @@ void Broker::run(ReadyCallback on_ready) {
 asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
     transport_->start(config_.node_id, *inbound_);
     std::vector<std::string> advertised = config_.server.advertise;
-    for (const auto& listener : listeners_) {
+    for (std::size_t i = 0; i < listeners_.size(); ++i) {
+        auto& listener = listeners_[i];
         listener->start();
         const auto bound = listener->local_endpoint();
-        spdlog::info("listening on {}", to_string(bound));
+        const std::string& protocol = config_.server.listen[i].protocol;
+        spdlog::info("listening on {}://{}", protocol, to_string(bound));
         if (config_.server.advertise.empty()) {
             if (bound.address().is_unspecified()) {
                 spdlog::warn(
@@ -193,10 +195,11 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
                     "address clients cannot use; set server.advertise to the reachable one",
                     to_string(bound));
             }
-            advertised.push_back(to_string(bound));
+            advertised.push_back(ServiceEndpoint{protocol, Endpoint::from(bound), {}}.to_string());
         }
     }
-    NodeInfo self{config_.node_id, advertised, 0};
+    ServiceInstance self{
+        kParleyService, config_.node_id, advertised, 0, {{"version", PARLEY_VERSION}}};
     co_await registry_->announce(std::move(self));
     co_await watch_nodes();
     if (on_ready) {
@@ -210,19 +213,20 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
         tick.expires_after(std::chrono::seconds(1));
         boost::system::error_code ec;
         co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        registry_->report_load(static_cast<std::uint32_t>(directory_.size()));
+        registry_->report_load(kParleyService, static_cast<std::uint32_t>(directory_.size()));
     }
 }
 
 asio::awaitable<void> Broker::watch_nodes() {
     // Seed with the nodes alive now: a node can only be adopted once it has been seen alive.
-    adoption_->on_nodes(co_await registry_->nodes());
-    registry_->watch(
-        [adoption = std::weak_ptr<cluster::RouteAdoption>(adoption_)](std::vector<NodeInfo> nodes) {
-            if (const auto live = adoption.lock()) {
-                live->on_nodes(nodes);
-            }
-        });
+    adoption_->on_nodes(co_await registry_->instances(kParleyService));
+    node_watch_ = registry_->watch(kParleyService,
+                                   [adoption = std::weak_ptr<cluster::RouteAdoption>(adoption_)](
+                                       std::vector<ServiceInstance> nodes) {
+                                       if (const auto live = adoption.lock()) {
+                                           live->on_nodes(nodes);
+                                       }
+                                   });
 }
 
 void Broker::shutdown() {
@@ -243,6 +247,7 @@ asio::awaitable<void> Broker::drain() {
     for (auto& listener : listeners_) {
         listener->stop();
     }
+    node_watch_.reset();  // no adoption once shutting down
     try {
         co_await registry_->withdraw();
     } catch (const std::exception& e) {

@@ -13,6 +13,7 @@
 
 #include <parley/host/plugin_loader.hpp>
 #include <parley/host/registrations.hpp>
+#include <parley/subscription.hpp>
 
 #include "backend_loop.hpp"
 #include "cluster/broker_node.hpp"
@@ -93,8 +94,12 @@ class Broker final : private net::SessionEvents {
     // coroutines they hold) are destroyed first.
     net::LoopPool loops_;
     std::unique_ptr<cluster::InboundDelivery> inbound_;
-    /// Shared with the registry's watch callback, which may outlive the broker.
+    /// Shared (weakly) with the registry's watch callback, which may be running as the broker
+    /// goes.
     std::shared_ptr<cluster::RouteAdoption> adoption_;
+    /// The watch on parley.im feeding adoption_; dropped at shutdown, and in any case before
+    /// host_ (and with it the registry) goes.
+    Subscription node_watch_;
     std::vector<std::unique_ptr<net::Listener>> listeners_;
     boost::asio::signal_set signals_;
     std::atomic<bool> stopping_{false};

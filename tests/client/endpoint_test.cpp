@@ -35,19 +35,51 @@ TEST(Endpoint, RefusesWhatIsNotHostPort) {
     }
 }
 
-TEST(FixedDiscovery, EachEndpointIsANode) {
-    FixedDiscovery discovery({"127.0.0.1:7400", "[::1]:7401"});
-    const auto nodes = test::run_awaitable(discovery.nodes());
+TEST(FixedDiscovery, EachEndpointIsAnInstanceOfParleyIm) {
+    FixedDiscovery discovery({"127.0.0.1:7400", "tcp://[::1]:7401"});
+    const auto nodes = test::run_awaitable(discovery.instances());
     ASSERT_EQ(nodes.size(), 2u);
+    EXPECT_EQ(nodes[0].service, kParleyService);
     EXPECT_EQ(nodes[0].id, "127.0.0.1:7400");
-    EXPECT_EQ(nodes[0].endpoints, std::vector<std::string>{"127.0.0.1:7400"});
-    EXPECT_EQ(nodes[1].endpoints, std::vector<std::string>{"[::1]:7401"});
+    EXPECT_EQ(nodes[0].endpoints, std::vector<std::string>{"tcp://127.0.0.1:7400"});
+    EXPECT_EQ(nodes[1].id, "[::1]:7401");
+    EXPECT_EQ(nodes[1].endpoints, std::vector<std::string>{"tcp://[::1]:7401"});
     EXPECT_EQ(discovery.describe(), "2 fixed servers");
 }
 
-TEST(FixedDiscovery, RefusesAnEmptyOrBadList) {
+TEST(FixedDiscovery, RefusesAnEmptyOrBadListAndSchemesItCannotSpeak) {
     EXPECT_THROW(FixedDiscovery({}), std::invalid_argument);
     EXPECT_THROW(FixedDiscovery({"127.0.0.1"}), std::invalid_argument);
+    try {
+        FixedDiscovery({"tls://127.0.0.1:7443"});
+        FAIL() << "no exception";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("this client speaks tcp only"), std::string::npos);
+    }
+}
+
+TEST(DialableEndpoint, IsTheFirstTcpEndpointSkippingOtherSchemes) {
+    const ServiceInstance node{kParleyService,
+                               "a",
+                               {"wss://h:443/chat", "tls://h:7443", "tcp://[::1]:7400", "h:7401"},
+                               0,
+                               {}};
+    const auto endpoint = dialable_endpoint(node);
+    ASSERT_TRUE(endpoint);
+    EXPECT_EQ(endpoint->to_string(), "[::1]:7400");
+    const ServiceInstance bare{kParleyService, "b", {"10.0.0.1:7400"}, 0, {}};
+    EXPECT_EQ(dialable_endpoint(bare)->to_string(), "10.0.0.1:7400") << "bare means tcp";
+    EXPECT_FALSE(dialable_endpoint({kParleyService, "c", {"ws://h:80/x", "garbage"}, 0, {}}));
+}
+
+TEST(DialableEndpoint, TheReasonNamesWhatEachInstanceOffers) {
+    const std::vector<ServiceInstance> none{{kParleyService, "a", {"tls://h:7443"}, 0, {}},
+                                            {kParleyService, "b", {}, 0, {}}};
+    EXPECT_EQ(undialable_reason(none),
+              "no instance offers an endpoint this client speaks (tcp://host:port): a offers "
+              "tls://h:7443; b offers no endpoint");
+    EXPECT_EQ(undialable_reason({{kParleyService, "c", {"tcp://h:1"}, 0, {}}}), "");
+    EXPECT_EQ(undialable_reason({}), "");
 }
 
 }  // namespace

@@ -22,21 +22,25 @@ TEST(RegistryDiscovery, ListsTheNodesOfTheStaticRegistryPlugin) {
 registry:
   plugin: static
   settings:
-    nodes:
-      - {id: n1, endpoints: ["127.0.0.1:7400"], load: 3}
-      - {id: n2, endpoints: ["127.0.0.1:7401"]}
+    services:
+      parley.im:
+        - {id: n1, endpoints: ["tcp://127.0.0.1:7400"], load: 3}
+        - {id: n2, endpoints: ["127.0.0.1:7401"]}
+      parley.admin:
+        - {id: admin, endpoints: ["tcp://127.0.0.1:9000"]}
 )");
     const auto discovery = make_discovery(config, io.get_executor());
     EXPECT_EQ(discovery->describe(), "registry plugin 'static'");
-    const auto nodes = test::run_awaitable(discovery->nodes());
+    const auto nodes = test::run_awaitable(discovery->instances());
     ASSERT_EQ(nodes.size(), 2u);
     EXPECT_EQ(nodes[0].id, "n1");
     EXPECT_EQ(nodes[0].load, 3u);
-    EXPECT_EQ(nodes[1].endpoints, std::vector<std::string>{"127.0.0.1:7401"});
+    EXPECT_EQ(nodes[1].endpoints, std::vector<std::string>{"tcp://127.0.0.1:7401"});
 
-    std::vector<NodeInfo> watched;
-    discovery->watch([&watched](std::vector<NodeInfo> list) { watched = std::move(list); });
-    EXPECT_EQ(watched.size(), 2u) << "registry-static reports the list at once";
+    std::vector<ServiceInstance> watched;
+    const auto subscription = discovery->watch(
+        [&watched](std::vector<ServiceInstance> list) { watched = std::move(list); });
+    EXPECT_EQ(watched.size(), 2u) << "registry-static reports parley.im at once, nothing else";
 }
 
 TEST(RegistryDiscovery, AMissingPluginNamesWhatWasTried) {
@@ -53,7 +57,7 @@ TEST(RegistryDiscovery, AMissingPluginNamesWhatWasTried) {
 
 TEST(RegistryDiscovery, BadPluginSettingsAreConfigErrors) {
     asio::io_context io;
-    const auto config = registry_config("registry: {plugin: static, settings: {nodez: []}}\n");
+    const auto config = registry_config("registry: {plugin: static, settings: {servces: {}}}\n");
     EXPECT_THROW(make_discovery(config, io.get_executor()), ConfigError);
 }
 

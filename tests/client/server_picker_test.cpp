@@ -9,8 +9,13 @@
 namespace parley::client {
 namespace {
 
-std::vector<NodeInfo> three_nodes() {
-    return {{"a", {"10.0.0.1:7400"}, 5}, {"b", {"10.0.0.2:7400"}, 2}, {"c", {"10.0.0.3:7400"}, 9}};
+ServiceInstance node(std::string id, std::vector<std::string> endpoints, std::uint32_t load) {
+    return ServiceInstance{kParleyService, std::move(id), std::move(endpoints), load, {}};
+}
+
+std::vector<ServiceInstance> three_nodes() {
+    return {node("a", {"tcp://10.0.0.1:7400"}, 5), node("b", {"tcp://10.0.0.2:7400"}, 2),
+            node("c", {"tcp://10.0.0.3:7400"}, 9)};
 }
 
 TEST(ServerPicker, RoundRobinGoesThroughTheNodesInListOrder) {
@@ -32,7 +37,8 @@ TEST(ServerPicker, LeastLoadedPicksTheMinimum) {
 
 TEST(ServerPicker, LeastLoadedSpreadsTiesAtRandom) {
     auto picker = make_server_picker("least-loaded", 7);
-    std::vector<NodeInfo> nodes{{"a", {"h:1"}, 1}, {"b", {"h:2"}, 1}, {"c", {"h:3"}, 4}};
+    std::vector<ServiceInstance> nodes{node("a", {"h:1"}, 1), node("b", {"h:2"}, 1),
+                                       node("c", {"h:3"}, 4)};
     std::set<std::string> seen;
     for (int i = 0; i < 100; ++i) {
         seen.insert(picker->pick(nodes, 1)->node_id);
@@ -68,20 +74,33 @@ TEST(ServerPicker, AvoidsTheNodeThatJustFailedWhenAnotherIsLeft) {
         for (UserId user = 1; user < 50; ++user) {
             EXPECT_NE(picker->pick(three_nodes(), user, "b")->node_id, "b") << policy;
         }
-        const std::vector<NodeInfo> only_b{{"b", {"h:2"}, 0}};
+        const std::vector<ServiceInstance> only_b{node("b", {"h:2"}, 0)};
         EXPECT_EQ(picker->pick(only_b, 1, "b")->node_id, "b") << policy << ": better than none";
     }
 }
 
 TEST(ServerPicker, SkipsNodesWithoutEndpointsAndUsesTheFirstEndpoint) {
     auto picker = make_server_picker("round-robin", 1);
-    const std::vector<NodeInfo> nodes{{"quiet", {}, 0}, {"x", {"h:1", "h:2"}, 0}};
+    const std::vector<ServiceInstance> nodes{node("quiet", {}, 0), node("x", {"h:1", "h:2"}, 0)};
     const auto choice = picker->pick(nodes, 1);
     ASSERT_TRUE(choice);
     EXPECT_EQ(choice->node_id, "x");
     EXPECT_EQ(choice->endpoint, "h:1");
-    EXPECT_FALSE(picker->pick({{"quiet", {}, 0}}, 1));
+    EXPECT_FALSE(picker->pick({node("quiet", {}, 0)}, 1));
     EXPECT_FALSE(picker->pick({}, 1));
+}
+
+TEST(ServerPicker, SkipsSchemesTheClientCannotSpeak) {
+    auto picker = make_server_picker("round-robin", 1);
+    const std::vector<ServiceInstance> nodes{node("secure", {"tls://h:7443"}, 0),
+                                             node("mixed", {"wss://h:443/p", "tcp://h:7400"}, 0)};
+    for (int i = 0; i < 3; ++i) {
+        const auto choice = picker->pick(nodes, 1);
+        ASSERT_TRUE(choice);
+        EXPECT_EQ(choice->node_id, "mixed");
+        EXPECT_EQ(choice->endpoint, "h:7400") << "the tcp endpoint, as host:port";
+    }
+    EXPECT_FALSE(picker->pick({node("secure", {"tls://h:7443"}, 0)}, 1));
 }
 
 TEST(ServerPicker, KnowsEveryPolicyByName) {

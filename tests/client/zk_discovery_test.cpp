@@ -64,15 +64,15 @@ class ZkDiscovery : public ClientTest {
     }
 
     /// The nodes as the plugin lists them right now (empty when ZooKeeper cannot be asked).
-    std::vector<NodeInfo> listed() {
+    std::vector<ServiceInstance> listed() {
         asio::io_context io;
         const auto source = discovery()(io.get_executor());
-        return parley::test::run_awaitable(source->nodes());
+        return parley::test::run_awaitable(source->instances());
     }
 
-    const NodeInfo* find(const std::vector<NodeInfo>& nodes, const std::string& id) {
+    const ServiceInstance* find(const std::vector<ServiceInstance>& nodes, const std::string& id) {
         const auto it = std::find_if(nodes.begin(), nodes.end(),
-                                     [&id](const NodeInfo& node) { return node.id == id; });
+                                     [&id](const ServiceInstance& node) { return node.id == id; });
         return it == nodes.end() ? nullptr : &*it;
     }
 
@@ -97,8 +97,8 @@ class ZkDiscovery : public ClientTest {
 /// Every list a Discovery's watch reported, for the test's thread to wait on.
 class WatchedLists {
   public:
-    std::function<void(std::vector<NodeInfo>)> callback() {
-        return [this](std::vector<NodeInfo> nodes) {
+    std::function<void(std::vector<ServiceInstance>)> callback() {
+        return [this](std::vector<ServiceInstance> nodes) {
             std::lock_guard lock(mutex_);
             latest_.clear();
             for (const auto& node : nodes) {
@@ -122,10 +122,10 @@ TEST_F(ZkDiscovery, AfterItsNodeIsKilledTheClientMovesToTheNodeZooKeeperLists) {
     ASSERT_TRUE(eventually([&] { return listed().size() == 2; }));
 
     // A watcher, as the client keeps one, sees both nodes.
-    WatchedLists watched;  // outlives the discovery: there is no unsubscribing
+    WatchedLists watched;
     asio::io_context io;
     const auto watching = discovery()(io.get_executor());
-    watching->watch(watched.callback());
+    const auto subscription = watching->watch(watched.callback());
     ASSERT_TRUE(eventually([&] {
         return watched.latest() == std::vector<std::string>{"node-a", "node-b"};
     }));
@@ -166,7 +166,9 @@ TEST_F(ZkDiscovery, AfterItsNodeIsKilledTheClientMovesToTheNodeZooKeeperLists) {
     })) << "still listed after its session timeout";
     const auto nodes = listed();
     ASSERT_EQ(nodes.size(), 1u);
-    EXPECT_EQ(nodes[0].endpoints, std::vector<std::string>{survivor.endpoint()});
+    EXPECT_EQ(nodes[0].service, kParleyService);
+    EXPECT_EQ(nodes[0].endpoints, std::vector<std::string>{"tcp://" + survivor.endpoint()});
+    EXPECT_FALSE(nodes[0].metadata.at("version").empty()) << "parleyd announces its version";
 }
 
 TEST_F(ZkDiscovery, LeastLoadedPicksTheNodeWithFewerSessions) {
@@ -181,8 +183,8 @@ TEST_F(ZkDiscovery, LeastLoadedPicksTheNodeWithFewerSessions) {
     ASSERT_TRUE(second.events().wait_for("connected node-a")) << second.events().all();
     ASSERT_TRUE(eventually([&] {
         const auto nodes = listed();
-        const NodeInfo* node_a = find(nodes, "node-a");
-        const NodeInfo* node_b = find(nodes, "node-b");
+        const ServiceInstance* node_a = find(nodes, "node-a");
+        const ServiceInstance* node_b = find(nodes, "node-b");
         return node_a != nullptr && node_b != nullptr && node_a->load == 2 && node_b->load == 0;
     })) << "the loads never reached ZooKeeper";
 
@@ -205,7 +207,7 @@ TEST_F(ZkDiscovery, ARestartedNodeWaitsForItsOldSessionAndADuplicateIsRefused) {
         << again->log_text();
     const auto nodes = listed();
     ASSERT_EQ(nodes.size(), 1u);
-    EXPECT_EQ(nodes[0].endpoints, std::vector<std::string>{again->endpoint()});
+    EXPECT_EQ(nodes[0].endpoints, std::vector<std::string>{"tcp://" + again->endpoint()});
 
     // A second live process with the same id is refused once the wait shows it is alive.
     std::vector<std::string> args;
@@ -215,10 +217,10 @@ TEST_F(ZkDiscovery, ARestartedNodeWaitsForItsOldSessionAndADuplicateIsRefused) {
     }
     const auto run = DaemonProcess::run_to_completion(args, 20s);
     EXPECT_NE(run.exit_code, 0) << run.output;
-    EXPECT_NE(run.output.find("node id 'node-a' is already announced in ZooKeeper"),
+    EXPECT_NE(run.output.find("id 'node-a' of service parley.im is already announced in ZooKeeper"),
               std::string::npos)
         << run.output;
-    EXPECT_EQ(listed().at(0).endpoints, std::vector<std::string>{again->endpoint()});
+    EXPECT_EQ(listed().at(0).endpoints, std::vector<std::string>{"tcp://" + again->endpoint()});
 }
 
 }  // namespace

@@ -7,7 +7,7 @@ namespace parley::cluster {
 RouteAdoption::RouteAdoption(std::string self, std::shared_ptr<Transport> transport)
     : self_(std::move(self)), transport_(std::move(transport)) {}
 
-void RouteAdoption::on_nodes(const std::vector<NodeInfo>& nodes) {
+void RouteAdoption::on_nodes(const std::vector<ServiceInstance>& nodes) {
     std::set<std::string> live;
     for (const auto& node : nodes) {
         live.insert(node.id);

@@ -21,8 +21,8 @@ class RouteAdoption {
   public:
     RouteAdoption(std::string self, std::shared_ptr<Transport> transport);
 
-    /// The registry's current list of nodes.
-    void on_nodes(const std::vector<NodeInfo>& nodes);
+    /// The registry's current instances of parley.im: the live nodes.
+    void on_nodes(const std::vector<ServiceInstance>& nodes);
     /// No adoption or release after this; call before the transport stops.
     void stop();
 

@@ -15,20 +15,14 @@ ServerSettings parse_server(const ConfigNode& node) {
     ServerSettings server;
     const ConfigNode& listen = reader.require("listen");
     for (const auto& item : listen.items()) {
-        server.listen.push_back(parse_endpoint(item));
+        server.listen.push_back(parse_listen_entry(item));
     }
     if (server.listen.empty()) {
         listen.fail("server.listen needs at least one \"host:port\"");
     }
     if (const ConfigNode* advertise = reader.find("advertise")) {
         for (const auto& item : advertise->items()) {
-            const std::string text = item.as_string();
-            if (auto problem = endpoint_problem(text, PortZero::refused); !problem.empty()) {
-                item.fail("bad advertised address '" + text + "': " + problem +
-                          " (expected \"host:port\" that clients can reach, e.g. "
-                          "\"chat-1.example.com:7400\")");
-            }
-            server.advertise.push_back(text);
+            server.advertise.push_back(parse_advertised(item));
         }
     }
     server.threads = static_cast<unsigned>(reader.get_int("threads", 0, 0, 256));
@@ -91,6 +85,37 @@ std::vector<host::PluginRequest> parse_plugin_list(const std::string& kind,
 
 }  // namespace
 
+ListenEndpoint parse_listen_entry(const ConfigNode& node) {
+    if (!node.is_map()) {
+        return parse_endpoint(node);
+    }
+    SettingsReader reader(node, "listen entry");
+    ListenEndpoint endpoint = parse_endpoint(reader.require("address"));
+    if (const ConfigNode* protocol = reader.find("protocol")) {
+        const std::string name = protocol->as_string();
+        if (name == "tls" || name == "ws" || name == "wss") {
+            protocol->fail("protocol '" + name + "' is not supported yet; only tcp is");
+        }
+        if (name != "tcp") {
+            protocol->fail("unknown protocol '" + name + "' (only tcp is supported)");
+        }
+        endpoint.protocol = name;
+    }
+    reader.finish();
+    endpoint.where = node.location();
+    return endpoint;
+}
+
+std::string parse_advertised(const ConfigNode& node) {
+    const std::string text = node.as_string();
+    if (auto problem = service_endpoint_problem(text); !problem.empty()) {
+        node.fail("bad advertised address '" + text + "': " + problem +
+                  " (expected \"host:port\" or \"tcp://host:port\" that clients can reach, "
+                  "e.g. \"chat-1.example.com:7400\")");
+    }
+    return parse_service_endpoint(text).to_string();
+}
+
 ListenEndpoint parse_endpoint(const ConfigNode& node) {
     const std::string text = node.as_string();
     if (auto problem = endpoint_problem(text, PortZero::allowed); !problem.empty()) {
@@ -98,7 +123,7 @@ ListenEndpoint parse_endpoint(const ConfigNode& node) {
                   " (expected \"host:port\", e.g. \"127.0.0.1:7400\")");
     }
     const Endpoint endpoint = parley::parse_endpoint(text, PortZero::allowed);
-    return ListenEndpoint{endpoint.host, endpoint.port, node.location()};
+    return ListenEndpoint{endpoint.host, endpoint.port, "tcp", node.location()};
 }
 
 BrokerConfig parse_broker_config(const ConfigNode& root) {

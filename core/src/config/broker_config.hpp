@@ -16,13 +16,15 @@ namespace parley::config {
 
 struct ListenEndpoint {
     std::string host;
-    std::uint16_t port = 0;  ///< 0 picks a free port (tests)
+    std::uint16_t port = 0;        ///< 0 picks a free port (tests)
+    std::string protocol = "tcp";  ///< what clients speak to it; only tcp for now
     SourceLocation where;
 };
 
 struct ServerSettings {
     std::vector<ListenEndpoint> listen;
-    /// "host:port" clients should use, announced in the registry; empty: the bound listeners.
+    /// "scheme://host:port" clients should use, announced in the registry (a bare "host:port"
+    /// in YAML is read as tcp); empty: the bound listeners.
     std::vector<std::string> advertise;
     unsigned threads = 0;  ///< event loops; 0 = one per core
     SessionLimits session;
@@ -51,5 +53,12 @@ BrokerConfig parse_broker_config(const ConfigNode& root);
 
 /// "host:port" -> endpoint; throws ConfigError at `node` when malformed.
 ListenEndpoint parse_endpoint(const ConfigNode& node);
+
+/// A server.listen entry: "host:port" (tcp) or {address: "host:port", protocol: tcp}; throws
+/// ConfigError for a malformed one or a protocol that is not supported (yet).
+ListenEndpoint parse_listen_entry(const ConfigNode& node);
+
+/// A server.advertise entry, "host:port" or "scheme://host:port", as "scheme://host:port".
+std::string parse_advertised(const ConfigNode& node);
 
 }  // namespace parley::config

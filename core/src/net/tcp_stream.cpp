@@ -3,6 +3,8 @@
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/detail/reactive_wait_op.hpp>
 
+#include <parley/endpoint.hpp>
+
 namespace parley::net {
 namespace asio = boost::asio;
 using boost::system::error_code;
@@ -15,12 +17,13 @@ std::string describe_peer(const LoopSocket& socket) {
     if (ec) {
         return "?";
     }
-    return endpoint.address().to_string() + ':' + std::to_string(endpoint.port());
+    return Endpoint::from(endpoint).to_string();  // "[::1]:7400" for IPv6
 }
 
 }  // namespace
 
-TcpStream::TcpStream(LoopSocket socket) : socket_(std::move(socket)), remote_(describe_peer(socket_)) {
+TcpStream::TcpStream(LoopSocket socket)
+    : socket_(std::move(socket)), remote_(describe_peer(socket_)) {
     error_code ec;
     socket_.non_blocking(true, ec);
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);

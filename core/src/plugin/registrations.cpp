@@ -1,6 +1,6 @@
-#include <parley/host/registrations.hpp>
-
 #include <algorithm>
+
+#include <parley/host/registrations.hpp>
 
 namespace parley::host {
 
@@ -8,8 +8,8 @@ Registrations::Registrations(std::vector<KindRule> rules, std::string program)
     : rules_(std::move(rules)), program_(std::move(program)) {}
 
 const KindRule* Registrations::rule_for(std::string_view kind) const noexcept {
-    const auto found =
-        std::find_if(rules_.begin(), rules_.end(), [kind](const KindRule& r) { return r.kind == kind; });
+    const auto found = std::find_if(rules_.begin(), rules_.end(),
+                                    [kind](const KindRule& r) { return r.kind == kind; });
     return found == rules_.end() ? nullptr : &*found;
 }
 

@@ -71,7 +71,38 @@ std::string parse(std::string_view text, PortZero zero, Endpoint& out) {
     return port_problem(port, zero, out.port);
 }
 
+constexpr std::string_view kSchemeMark = "://";
+
+std::string parse_service(std::string_view text, ServiceEndpoint& out) {
+    std::string_view rest = text;
+    out.scheme = "tcp";
+    if (const auto mark = text.find(kSchemeMark); mark != std::string_view::npos) {
+        out.scheme = std::string(text.substr(0, mark));
+        rest = text.substr(mark + kSchemeMark.size());
+        if (!is_known_scheme(out.scheme)) {
+            return "unknown scheme '" + out.scheme + "' (known: tcp, tls, ws, wss)";
+        }
+    }
+    out.path.clear();
+    if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+        out.path = std::string(rest.substr(slash));
+        rest = rest.substr(0, slash);
+        if (out.scheme != "ws" && out.scheme != "wss") {
+            return "a " + out.scheme + " endpoint has no path";
+        }
+    }
+    return parse(rest, PortZero::refused, out.address);
+}
+
 }  // namespace
+
+Endpoint Endpoint::from(const boost::asio::ip::tcp::endpoint& endpoint) {
+    auto address = endpoint.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+    }
+    return Endpoint{address.to_string(), endpoint.port()};
+}
 
 std::string Endpoint::to_string() const {
     const bool ipv6 = host.find(':') != std::string::npos;
@@ -88,6 +119,29 @@ Endpoint parse_endpoint(std::string_view text, PortZero zero) {
     if (auto problem = parse(text, zero, endpoint); !problem.empty()) {
         throw std::invalid_argument("bad endpoint '" + std::string(text) + "': " + problem +
                                     " (expected host:port, e.g. 127.0.0.1:7400 or [::1]:7400)");
+    }
+    return endpoint;
+}
+
+std::string ServiceEndpoint::to_string() const {
+    return scheme + std::string(kSchemeMark) + address.to_string() + path;
+}
+
+bool is_known_scheme(std::string_view scheme) {
+    return scheme == "tcp" || scheme == "tls" || scheme == "ws" || scheme == "wss";
+}
+
+std::string service_endpoint_problem(std::string_view text) {
+    ServiceEndpoint ignored;
+    return parse_service(text, ignored);
+}
+
+ServiceEndpoint parse_service_endpoint(std::string_view text) {
+    ServiceEndpoint endpoint;
+    if (auto problem = parse_service(text, endpoint); !problem.empty()) {
+        throw std::invalid_argument("bad service endpoint '" + std::string(text) + "': " + problem +
+                                    " (expected scheme://host:port, e.g. tcp://127.0.0.1:7400, "
+                                    "or a bare host:port for tcp)");
     }
     return endpoint;
 }

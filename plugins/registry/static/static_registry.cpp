@@ -7,100 +7,126 @@ namespace parley::plugins::static_registry {
 
 namespace {
 
-auto find_node(std::vector<NodeInfo>& nodes, const std::string& id) {
-    return std::find_if(nodes.begin(), nodes.end(),
-                        [&id](const NodeInfo& node) { return node.id == id; });
+auto find_instance(std::vector<ServiceInstance>& instances, const std::string& id) {
+    return std::find_if(instances.begin(), instances.end(),
+                        [&id](const ServiceInstance& instance) { return instance.id == id; });
 }
 
 }  // namespace
 
-StaticRegistry::StaticRegistry(std::vector<NodeInfo> nodes) : nodes_(std::move(nodes)) {}
+StaticRegistry::StaticRegistry(std::map<std::string, std::vector<ServiceInstance>> services)
+    : services_(std::move(services)) {}
 
-asio::awaitable<void> StaticRegistry::announce(NodeInfo self) {
+asio::awaitable<void> StaticRegistry::announce(ServiceInstance self) {
+    const std::string service = self.service;
     {
         std::lock_guard lock(mutex_);
-        self_id_ = self.id;
-        if (auto it = find_node(nodes_, self.id); it == nodes_.end()) {
-            nodes_.push_back(std::move(self));
+        auto& list = services_[service];
+        if (auto it = announced_.find(service); it != announced_.end() && it->second != self.id) {
+            // One instance per service and process: announcing another id replaces it.
+            if (auto old = find_instance(list, it->second); old != list.end()) {
+                list.erase(old);
+            }
+        }
+        announced_[service] = self.id;
+        if (auto it = find_instance(list, self.id); it == list.end()) {
+            list.push_back(std::move(self));
         } else {
             if (!self.endpoints.empty()) {
                 it->endpoints = std::move(self.endpoints);
             }
+            if (!self.metadata.empty()) {
+                it->metadata = std::move(self.metadata);
+            }
             it->load = self.load;
         }
     }
-    notify_all();
+    notify(service);
     co_return;
 }
 
-void StaticRegistry::report_load(std::uint32_t load) {
+void StaticRegistry::report_load(const std::string& service, std::uint32_t load) {
     bool changed = false;
     {
         std::lock_guard lock(mutex_);
-        if (!self_id_) {
+        const auto announced = announced_.find(service);
+        if (announced == announced_.end()) {
             return;
         }
-        if (auto it = find_node(nodes_, *self_id_); it != nodes_.end() && it->load != load) {
+        auto& list = services_[service];
+        if (auto it = find_instance(list, announced->second);
+            it != list.end() && it->load != load) {
             it->load = load;
             changed = true;
         }
     }
     if (changed) {
-        notify_all();
+        notify(service);
     }
 }
 
-asio::awaitable<std::vector<NodeInfo>> StaticRegistry::nodes() {
-    std::vector<NodeInfo> copy;
+asio::awaitable<std::vector<ServiceInstance>> StaticRegistry::instances(std::string service) {
+    std::vector<ServiceInstance> copy;
     {
         std::lock_guard lock(mutex_);
-        copy = nodes_;
+        if (auto it = services_.find(service); it != services_.end()) {
+            copy = it->second;
+        }
     }
     co_return copy;
 }
 
-void StaticRegistry::watch(std::function<void(std::vector<NodeInfo>)> on_change) {
-    auto watcher = std::make_shared<const Watcher>(std::move(on_change));
+Subscription StaticRegistry::watch(std::string service,
+                                   std::function<void(std::vector<ServiceInstance>)> on_change) {
+    auto watch = std::make_shared<ServiceWatch>(service, std::move(on_change));
     // Holding notify_mutex_ keeps a concurrent change from notifying before this first call.
     std::lock_guard notifying(notify_mutex_);
-    std::vector<NodeInfo> current;
+    std::vector<ServiceInstance> current;
     {
         std::lock_guard lock(mutex_);
-        watchers_.push_back(watcher);
-        current = nodes_;
+        watches_.push_back(watch);
+        if (auto it = services_.find(service); it != services_.end()) {
+            current = it->second;
+        }
     }
-    (*watcher)(std::move(current));
+    auto subscription = ServiceWatch::subscription(watch);
+    watch->call(std::move(current));
+    return subscription;
 }
 
 asio::awaitable<void> StaticRegistry::withdraw() {
-    bool changed = false;
+    std::vector<std::string> changed;
     {
         std::lock_guard lock(mutex_);
-        if (self_id_) {
-            if (auto it = find_node(nodes_, *self_id_); it != nodes_.end()) {
-                nodes_.erase(it);
-                changed = true;
+        for (const auto& [service, id] : announced_) {
+            auto& list = services_[service];
+            if (auto it = find_instance(list, id); it != list.end()) {
+                list.erase(it);
+                changed.push_back(service);
             }
-            self_id_.reset();
         }
+        announced_.clear();
     }
-    if (changed) {
-        notify_all();
+    for (const auto& service : changed) {
+        notify(service);
     }
     co_return;
 }
 
-void StaticRegistry::notify_all() {
+void StaticRegistry::notify(const std::string& service) {
     std::lock_guard notifying(notify_mutex_);
-    std::vector<NodeInfo> current;
-    std::vector<std::shared_ptr<const Watcher>> watchers;
+    std::vector<ServiceInstance> current;
+    std::vector<std::shared_ptr<ServiceWatch>> watches;
     {
         std::lock_guard lock(mutex_);
-        current = nodes_;
-        watchers = watchers_;  // a callback may add a watcher while we iterate
+        std::erase_if(watches_, [](const auto& watch) { return watch->cancelled(); });
+        current = services_[service];
+        watches = watches_;  // a callback may add a watch while we iterate
     }
-    for (const auto& watcher : watchers) {
-        (*watcher)(current);
+    for (const auto& watch : watches) {
+        if (watch->service() == service) {
+            watch->call(current);
+        }
     }
 }
 

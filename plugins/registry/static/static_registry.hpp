@@ -2,47 +2,49 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <parley/registry.hpp>
+#include <parley/service_watch.hpp>
 
 namespace parley::plugins::static_registry {
 
-/// A Registry whose nodes come from the configuration. The node that announces itself is
-/// updated in (or added to) that list and removed again by withdraw(), so a standalone node
-/// needs no list at all and a client needs no server.
+/// A Registry whose instances come from the configuration. What this process announces is
+/// updated in (or added to) its service's list and removed again by withdraw(), so a standalone
+/// node needs no list at all and a client needs no server.
 ///
 /// Thread safe. Watch callbacks run on the thread that made the change (the first one on the
 /// thread calling watch()), one notification at a time, each with the list as it is then, so a
 /// watcher never sees an older list after a newer one. Callbacks may call back into the registry
-/// but must not throw.
+/// (and drop their own Subscription) but must not throw.
 class StaticRegistry final : public Registry {
   public:
-    explicit StaticRegistry(std::vector<NodeInfo> nodes);
+    explicit StaticRegistry(std::map<std::string, std::vector<ServiceInstance>> services);
 
-    /// Takes the endpoints and load of `self`; endpoints stay as configured when `self` has none.
-    asio::awaitable<void> announce(NodeInfo self) override;
-    /// Ignored before announce() and after withdraw(); watchers hear of it only when the load
-    /// actually changed.
-    void report_load(std::uint32_t load) override;
-    asio::awaitable<std::vector<NodeInfo>> nodes() override;
-    /// Calls `on_change` at once with the current list, then after every change.
-    void watch(std::function<void(std::vector<NodeInfo>)> on_change) override;
+    /// Takes the endpoints, load and metadata of `self`; endpoints and metadata stay as
+    /// configured when `self` has none.
+    asio::awaitable<void> announce(ServiceInstance self) override;
+    /// Ignored for a service not announced (or withdrawn); watchers hear of it only when the
+    /// load actually changed.
+    void report_load(const std::string& service, std::uint32_t load) override;
+    asio::awaitable<std::vector<ServiceInstance>> instances(std::string service) override;
+    /// Calls `on_change` at once with the current list, then after every change to `service`.
+    Subscription watch(std::string service,
+                       std::function<void(std::vector<ServiceInstance>)> on_change) override;
     asio::awaitable<void> withdraw() override;
 
   private:
-    using Watcher = std::function<void(std::vector<NodeInfo>)>;
-
-    void notify_all();
+    void notify(const std::string& service);
 
     std::mutex mutex_;  ///< guards the three members below; never held during a callback
-    std::vector<NodeInfo> nodes_;
-    std::optional<std::string> self_id_;
-    std::vector<std::shared_ptr<const Watcher>> watchers_;
+    std::map<std::string, std::vector<ServiceInstance>> services_;
+    std::map<std::string, std::string> announced_;  ///< service -> the id announced in it
+    std::vector<std::shared_ptr<ServiceWatch>> watches_;
 
     /// Serialises notifications; recursive so a callback may change the registry.
     std::recursive_mutex notify_mutex_;

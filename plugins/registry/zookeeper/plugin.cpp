@@ -1,5 +1,5 @@
-// registry-zookeeper: nodes announce themselves as ephemeral znodes in ZooKeeper; daemons and
-// clients list and watch them. Settings:
+// registry-zookeeper: service instances announce themselves as ephemeral znodes in ZooKeeper
+// (<root>/services/<service>/<id>); daemons and clients list and watch them. Settings:
 //
 //     connect: "10.0.0.1:2181,10.0.0.2:2181"
 //     root: /parley
@@ -29,4 +29,5 @@ void setup(parley::PluginHost& host, const parley::ConfigNode& settings) {
 
 }  // namespace
 
-PARLEY_PLUGIN("registry", "zookeeper", "nodes announced as ephemeral znodes in ZooKeeper", setup)
+PARLEY_PLUGIN("registry", "zookeeper",
+              "service instances announced as ephemeral znodes in ZooKeeper", setup)

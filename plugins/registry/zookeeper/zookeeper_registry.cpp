@@ -12,7 +12,7 @@
 
 #include <parley/error.hpp>
 
-#include "node_record.hpp"
+#include "instance_record.hpp"
 #include "zookeeper_calls.hpp"
 
 namespace parley::plugins::zookeeper {
@@ -59,10 +59,8 @@ std::string joined(const std::vector<std::string>& items) {
 
 ZookeeperRegistry::ZookeeperRegistry(ZookeeperSettings settings)
     : settings_(std::move(settings)),
-      nodes_path_(settings_.nodes_path()),
       work_(asio::make_work_guard(io_)),
       connection_(io_, settings_, *this),
-      watch_(io_, connection_, nodes_path_),
       load_timer_(io_) {
     connection_.start();
     thread_ = std::thread([this] {
@@ -81,17 +79,25 @@ ZookeeperRegistry::ZookeeperRegistry(ZookeeperSettings settings)
 ZookeeperRegistry::~ZookeeperRegistry() {
     {
         std::lock_guard lock(mutex_);
-        self_.reset();  // nothing to announce again
+        announced_.clear();  // nothing to announce again
     }
     connection_.shutdown();
     work_.reset();
     io_.stop();
     thread_.join();
-    connection_.close();  // the session ends: this node's znode goes at once
+    connection_.close();  // the session ends: the instances' znodes go at once
 }
 
-std::string ZookeeperRegistry::path_of(const std::string& id) const {
-    return nodes_path_ + "/" + id;
+std::string ZookeeperRegistry::path_of(const std::string& service, const std::string& id) const {
+    return settings_.service_path(service) + "/" + id;
+}
+
+void ZookeeperRegistry::check_name(const char* what, const std::string& name) {
+    if (const std::string problem = znode_name_problem(name); !problem.empty()) {
+        throw Error(
+            ErrorCode::backend_unavailable,
+            std::string(what) + " '" + name + "' cannot name a ZooKeeper znode: " + problem);
+    }
 }
 
 void ZookeeperRegistry::fail(const std::string& what, int rc) const {
@@ -99,38 +105,47 @@ void ZookeeperRegistry::fail(const std::string& what, int rc) const {
                 "ZooKeeper at " + settings_.connect + ": " + what + ": " + zerror(rc));
 }
 
-asio::awaitable<void> ZookeeperRegistry::announce(NodeInfo self) {
-    if (const std::string problem = node_id_problem(self.id); !problem.empty()) {
-        throw Error(ErrorCode::backend_unavailable,
-                    "node id '" + self.id + "' cannot name a ZooKeeper znode: " + problem);
-    }
+asio::awaitable<void> ZookeeperRegistry::announce(ServiceInstance self) {
+    check_name("service", self.service);
+    check_name("instance id", self.id);
+    std::optional<ServiceInstance> replaced;
     {
         std::lock_guard lock(mutex_);
-        self_ = self;
+        auto& slot = announced_[self.service];
+        if (!slot.id.empty() && slot.id != self.id) {
+            replaced = slot;
+        }
+        slot = self;
     }
     try {
         const auto deadline = steady_clock::now() + settings_.connect_timeout;
         co_await publish(self, deadline);
     } catch (...) {
         std::lock_guard lock(mutex_);
-        if (self_ && self_->id == self.id) {
-            self_.reset();
+        if (auto it = announced_.find(self.service);
+            it != announced_.end() && it->second.id == self.id) {
+            announced_.erase(it);
         }
         throw;
     }
-    spdlog::info("zookeeper registry: announced {} at {} ({})", self.id, path_of(self.id),
-                 joined(self.endpoints));
-    asio::post(io_, [this, load = self.load] {
-        written_load_ = load;
-        last_write_ = steady_clock::now();
+    spdlog::info("zookeeper registry: announced {} at {} ({})", self.id,
+                 path_of(self.service, self.id), joined(self.endpoints));
+    if (replaced) {
+        std::string path = path_of(replaced->service, replaced->id);
+        co_await remove_own(std::move(path));
+    }
+    asio::post(io_, [this, service = self.service, load = self.load] {
+        written_loads_[service] = load;
+        last_writes_[service] = steady_clock::now();
         flush_load();  // a report made while announcing
     });
 }
 
-asio::awaitable<int> ZookeeperRegistry::create_parents(std::shared_ptr<ZookeeperSession> session) {
-    for (std::size_t slash = nodes_path_.find('/', 1);; slash = nodes_path_.find('/', slash + 1)) {
-        std::string parent = nodes_path_.substr(0, slash);
-        const Reply made = co_await create(session, std::move(parent), std::string{}, 0);
+asio::awaitable<int> ZookeeperRegistry::create_path(std::shared_ptr<ZookeeperSession> session,
+                                                    std::string path) {
+    for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+        std::string part = path.substr(0, slash);
+        const Reply made = co_await create(session, std::move(part), std::string{}, 0);
         if (made.rc != ZOK && made.rc != ZNODEEXISTS) {
             co_return made.rc;
         }
@@ -141,12 +156,14 @@ asio::awaitable<int> ZookeeperRegistry::create_parents(std::shared_ptr<Zookeeper
 }
 
 asio::awaitable<ZookeeperRegistry::Attempt> ZookeeperRegistry::try_publish(
-    std::shared_ptr<ZookeeperSession> session, std::string path, std::string data) {
-    if (const int rc = co_await create_parents(session); rc != ZOK) {
+    std::shared_ptr<ZookeeperSession> session, std::string service, std::string path,
+    std::string data) {
+    const std::string parent = settings_.service_path(service);
+    if (const int rc = co_await create_path(session, parent); rc != ZOK) {
         if (is_connection_problem(rc)) {
             co_return Attempt{};
         }
-        fail("cannot create " + nodes_path_, rc);
+        fail("cannot create " + parent, rc);
     }
     const Reply made = co_await create(session, path, data, ZOO_EPHEMERAL);
     if (made.rc == ZOK) {
@@ -170,8 +187,8 @@ asio::awaitable<ZookeeperRegistry::Attempt> ZookeeperRegistry::try_publish(
     if (owner == 0) {
         throw Error(ErrorCode::backend_unavailable,
                     "ZooKeeper at " + settings_.connect + ": " + path +
-                        " exists but is not ephemeral, so it is not a live node's; delete it or "
-                        "choose another node id");
+                        " exists but is not ephemeral, so it is not a live instance's; delete it "
+                        "or choose another id");
     }
     if (owner != session->id()) {
         co_return Attempt{false, owner};
@@ -187,16 +204,17 @@ asio::awaitable<ZookeeperRegistry::Attempt> ZookeeperRegistry::try_publish(
     co_return Attempt{};
 }
 
-asio::awaitable<void> ZookeeperRegistry::publish(NodeInfo self, steady_clock::time_point deadline) {
-    const std::string path = path_of(self.id);
-    const std::string data = encode_node(self);
+asio::awaitable<void> ZookeeperRegistry::publish(ServiceInstance self,
+                                                 steady_clock::time_point deadline) {
+    const std::string path = path_of(self.service, self.id);
+    const std::string data = encode_instance(self);
     std::optional<steady_clock::time_point> held_until;  // waiting for another session's znode
     for (bool first = true;; first = false) {
         if (!first) {
             co_await pause(held_until ? kHeldPoll : kRetryPause);
         }
         const auto session = co_await connection_.ready(deadline);
-        const Attempt attempt = co_await try_publish(session, path, data);
+        const Attempt attempt = co_await try_publish(session, self.service, path, data);
         if (attempt.done) {
             co_return;
         }
@@ -214,43 +232,47 @@ asio::awaitable<void> ZookeeperRegistry::publish(NodeInfo self, steady_clock::ti
                 path, session_hex(attempt.owner), (timeout + timeout / 2).count());
         } else if (now >= *held_until) {
             throw Error(ErrorCode::backend_unavailable,
-                        "node id '" + self.id + "' is already announced in ZooKeeper at " +
-                            settings_.connect + ": " + path + " belongs to session " +
-                            session_hex(attempt.owner) +
-                            ", which is still alive; is another node running with this id?");
+                        "id '" + self.id + "' of service " + self.service +
+                            " is already announced in ZooKeeper at " + settings_.connect + ": " +
+                            path + " belongs to session " + session_hex(attempt.owner) +
+                            ", which is still alive; is another process running with this id?");
         }
     }
 }
 
 asio::awaitable<void> ZookeeperRegistry::republish() {
     for (;;) {
-        std::optional<NodeInfo> self;
+        std::map<std::string, ServiceInstance> announced;
         {
             std::lock_guard lock(mutex_);
-            self = self_;
+            announced = announced_;
         }
-        if (!self) {
+        if (announced.empty()) {
             break;
         }
         try {
-            const auto deadline = steady_clock::now() + settings_.connect_timeout;
-            co_await publish(*self, deadline);
-            written_load_ = self->load;
-            last_write_ = steady_clock::now();
-            spdlog::info("zookeeper registry: announced {} again in the new session", self->id);
-            bool withdrawn = false;
-            {
-                std::lock_guard lock(mutex_);
-                withdrawn = !self_ || self_->id != self->id;
-            }
-            if (withdrawn) {
-                std::string path = path_of(self->id);
-                co_await remove_own(std::move(path));
+            for (const auto& [service, self] : announced) {
+                const auto deadline = steady_clock::now() + settings_.connect_timeout;
+                co_await publish(self, deadline);
+                written_loads_[service] = self.load;
+                last_writes_[service] = steady_clock::now();
+                spdlog::info("zookeeper registry: announced {} of {} again in the new session",
+                             self.id, service);
+                bool withdrawn = false;
+                {
+                    std::lock_guard lock(mutex_);
+                    const auto it = announced_.find(service);
+                    withdrawn = it == announced_.end() || it->second.id != self.id;
+                }
+                if (withdrawn) {
+                    std::string path = path_of(service, self.id);
+                    co_await remove_own(std::move(path));
+                }
             }
             break;
         } catch (const Error& e) {
-            spdlog::warn("zookeeper registry: announcing {} again failed ({}); retrying in {} ms",
-                         self->id, e.what(), kRepublishRetry.count());
+            spdlog::warn("zookeeper registry: announcing again failed ({}); retrying in {} ms",
+                         e.what(), kRepublishRetry.count());
         }
         co_await pause(kRepublishRetry);
     }
@@ -258,48 +280,57 @@ asio::awaitable<void> ZookeeperRegistry::republish() {
     flush_load();
 }
 
-void ZookeeperRegistry::report_load(std::uint32_t load) {
+void ZookeeperRegistry::report_load(const std::string& service, std::uint32_t load) {
     {
         std::lock_guard lock(mutex_);
-        if (!self_ || self_->load == load) {
+        const auto it = announced_.find(service);
+        if (it == announced_.end() || it->second.load == load) {
             return;
         }
-        self_->load = load;
+        it->second.load = load;
     }
     asio::post(io_, [this] { flush_load(); });
 }
 
 void ZookeeperRegistry::flush_load() {
-    if (writing_ || republishing_) {
-        return;  // each flushes again when done
+    if (republishing_) {
+        return;  // it flushes again when done
     }
-    std::optional<NodeInfo> self;
+    std::map<std::string, ServiceInstance> announced;
     {
         std::lock_guard lock(mutex_);
-        self = self_;
-    }
-    if (!self || !written_load_ || *written_load_ == self->load) {
-        return;  // nothing announced, or nothing new
+        announced = announced_;
     }
     const auto now = steady_clock::now();
-    if (const auto due = last_write_ + settings_.load_interval; now < due) {
-        load_timer_.expires_at(due);
+    std::optional<steady_clock::time_point> next_due;
+    for (auto& [service, self] : announced) {
+        const auto written = written_loads_.find(service);
+        if (writing_.contains(service) || written == written_loads_.end() ||
+            written->second == self.load) {
+            continue;  // being written (it flushes again when done), not announced, or no news
+        }
+        if (const auto due = last_writes_[service] + settings_.load_interval; now < due) {
+            next_due = std::min(next_due.value_or(due), due);
+            continue;
+        }
+        auto session = connection_.current();
+        if (!session || !session->connected()) {
+            retry_load_later();
+            return;
+        }
+        writing_.insert(service);
+        last_writes_[service] = now;
+        asio::co_spawn(io_, write_load(std::move(session), std::move(self)),
+                       [](const std::exception_ptr& e) { log_failure("writing the load", e); });
+    }
+    if (next_due) {
+        load_timer_.expires_at(*next_due);
         load_timer_.async_wait([this](boost::system::error_code ec) {
             if (!ec) {
                 flush_load();
             }
         });
-        return;
     }
-    auto session = connection_.current();
-    if (!session || !session->connected()) {
-        retry_load_later();
-        return;
-    }
-    writing_ = true;
-    last_write_ = now;
-    asio::co_spawn(io_, write_load(std::move(session), std::move(*self)),
-                   [](const std::exception_ptr& e) { log_failure("writing the load", e); });
 }
 
 void ZookeeperRegistry::retry_load_later() {
@@ -312,12 +343,15 @@ void ZookeeperRegistry::retry_load_later() {
 }
 
 asio::awaitable<void> ZookeeperRegistry::write_load(std::shared_ptr<ZookeeperSession> session,
-                                                    NodeInfo self) {
-    const Reply written = co_await set_data(session, path_of(self.id), encode_node(self), -1);
-    writing_ = false;
+                                                    ServiceInstance self) {
+    const Reply written =
+        co_await set_data(session, path_of(self.service, self.id), encode_instance(self), -1);
+    writing_.erase(self.service);
     if (written.rc == ZOK || written.rc == ZNONODE) {
         // ZNONODE: withdrawn or expired meanwhile; announcing again writes the current load.
-        written_load_ = self.load;
+        if (written_loads_.contains(self.service)) {
+            written_loads_[self.service] = self.load;
+        }
         flush_load();
         co_return;
     }
@@ -328,36 +362,39 @@ asio::awaitable<void> ZookeeperRegistry::write_load(std::shared_ptr<ZookeeperSes
     retry_load_later();
 }
 
-asio::awaitable<std::vector<NodeInfo>> ZookeeperRegistry::nodes() {
+asio::awaitable<std::vector<ServiceInstance>> ZookeeperRegistry::instances(std::string service) {
+    check_name("service", service);
     const auto deadline = steady_clock::now() + settings_.connect_timeout;
     for (bool first = true;; first = false) {
         if (!first) {
             co_await pause(kRetryPause);
         }
         const auto session = co_await connection_.ready(deadline);
-        if (auto list = co_await read_nodes(session)) {
+        if (auto list = co_await read_instances(session, service)) {
             co_return std::move(*list);
         }
     }
 }
 
-asio::awaitable<std::optional<std::vector<NodeInfo>>> ZookeeperRegistry::read_nodes(
-    std::shared_ptr<ZookeeperSession> session) {
-    const Reply listing = co_await get_children(session, nodes_path_, false);
+asio::awaitable<std::optional<std::vector<ServiceInstance>>> ZookeeperRegistry::read_instances(
+    std::shared_ptr<ZookeeperSession> session, std::string service) {
+    const std::string directory = settings_.service_path(service);
+    const Reply listing = co_await get_children(session, directory, false);
     if (listing.rc == ZNONODE) {
-        co_return std::vector<NodeInfo>{};
+        co_return std::vector<ServiceInstance>{};
     }
     if (is_connection_problem(listing.rc)) {
         co_return std::nullopt;
     }
     if (listing.rc != ZOK) {
-        fail("cannot list " + nodes_path_, listing.rc);
+        fail("cannot list " + directory, listing.rc);
     }
     std::vector<std::string> ids = listing.children;
     std::sort(ids.begin(), ids.end());
-    std::vector<NodeInfo> list;
+    std::vector<ServiceInstance> list;
     for (const auto& id : ids) {
-        const Reply read = co_await get_data(session, path_of(id), false);
+        const std::string path = path_of(service, id);
+        const Reply read = co_await get_data(session, path, false);
         if (read.rc == ZNONODE) {
             continue;  // left meanwhile
         }
@@ -365,38 +402,51 @@ asio::awaitable<std::optional<std::vector<NodeInfo>>> ZookeeperRegistry::read_no
             co_return std::nullopt;
         }
         if (read.rc != ZOK) {
-            fail("cannot read " + path_of(id), read.rc);
+            fail("cannot read " + path, read.rc);
         }
         std::string problem;
-        if (auto node = decode_node(id, read.data, problem)) {
-            list.push_back(std::move(*node));
+        if (auto instance = decode_instance(service, id, read.data, problem)) {
+            list.push_back(std::move(*instance));
         } else {
-            spdlog::warn("zookeeper registry: ignoring {}: {}", path_of(id), problem);
+            spdlog::warn("zookeeper registry: ignoring {}: {}", path, problem);
         }
     }
     co_return list;
 }
 
-void ZookeeperRegistry::watch(std::function<void(std::vector<NodeInfo>)> on_change) {
-    watch_.add(std::move(on_change));
+Subscription ZookeeperRegistry::watch(std::string service,
+                                      std::function<void(std::vector<ServiceInstance>)> on_change) {
+    check_name("service", service);
+    auto watch = std::make_shared<ServiceWatch>(service, std::move(on_change));
+    asio::post(io_, [this, watch] {
+        auto& list = watches_[watch->service()];
+        if (!list) {
+            list = std::make_unique<ServiceListWatch>(io_, connection_, watch->service(),
+                                                      settings_.service_path(watch->service()));
+        }
+        list->add(watch);
+    });
+    return ServiceWatch::subscription(watch);
 }
 
 asio::awaitable<void> ZookeeperRegistry::withdraw() {
-    std::optional<NodeInfo> self;
+    std::map<std::string, ServiceInstance> announced;
     {
         std::lock_guard lock(mutex_);
-        self = std::exchange(self_, std::nullopt);
+        announced = std::exchange(announced_, {});
     }
-    if (!self) {
+    if (announced.empty()) {
         co_return;
     }
     asio::post(io_, [this] {
         load_timer_.cancel();
-        written_load_.reset();
+        written_loads_.clear();
     });
-    std::string path = path_of(self->id);
-    co_await remove_own(std::move(path));
-    spdlog::info("zookeeper registry: withdrew {}", self->id);
+    for (const auto& [service, self] : announced) {
+        std::string path = path_of(service, self.id);
+        co_await remove_own(std::move(path));
+        spdlog::info("zookeeper registry: withdrew {} of {}", self.id, service);
+    }
 }
 
 asio::awaitable<void> ZookeeperRegistry::remove_own(std::string path) {
@@ -430,12 +480,14 @@ asio::awaitable<void> ZookeeperRegistry::remove_own(std::string path) {
 }
 
 void ZookeeperRegistry::on_new_session() {
-    written_load_.reset();
-    watch_.on_new_session();
+    written_loads_.clear();
+    for (auto& [service, list] : watches_) {
+        list->on_new_session();
+    }
     bool announced = false;
     {
         std::lock_guard lock(mutex_);
-        announced = self_.has_value();
+        announced = !announced_.empty();
     }
     if (announced && !republishing_) {
         republishing_ = true;
@@ -445,12 +497,16 @@ void ZookeeperRegistry::on_new_session() {
 }
 
 void ZookeeperRegistry::on_connected() {
-    watch_.on_connected();
+    for (auto& [service, list] : watches_) {
+        list->on_connected();
+    }
     flush_load();
 }
 
 void ZookeeperRegistry::on_watch(const std::string& path) {
-    watch_.on_watch(path);
+    for (auto& [service, list] : watches_) {
+        list->on_watch(path);
+    }
 }
 
 }  // namespace parley::plugins::zookeeper

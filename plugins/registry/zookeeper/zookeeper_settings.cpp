@@ -26,8 +26,12 @@ milliseconds read_duration(SettingsReader& reader, std::string_view key, millise
 
 }  // namespace
 
-std::string ZookeeperSettings::nodes_path() const {
-    return (root == "/" ? "" : root) + "/nodes";
+std::string ZookeeperSettings::services_path() const {
+    return (root == "/" ? "" : root) + "/services";
+}
+
+std::string ZookeeperSettings::service_path(const std::string& service) const {
+    return services_path() + "/" + service;
 }
 
 std::string znode_path_problem(const std::string& path) {

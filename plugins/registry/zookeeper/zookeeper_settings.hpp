@@ -11,7 +11,8 @@ namespace parley::plugins::zookeeper {
 struct ZookeeperSettings {
     /// "host:port[,host:port...][/chroot]", as the ZooKeeper client takes it.
     std::string connect;
-    /// The znode under which this registry keeps its nodes (<root>/nodes/<node-id>).
+    /// The znode under which this registry keeps its services
+    /// (<root>/services/<service>/<instance-id>).
     std::string root = "/parley";
     std::chrono::milliseconds session_timeout{10000};
     /// How long announce, nodes and withdraw wait for a connection before failing with 2000.
@@ -19,8 +20,10 @@ struct ZookeeperSettings {
     /// The least time between two writes of this node's load.
     std::chrono::milliseconds load_interval{1000};
 
-    /// <root>/nodes
-    std::string nodes_path() const;
+    /// <root>/services
+    std::string services_path() const;
+    /// <root>/services/<service>
+    std::string service_path(const std::string& service) const;
 };
 
 /// Reads and validates the settings; throws ConfigError naming the file, line and column.

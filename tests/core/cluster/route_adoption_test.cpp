@@ -25,10 +25,10 @@ class RecordingTransport final : public Transport {
     std::vector<std::string> calls;
 };
 
-std::vector<NodeInfo> nodes(std::initializer_list<const char*> ids) {
-    std::vector<NodeInfo> out;
+std::vector<ServiceInstance> nodes(std::initializer_list<const char*> ids) {
+    std::vector<ServiceInstance> out;
     for (const char* id : ids) {
-        out.push_back(NodeInfo{id, {}, 0});
+        out.push_back(ServiceInstance{kParleyService, id, {}, 0, {}});
     }
     return out;
 }

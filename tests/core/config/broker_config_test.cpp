@@ -100,7 +100,9 @@ TEST(BrokerConfigTest, AdvertisedAddressesAreReadAndChecked) {
     std::string text = kValid;
     text.replace(text.find("  heartbeat_interval"), 0,
                  "  advertise: [\"chat-1.example.com:7400\"]\n");
-    EXPECT_EQ(parse(text).server.advertise, std::vector<std::string>{"chat-1.example.com:7400"});
+    // Bare means tcp; the registry gets the scheme.
+    EXPECT_EQ(parse(text).server.advertise,
+              std::vector<std::string>{"tcp://chat-1.example.com:7400"});
     EXPECT_TRUE(parse(kValid).server.advertise.empty());
 
     // Port 0 means nothing to a client.
@@ -108,6 +110,52 @@ TEST(BrokerConfigTest, AdvertisedAddressesAreReadAndChecked) {
     EXPECT_NE(error_of(text).find("bad advertised address 'chat-1.example.com:0'"),
               std::string::npos)
         << error_of(text);
+}
+
+TEST(BrokerConfigTest, AdvertisedAddressesMayCarryAScheme) {
+    std::string text = kValid;
+    text.replace(text.find("  heartbeat_interval"), 0,
+                 "  advertise: [\"tcp://[2001:db8::5]:7400\", \"chat-1.example.com:7401\"]\n");
+    EXPECT_EQ(
+        parse(text).server.advertise,
+        (std::vector<std::string>{"tcp://[2001:db8::5]:7400", "tcp://chat-1.example.com:7401"}));
+    text.replace(text.find("tcp://[2001"), 3, "ftp");
+    EXPECT_NE(error_of(text).find("unknown scheme 'ftp'"), std::string::npos) << error_of(text);
+}
+
+TEST(BrokerConfigTest, ListenEntriesMayBeMapsNamingTheProtocol) {
+    std::string text = kValid;
+    text.replace(text.find("[\"127.0.0.1:7400\", \"[::1]:0\"]"), 29,
+                 "[{address: \"127.0.0.1:7400\", protocol: tcp}, {address: \"[::1]:0\"}, "
+                 "\"127.0.0.1:7401\"]");
+    const auto listen = parse(text).server.listen;
+    ASSERT_EQ(listen.size(), 3U);
+    EXPECT_EQ(listen[0].host, "127.0.0.1");
+    EXPECT_EQ(listen[0].port, 7400);
+    EXPECT_EQ(listen[0].protocol, "tcp");
+    EXPECT_EQ(listen[1].host, "::1");
+    EXPECT_EQ(listen[1].protocol, "tcp") << "tcp when the protocol is left out";
+    EXPECT_EQ(listen[2].port, 7401);
+}
+
+TEST(BrokerConfigTest, ListenProtocolsOtherThanTcpAreRefused) {
+    for (const std::string protocol : {"tls", "ws", "wss"}) {
+        std::string text = kValid;
+        text.replace(text.find("\"127.0.0.1:7400\""), 16,
+                     "{address: \"127.0.0.1:7400\", protocol: " + protocol + "}");
+        const std::string error = error_of(text);
+        EXPECT_NE(error.find("protocol '" + protocol + "' is not supported yet; only tcp is"),
+                  std::string::npos)
+            << error;
+        EXPECT_NE(error.find("cfg.yaml:"), std::string::npos) << error;
+    }
+    std::string text = kValid;
+    text.replace(text.find("\"127.0.0.1:7400\""), 16,
+                 "{address: \"127.0.0.1:7400\", protocol: udp}");
+    EXPECT_NE(error_of(text).find("unknown protocol 'udp'"), std::string::npos);
+    text = kValid;
+    text.replace(text.find("\"127.0.0.1:7400\""), 16, "{adress: \"127.0.0.1:7400\"}");
+    EXPECT_NE(error_of(text).find("'address' is missing"), std::string::npos) << error_of(text);
 }
 
 TEST(BrokerConfigTest, UnknownKeyInsideAPluginReferenceIsAnError) {

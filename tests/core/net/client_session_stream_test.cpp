@@ -13,10 +13,10 @@ namespace parley::net {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::Peer;
-using testing::SessionHarness;
 using testing::body_text;
 using testing::goodbye_code;
+using testing::Peer;
+using testing::SessionHarness;
 
 constexpr auto kLogin = FrameType::handshake;
 constexpr auto kEcho = FrameType{0x81};

@@ -93,11 +93,13 @@ TEST(Registrations, APluginRegistersOnlyItsOwnKindUnlessTheKindIsOpenToAll) {
     Registrations registered(broker_like_rules(), "parleyd");
     RecordingHost transport_plugin(registered, "transport", "kafka");
     EXPECT_EQ(
-        error_of([&] { transport_plugin.add_handler(FrameType{4}, std::make_shared<NullHandler>()); }),
+        error_of(
+            [&] { transport_plugin.add_handler(FrameType{4}, std::make_shared<NullHandler>()); }),
         "transport plugin 'kafka' tried to register a handler, which only a handler plugin may do");
     // Envelope handlers may come from any plugin.
-    EXPECT_EQ(error_of([&] { transport_plugin.add(std::make_shared<NullEnvelopeHandler>(), 0x90); }),
-              "no error");
+    EXPECT_EQ(
+        error_of([&] { transport_plugin.add(std::make_shared<NullEnvelopeHandler>(), 0x90); }),
+        "no error");
     EXPECT_EQ(registered.all<EnvelopeHandler>().size(), 1u);
 }
 
@@ -109,19 +111,26 @@ TEST(Registrations, ASecondObjectOfAOneKindNamesBothPlugins) {
             co_return ClaimResult{};
         }
         asio::awaitable<void> release(UserId, std::uint64_t) override { co_return; }
-        asio::awaitable<std::optional<SessionRecord>> locate(UserId) override { co_return std::nullopt; }
-        asio::awaitable<OnlinePage> online(std::uint64_t, std::uint32_t) override { co_return OnlinePage{}; }
+        asio::awaitable<std::optional<SessionRecord>> locate(UserId) override {
+            co_return std::nullopt;
+        }
+        asio::awaitable<OnlinePage> online(std::uint64_t, std::uint32_t) override {
+            co_return OnlinePage{};
+        }
         asio::awaitable<void> join_group(GroupId, UserId) override { co_return; }
         asio::awaitable<bool> leave_group(GroupId, UserId) override { co_return false; }
         asio::awaitable<bool> is_member(GroupId, UserId) override { co_return false; }
-        asio::awaitable<std::vector<UserId>> group_members(GroupId) override { co_return std::vector<UserId>{}; }
+        asio::awaitable<std::vector<UserId>> group_members(GroupId) override {
+            co_return std::vector<UserId>{};
+        }
     };
     RecordingHost first(registered, "store", "memory");
     RecordingHost second(registered, "store", "redis");
     first.add(std::make_shared<NoStore>());
-    EXPECT_EQ(error_of([&] { second.add(std::make_shared<NoStore>()); }),
-              "store plugin 'redis' registered a second store (store plugin 'memory' registered the "
-              "first); parleyd uses one");
+    EXPECT_EQ(
+        error_of([&] { second.add(std::make_shared<NoStore>()); }),
+        "store plugin 'redis' registered a second store (store plugin 'memory' registered the "
+        "first); parleyd uses one");
     EXPECT_NE(registered.one<Store>(), nullptr);
 }
 

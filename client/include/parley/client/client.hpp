@@ -84,7 +84,7 @@ class Client : public std::enable_shared_from_this<Client> {
            std::shared_ptr<Discovery> discovery, std::unique_ptr<ServerPicker> picker);
 
     asio::awaitable<void> run();
-    asio::awaitable<std::vector<NodeInfo>> refresh_nodes();
+    asio::awaitable<std::vector<ServiceInstance>> refresh_nodes();
     asio::awaitable<void> run_attempt(std::shared_ptr<ConnectionAttempt> attempt);
     asio::awaitable<void> heartbeat(std::shared_ptr<ConnectionAttempt> attempt,
                                     std::chrono::milliseconds interval);
@@ -108,13 +108,15 @@ class Client : public std::enable_shared_from_this<Client> {
     ClientOptions options_;
     std::shared_ptr<Discovery> discovery_;
     std::unique_ptr<ServerPicker> picker_;
+    /// The discovery's watch; declared after discovery_, so it is dropped first.
+    Subscription discovery_watch_;
     ClientEvents events_;
     Backoff backoff_;
     asio::steady_timer retry_timer_;
     std::atomic<std::uint64_t> next_msg_id_{1};
 
     // Strand-only state.
-    std::vector<NodeInfo> known_nodes_;           ///< last list from nodes() or watch()
+    std::vector<ServiceInstance> known_nodes_;    ///< last list from instances() or watch()
     std::shared_ptr<ConnectionAttempt> attempt_;  ///< the current connection, if any
     std::uint64_t last_epoch_ = 0;                ///< of the last login, sent as resume_epoch
     /// Attempts since the last login that ended with their handshake unanswered: the server

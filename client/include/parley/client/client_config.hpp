@@ -4,7 +4,7 @@
 //     registry:                 # where nodes come from: a registry plugin ...
 //       plugin: static
 //       settings:
-//         nodes: [{id: n1, endpoints: ["127.0.0.1:7400"]}]
+//         services: {parley.im: [{id: n1, endpoints: ["tcp://127.0.0.1:7400"]}]}
 //     # servers: ["127.0.0.1:7400", "127.0.0.1:7401"]   # ... or a fixed list
 //     policy: round-robin       # random | round-robin | least-loaded | consistent-hash
 //     plugin_paths: [plugins]   # searched before the default plugin directories

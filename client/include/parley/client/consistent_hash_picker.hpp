@@ -17,7 +17,8 @@ class ConsistentHashPicker final : public ServerPicker {
     std::string_view name() const noexcept override { return "consistent-hash"; }
 
   protected:
-    const NodeInfo& choose(const std::vector<const NodeInfo*>& candidates, UserId user) override;
+    const ServiceInstance& choose(const std::vector<const ServiceInstance*>& candidates,
+                                  UserId user) override;
 
   private:
     int virtual_nodes_;

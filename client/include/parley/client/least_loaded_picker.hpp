@@ -7,7 +7,7 @@
 
 namespace parley::client {
 
-/// The node announcing the lowest NodeInfo::load. Ties are broken at random, so clients that
+/// The node announcing the lowest ServiceInstance::load. Ties are broken at random, so clients that
 /// read the same registry snapshot do not all land on the same node.
 class LeastLoadedPicker final : public ServerPicker {
   public:
@@ -15,7 +15,8 @@ class LeastLoadedPicker final : public ServerPicker {
     std::string_view name() const noexcept override { return "least-loaded"; }
 
   protected:
-    const NodeInfo& choose(const std::vector<const NodeInfo*>& candidates, UserId user) override;
+    const ServiceInstance& choose(const std::vector<const ServiceInstance*>& candidates,
+                                  UserId user) override;
 
   private:
     std::mt19937_64 random_;

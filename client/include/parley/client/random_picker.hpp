@@ -14,7 +14,8 @@ class RandomPicker final : public ServerPicker {
     std::string_view name() const noexcept override { return "random"; }
 
   protected:
-    const NodeInfo& choose(const std::vector<const NodeInfo*>& candidates, UserId user) override;
+    const ServiceInstance& choose(const std::vector<const ServiceInstance*>& candidates,
+                                  UserId user) override;
 
   private:
     std::mt19937_64 random_;

@@ -10,9 +10,9 @@
 
 namespace parley::client {
 
-/// Nodes from a registry plugin (registry-static, registry-zookeeper, ...), loaded with the
-/// daemon's own PluginLoader. The loader is kept for the object's lifetime, so the plugin's
-/// library stays loaded while the registry lives.
+/// The instances of parley.im from a registry plugin (registry-static, registry-zookeeper, ...),
+/// loaded with the daemon's own PluginLoader. The loader is kept for the object's lifetime, so the
+/// plugin's library stays loaded while the registry lives.
 class RegistryDiscovery final : public Discovery {
   public:
     /// Loads the plugin `request` names, searching `search_paths`. `executor` is the client's
@@ -24,8 +24,8 @@ class RegistryDiscovery final : public Discovery {
                       std::string client_id = "client");
     ~RegistryDiscovery() override;
 
-    asio::awaitable<std::vector<NodeInfo>> nodes() override;
-    void watch(std::function<void(std::vector<NodeInfo>)> on_change) override;
+    asio::awaitable<std::vector<ServiceInstance>> instances() override;
+    Subscription watch(std::function<void(std::vector<ServiceInstance>)> on_change) override;
     std::string describe() const override;
 
   private:

@@ -12,7 +12,8 @@ class RoundRobinPicker final : public ServerPicker {
     std::string_view name() const noexcept override { return "round-robin"; }
 
   protected:
-    const NodeInfo& choose(const std::vector<const NodeInfo*>& candidates, UserId user) override;
+    const ServiceInstance& choose(const std::vector<const ServiceInstance*>& candidates,
+                                  UserId user) override;
 
   private:
     std::size_t next_ = 0;

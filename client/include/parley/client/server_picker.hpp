@@ -1,6 +1,6 @@
 #pragma once
-// Choosing the node a client connects to. A picker sees the whole node list on every pick, so it
-// follows registry changes without being told.
+// Choosing the node a client connects to. A picker sees every instance of parley.im on every
+// pick, so it follows registry changes without being told.
 
 #include <cstdint>
 #include <memory>
@@ -15,8 +15,8 @@
 namespace parley::client {
 
 struct ServerChoice {
-    std::string node_id;
-    std::string endpoint;  ///< "host:port": the node's first endpoint
+    std::string node_id;   ///< the instance id
+    std::string endpoint;  ///< "host:port": the instance's first endpoint the client can speak
 };
 
 /// A load-balancing policy. Not thread safe: one picker per client, used on the client's loop.
@@ -24,10 +24,10 @@ class ServerPicker {
   public:
     virtual ~ServerPicker();
 
-    /// Picks a node for `user` among the `nodes` that list an endpoint. The node named `avoid`
-    /// (the one that just failed) is picked only when no other is left. nullopt when no node
-    /// has an endpoint.
-    std::optional<ServerChoice> pick(const std::vector<NodeInfo>& nodes, UserId user,
+    /// Picks a node for `user` among the `nodes` that offer an endpoint the client can speak
+    /// (dialable_endpoint). The node named `avoid` (the one that just failed) is picked only
+    /// when no other is left. nullopt when no node offers one.
+    std::optional<ServerChoice> pick(const std::vector<ServiceInstance>& nodes, UserId user,
                                      std::string_view avoid = {});
 
     /// The policy's name as configuration spells it, e.g. "round-robin".
@@ -35,7 +35,8 @@ class ServerPicker {
 
   protected:
     /// Chooses one of `candidates`: never empty, in the registry's order.
-    virtual const NodeInfo& choose(const std::vector<const NodeInfo*>& candidates, UserId user) = 0;
+    virtual const ServiceInstance& choose(const std::vector<const ServiceInstance*>& candidates,
+                                          UserId user) = 0;
 };
 
 /// The policy names make_server_picker() knows.

@@ -1,4 +1,5 @@
-// registry-static, loaded as parleyd loads it: settings validation and watch callbacks.
+// registry-static, loaded as parleyd loads it: what its YAML lists and how it is validated.
+// What every registry does is in registry_conformance_test.cpp.
 
 #include <string>
 #include <vector>
@@ -19,18 +20,22 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-constexpr const char* kTwoNodes = R"(nodes:
-  - id: node-a
-    endpoints: ["10.0.0.1:7000", "[::1]:7001"]
-    load: 3
-  - id: node-b
-    endpoints: [b.example.com:7000]
+constexpr const char* kTwoServices = R"(services:
+  parley.im:
+    - id: node-a
+      endpoints: ["tcp://10.0.0.1:7000", "[::1]:7001"]
+      load: 3
+      metadata: {version: "0.3.0"}
+    - id: node-b
+      endpoints: [b.example.com:7000]
+  parley.admin:
+    - {id: admin-1, endpoints: ["ws://10.0.0.1:8080/admin"]}
 )";
 
-std::vector<std::string> ids(const std::vector<NodeInfo>& nodes) {
+std::vector<std::string> ids(const std::vector<ServiceInstance>& list) {
     std::vector<std::string> out;
-    for (const auto& node : nodes) {
-        out.push_back(node.id);
+    for (const auto& item : list) {
+        out.push_back(item.id);
     }
     return out;
 }
@@ -47,34 +52,51 @@ std::string config_error(const std::string& yaml) {
     return {};
 }
 
-TEST(StaticRegistryTest, ListsConfiguredNodes) {
+TEST(StaticRegistryTest, ListsConfiguredServicesWithSchemes) {
     PluginTestHost host;
-    host.load("registry", "static", kTwoNodes);
+    host.load("registry", "static", kTwoServices);
     ASSERT_NE(host.registry, nullptr);
-    const auto nodes = run_awaitable(host.registry->nodes());
+    const auto nodes = run_awaitable(host.registry->instances(kParleyService));
     ASSERT_EQ(nodes.size(), 2u);
+    EXPECT_EQ(nodes[0].service, kParleyService);
     EXPECT_EQ(nodes[0].id, "node-a");
-    EXPECT_THAT(nodes[0].endpoints, ElementsAre("10.0.0.1:7000", "[::1]:7001"));
+    EXPECT_THAT(nodes[0].endpoints, ElementsAre("tcp://10.0.0.1:7000", "tcp://[::1]:7001"))
+        << "a bare host:port is tcp";
     EXPECT_EQ(nodes[0].load, 3u);
+    EXPECT_EQ(nodes[0].metadata.at("version"), "0.3.0");
     EXPECT_EQ(nodes[1].id, "node-b");
     EXPECT_EQ(nodes[1].load, 0u);
+    const auto admin = run_awaitable(host.registry->instances("parley.admin"));
+    ASSERT_EQ(admin.size(), 1u);
+    EXPECT_THAT(admin[0].endpoints, ElementsAre("ws://10.0.0.1:8080/admin"));
+}
+
+TEST(StaticRegistryTest, TheOlderNodesListIsReadAsParleyIm) {
+    PluginTestHost host;
+    host.load("registry", "static", "nodes:\n  - {id: n1, endpoints: [\"127.0.0.1:7400\"]}\n");
+    const auto nodes = run_awaitable(host.registry->instances(kParleyService));
+    ASSERT_EQ(nodes.size(), 1u);
+    EXPECT_EQ(nodes[0].endpoints, std::vector<std::string>{"tcp://127.0.0.1:7400"});
+    EXPECT_THAT(config_error("nodes: [{id: a, endpoints: [\"h:1\"]}]\n"
+                             "services: {parley.im: [{id: b, endpoints: [\"h:2\"]}]}\n"),
+                HasSubstr("which services lists too; keep one of them"));
 }
 
 TEST(StaticRegistryTest, NoSettingsIsAnEmptyList) {
     PluginTestHost host;
     host.load("registry", "static");
-    EXPECT_THAT(run_awaitable(host.registry->nodes()), IsEmpty());
+    EXPECT_THAT(run_awaitable(host.registry->instances(kParleyService)), IsEmpty());
 }
 
 TEST(StaticRegistryTest, MissingEndpointsIsAnError) {
-    const auto error = config_error("nodes:\n  - id: node-a\n");
-    EXPECT_THAT(error, HasSubstr("test.yaml:2:"));
+    const auto error = config_error("services:\n  parley.im:\n    - id: node-a\n");
+    EXPECT_THAT(error, HasSubstr("test.yaml:3:"));
     EXPECT_THAT(error, HasSubstr("'endpoints' is missing"));
 }
 
 TEST(StaticRegistryTest, EmptyEndpointsIsAnError) {
     EXPECT_THAT(config_error("nodes:\n  - {id: node-a, endpoints: []}\n"),
-                HasSubstr("node 'node-a' lists no endpoints"));
+                HasSubstr("instance 'node-a' lists no endpoints"));
 }
 
 TEST(StaticRegistryTest, MissingIdIsAnError) {
@@ -82,11 +104,12 @@ TEST(StaticRegistryTest, MissingIdIsAnError) {
 }
 
 TEST(StaticRegistryTest, BadEndpointsAreErrors) {
-    for (const std::string bad : {"localhost", "localhost:", ":7000", "host:0", "host:65536",
-                                  "host:70x", "::1:7000", "[::1]7000", "[]:7000", "ho st:1"}) {
+    for (const std::string bad :
+         {"localhost", "localhost:", ":7000", "host:0", "host:65536", "host:70x", "::1:7000",
+          "[::1]7000", "[]:7000", "ho st:1", "ftp://h:1", "tcp://h:1/path"}) {
         const auto error =
             config_error("nodes:\n  - id: n\n    endpoints:\n      - \"" + bad + "\"\n");
-        EXPECT_THAT(error, HasSubstr("bad endpoint '" + bad + "' for node 'n'")) << bad;
+        EXPECT_THAT(error, HasSubstr("bad endpoint '" + bad + "' for instance 'n'")) << bad;
         EXPECT_THAT(error, HasSubstr("test.yaml:4:")) << bad;  // the item's own line
     }
 }
@@ -95,92 +118,74 @@ TEST(StaticRegistryTest, DuplicateIdIsAnError) {
     const auto error = config_error(
         "nodes:\n  - {id: a, endpoints: [\"h:1\"]}\n  - {id: a, endpoints: [\"h:2\"]}\n");
     EXPECT_THAT(error, HasSubstr("test.yaml:3:"));
-    EXPECT_THAT(error, HasSubstr("duplicate node id 'a'; it is first listed at test.yaml:2:"));
+    EXPECT_THAT(error, HasSubstr("duplicate id 'a' in service 'parley.im'; it is first listed "
+                                 "at test.yaml:2:"));
 }
 
 TEST(StaticRegistryTest, UnknownKeysAreErrors) {
-    EXPECT_THAT(config_error("nodez: []\n"), HasSubstr("unknown key 'nodez'"));
+    EXPECT_THAT(config_error("servces: {}\n"), HasSubstr("unknown key 'servces'"));
     EXPECT_THAT(config_error("nodes:\n  - {id: a, endpoints: [\"h:1\"], lode: 1}\n"),
-                HasSubstr("unknown key 'lode' in registry-static node; did you mean 'load'?"));
+                HasSubstr("unknown key 'lode' in registry-static instance; did you mean 'load'?"));
 }
 
 TEST(StaticRegistryTest, WrongShapesAreErrors) {
-    EXPECT_THAT(config_error("nodes: {id: a}\n"), HasSubstr("nodes is a list"));
-    EXPECT_THAT(config_error("nodes: [a]\n"), HasSubstr("a node is a map"));
+    EXPECT_THAT(config_error("nodes: {id: a}\n"), HasSubstr("are a list"));
+    EXPECT_THAT(config_error("services: [a]\n"), HasSubstr("services maps a service name"));
+    EXPECT_THAT(config_error("nodes: [a]\n"), HasSubstr("an instance is a map"));
+    EXPECT_THAT(config_error("nodes:\n  - {id: a, endpoints: [\"h:1\"], metadata: [x]}\n"),
+                HasSubstr("metadata is a map"));
     EXPECT_THAT(config_error("nodes:\n  - {id: a, endpoints: [\"h:1\"], load: -1}\n"),
                 HasSubstr("test.yaml:2:"));
 }
 
-TEST(StaticRegistryTest, WatchCallsBackAtOnceAndOnEveryChange) {
+TEST(StaticRegistryTest, AnnouncingAListedInstanceUpdatesItInPlace) {
     PluginTestHost host;
-    host.load("registry", "static", kTwoNodes);
-    Registry& registry = *host.registry;
+    host.load("registry", "static", kTwoServices);
+    ServiceInstance self{kParleyService, "node-b", {"tcp://10.0.0.2:7000"}, 5, {}};
+    run_awaitable(host.registry->announce(std::move(self)));
+    const auto nodes = run_awaitable(host.registry->instances(kParleyService));
+    EXPECT_THAT(ids(nodes), ElementsAre("node-a", "node-b"));
+    EXPECT_THAT(nodes[1].endpoints, ElementsAre("tcp://10.0.0.2:7000"));
+    EXPECT_EQ(nodes[1].load, 5u);
 
-    std::vector<std::vector<NodeInfo>> calls;
-    registry.watch([&calls](std::vector<NodeInfo> nodes) { calls.push_back(std::move(nodes)); });
-    ASSERT_EQ(calls.size(), 1u);
-    EXPECT_THAT(ids(calls[0]), ElementsAre("node-a", "node-b"));
-
-    // Announcing a listed node updates it in place.
-    run_awaitable(registry.announce(NodeInfo{"node-b", {"10.0.0.2:7000"}, 5}));
-    ASSERT_EQ(calls.size(), 2u);
-    EXPECT_THAT(ids(calls[1]), ElementsAre("node-a", "node-b"));
-    EXPECT_THAT(calls[1][1].endpoints, ElementsAre("10.0.0.2:7000"));
-    EXPECT_EQ(calls[1][1].load, 5u);
-
-    registry.report_load(6);
-    ASSERT_EQ(calls.size(), 3u);
-    EXPECT_EQ(calls[2][1].load, 6u);
-    registry.report_load(6);  // no change, no call
-    EXPECT_EQ(calls.size(), 3u);
-
-    run_awaitable(registry.withdraw());
-    ASSERT_EQ(calls.size(), 4u);
-    EXPECT_THAT(ids(calls[3]), ElementsAre("node-a"));
-
-    registry.report_load(7);  // after withdraw: nothing to update
-    EXPECT_EQ(calls.size(), 4u);
-    EXPECT_THAT(ids(run_awaitable(registry.nodes())), ElementsAre("node-a"));
-}
-
-TEST(StaticRegistryTest, AnnounceAddsAnUnlistedNode) {
-    PluginTestHost host;
-    host.load("registry", "static");
-    Registry& registry = *host.registry;
-    std::vector<std::vector<NodeInfo>> calls;
-    registry.watch([&calls](std::vector<NodeInfo> nodes) { calls.push_back(std::move(nodes)); });
-    EXPECT_THAT(calls.at(0), IsEmpty());
-
-    run_awaitable(registry.announce(NodeInfo{"self", {"127.0.0.1:7000"}, 0}));
-    ASSERT_EQ(calls.size(), 2u);
-    EXPECT_THAT(ids(calls[1]), ElementsAre("self"));
-    EXPECT_THAT(ids(run_awaitable(registry.nodes())), ElementsAre("self"));
+    // Withdrawn, it is gone, though the YAML listed it; the others stay.
+    run_awaitable(host.registry->withdraw());
+    EXPECT_THAT(ids(run_awaitable(host.registry->instances(kParleyService))),
+                ElementsAre("node-a"));
+    EXPECT_THAT(ids(run_awaitable(host.registry->instances("parley.admin"))),
+                ElementsAre("admin-1"));
 }
 
 TEST(StaticRegistryTest, AnnounceWithoutEndpointsKeepsConfiguredOnes) {
     PluginTestHost host;
-    host.load("registry", "static", kTwoNodes);
-    run_awaitable(host.registry->announce(NodeInfo{"node-a", {}, 1}));
-    const auto nodes = run_awaitable(host.registry->nodes());
-    EXPECT_THAT(nodes[0].endpoints, ElementsAre("10.0.0.1:7000", "[::1]:7001"));
+    host.load("registry", "static", kTwoServices);
+    ServiceInstance self{kParleyService, "node-a", {}, 1, {}};
+    run_awaitable(host.registry->announce(std::move(self)));
+    const auto nodes = run_awaitable(host.registry->instances(kParleyService));
+    EXPECT_THAT(nodes[0].endpoints, ElementsAre("tcp://10.0.0.1:7000", "tcp://[::1]:7001"));
+    EXPECT_EQ(nodes[0].metadata.at("version"), "0.3.0");
     EXPECT_EQ(nodes[0].load, 1u);
 }
 
-TEST(StaticRegistryTest, CallbacksMayChangeTheRegistry) {
+TEST(StaticRegistryTest, WatchCallsBackOnTheCallersThreadAndCallbacksMayChangeTheRegistry) {
     PluginTestHost host;
     host.load("registry", "static");
     Registry& registry = *host.registry;
-    run_awaitable(registry.announce(NodeInfo{"self", {"127.0.0.1:7000"}, 0}));
+    ServiceInstance self{kParleyService, "self", {"tcp://127.0.0.1:7000"}, 0, {}};
+    run_awaitable(registry.announce(std::move(self)));
 
     std::vector<std::uint32_t> loads;
-    registry.watch([&](std::vector<NodeInfo> nodes) {
+    auto subscription = registry.watch(kParleyService, [&](std::vector<ServiceInstance> nodes) {
         loads.push_back(nodes.at(0).load);
         if (nodes.at(0).load == 1) {
-            registry.report_load(2);  // re-entrant change, no deadlock
+            registry.report_load(kParleyService, 2);  // re-entrant change, no deadlock
         }
     });
-    registry.report_load(1);
+    EXPECT_THAT(loads, ElementsAre(0)) << "at once, before watch returns";
+    registry.report_load(kParleyService, 1);
     EXPECT_THAT(loads, ElementsAre(0, 1, 2));
+    registry.report_load(kParleyService, 2);  // no change, no call
+    EXPECT_EQ(loads.size(), 3u);
 }
 
 }  // namespace

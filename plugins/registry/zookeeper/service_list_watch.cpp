@@ -1,4 +1,4 @@
-#include "node_watch.hpp"
+#include "service_list_watch.hpp"
 
 #include <utility>
 
@@ -6,7 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
-#include "node_record.hpp"
+#include "instance_record.hpp"
 #include "zookeeper_calls.hpp"
 
 namespace parley::plugins::zookeeper {
@@ -17,50 +17,55 @@ constexpr std::chrono::milliseconds kRetryDelay{500};
 
 }  // namespace
 
-NodeWatch::NodeWatch(asio::io_context& io, ZookeeperConnection& connection, std::string nodes_path)
-    : io_(io), connection_(connection), nodes_path_(std::move(nodes_path)), retry_timer_(io) {}
+ServiceListWatch::ServiceListWatch(asio::io_context& io, ZookeeperConnection& connection,
+                                   std::string service, std::string service_path)
+    : io_(io),
+      connection_(connection),
+      service_(std::move(service)),
+      path_(std::move(service_path)),
+      retry_timer_(io) {}
 
-void NodeWatch::add(Callback callback) {
-    asio::post(io_, [this, callback = std::make_shared<const Callback>(std::move(callback))] {
-        callbacks_.push_back(callback);
-        if (!started_) {
-            started_ = true;
-            refresh();
-        } else if (delivered_) {
-            (*callback)(*delivered_);
-        }
-    });
+void ServiceListWatch::add(std::shared_ptr<ServiceWatch> watch) {
+    watches_.push_back(watch);
+    if (!started_) {
+        started_ = true;
+        refresh();
+    } else if (delivered_) {
+        watch->call(*delivered_);
+    }
 }
 
-void NodeWatch::on_watch(const std::string& path) {
+void ServiceListWatch::on_watch(const std::string& path) {
     if (!started_) {
         return;
     }
-    if (path.starts_with(nodes_path_ + "/")) {
+    if (path.starts_with(path_ + "/")) {
         // Changed, or deleted and perhaps created again: read it anew either way.
-        stale_.insert(path.substr(nodes_path_.size() + 1));
+        stale_.insert(path.substr(path_.size() + 1));
+    } else if (path != path_ && !path_.starts_with(path + "/")) {
+        return;  // another service's (an ancestor's creation concerns every service)
     }
     refresh();
 }
 
-void NodeWatch::on_new_session() {
+void ServiceListWatch::on_new_session() {
     if (!started_) {
         return;
     }
     // The old session's watches died with it: read everything again, arming them anew.
-    for (const auto& [id, node] : nodes_) {
+    for (const auto& [id, instance] : instances_) {
         stale_.insert(id);
     }
     refresh();
 }
 
-void NodeWatch::on_connected() {
+void ServiceListWatch::on_connected() {
     if (started_ && failed_) {
         refresh();
     }
 }
 
-void NodeWatch::refresh() {
+void ServiceListWatch::refresh() {
     if (refreshing_) {
         again_ = true;
         return;
@@ -71,13 +76,13 @@ void NodeWatch::refresh() {
             try {
                 std::rethrow_exception(e);
             } catch (const std::exception& error) {
-                spdlog::error("zookeeper registry: watching the nodes failed: {}", error.what());
+                spdlog::error("zookeeper registry: watching a service failed: {}", error.what());
             }
         }
     });
 }
 
-asio::awaitable<void> NodeWatch::refresh_until_current() {
+asio::awaitable<void> ServiceListWatch::refresh_until_current() {
     do {
         again_ = false;
         failed_ = !co_await refresh_once();
@@ -95,15 +100,15 @@ asio::awaitable<void> NodeWatch::refresh_until_current() {
     deliver();
 }
 
-asio::awaitable<bool> NodeWatch::refresh_once() {
+asio::awaitable<bool> ServiceListWatch::refresh_once() {
     const auto session = connection_.current();
     if (!session || !session->connected()) {
         co_return false;
     }
-    const Reply listing = co_await get_children(session, nodes_path_, true);
+    const Reply listing = co_await get_children(session, path_, true);
     if (listing.rc == ZNONODE) {
         // No directory yet: watch for its creation instead.
-        const Reply created = co_await exists(session, nodes_path_, true);
+        const Reply created = co_await exists(session, path_, true);
         if (created.rc == ZOK) {
             again_ = true;  // created in between: list it
             co_return true;
@@ -111,26 +116,27 @@ asio::awaitable<bool> NodeWatch::refresh_once() {
         if (created.rc != ZNONODE) {
             co_return false;
         }
-        nodes_.clear();
+        instances_.clear();
         co_return true;
     }
     if (listing.rc != ZOK) {
         if (!is_connection_problem(listing.rc)) {
-            spdlog::warn("zookeeper registry: cannot list {}: {}", nodes_path_, zerror(listing.rc));
+            spdlog::warn("zookeeper registry: cannot list {}: {}", path_, zerror(listing.rc));
         }
         co_return false;
     }
 
     const std::set<std::string> present(listing.children.begin(), listing.children.end());
-    std::erase_if(nodes_, [&present](const auto& entry) { return !present.contains(entry.first); });
+    std::erase_if(instances_,
+                  [&present](const auto& entry) { return !present.contains(entry.first); });
     std::erase_if(stale_, [&present](const std::string& id) { return !present.contains(id); });
     for (const auto& id : present) {
-        if (nodes_.contains(id) && !stale_.contains(id)) {
+        if (instances_.contains(id) && !stale_.contains(id)) {
             continue;  // unchanged since read, and its data watch is still armed
         }
-        const Reply read = co_await get_data(session, nodes_path_ + "/" + id, true);
+        const Reply read = co_await get_data(session, path_ + "/" + id, true);
         if (read.rc == ZNONODE) {
-            nodes_.erase(id);  // gone meanwhile; the child watch has fired too
+            instances_.erase(id);  // gone meanwhile; the child watch has fired too
             stale_.erase(id);
             continue;
         }
@@ -139,34 +145,35 @@ asio::awaitable<bool> NodeWatch::refresh_once() {
         }
         stale_.erase(id);
         std::string problem;
-        if (auto node = decode_node(id, read.data, problem)) {
-            nodes_[id] = std::move(*node);
+        if (auto instance = decode_instance(service_, id, read.data, problem)) {
+            instances_[id] = std::move(*instance);
         } else {
-            nodes_.erase(id);
-            spdlog::warn("zookeeper registry: ignoring {}/{}: {}", nodes_path_, id, problem);
+            instances_.erase(id);
+            spdlog::warn("zookeeper registry: ignoring {}/{}: {}", path_, id, problem);
         }
     }
     co_return true;
 }
 
-std::vector<NodeInfo> NodeWatch::current_list() const {
-    std::vector<NodeInfo> list;
-    list.reserve(nodes_.size());
-    for (const auto& [id, node] : nodes_) {
-        list.push_back(node);
+std::vector<ServiceInstance> ServiceListWatch::current_list() const {
+    std::vector<ServiceInstance> list;
+    list.reserve(instances_.size());
+    for (const auto& [id, instance] : instances_) {
+        list.push_back(instance);
     }
     return list;
 }
 
-void NodeWatch::deliver() {
+void ServiceListWatch::deliver() {
+    std::erase_if(watches_, [](const auto& watch) { return watch->cancelled(); });
     auto list = current_list();
-    if (delivered_ && same_nodes(*delivered_, list)) {
+    if (delivered_ && *delivered_ == list) {
         return;
     }
     delivered_ = list;
-    const auto callbacks = callbacks_;  // a callback may add another
-    for (const auto& callback : callbacks) {
-        (*callback)(list);
+    const auto watches = watches_;  // a callback may add another
+    for (const auto& watch : watches) {
+        watch->call(list);
     }
 }
 

@@ -1,4 +1,4 @@
-#include "node_record.hpp"
+#include "instance_record.hpp"
 
 #include <charconv>
 #include <cstdint>
@@ -7,18 +7,34 @@
 
 namespace parley::plugins::zookeeper {
 
-std::string encode_node(const NodeInfo& node) {
-    std::string data = "load=" + std::to_string(node.load) + "\n";
-    for (const auto& endpoint : node.endpoints) {
+namespace {
+
+constexpr std::string_view kMetaPrefix = "meta.";
+
+bool has_line_break(const std::string& text) {
+    return text.find_first_of("\r\n") != std::string::npos;
+}
+
+}  // namespace
+
+std::string encode_instance(const ServiceInstance& instance) {
+    std::string data = "load=" + std::to_string(instance.load) + "\n";
+    for (const auto& endpoint : instance.endpoints) {
         data += "endpoint=" + endpoint + "\n";
+    }
+    for (const auto& [key, value] : instance.metadata) {
+        if (!has_line_break(key) && !has_line_break(value) && key.find('=') == std::string::npos) {
+            data += std::string(kMetaPrefix) + key + "=" + value + "\n";
+        }
     }
     return data;
 }
 
-std::optional<NodeInfo> decode_node(const std::string& id, std::string_view data,
-                                    std::string& problem) {
-    NodeInfo node;
-    node.id = id;
+std::optional<ServiceInstance> decode_instance(const std::string& service, const std::string& id,
+                                               std::string_view data, std::string& problem) {
+    ServiceInstance instance;
+    instance.service = service;
+    instance.id = id;
     bool has_load = false;
     while (!data.empty()) {
         const std::size_t end = data.find('\n');
@@ -45,31 +61,33 @@ std::optional<NodeInfo> decode_node(const std::string& id, std::string_view data
                 problem = "load '" + std::string{value} + "' is not a number 0-4294967295";
                 return std::nullopt;
             }
-            node.load = load;
+            instance.load = load;
             has_load = true;
         } else if (key == "endpoint") {
-            if (const std::string bad = endpoint_problem(value); !bad.empty()) {
+            if (const std::string bad = service_endpoint_problem(value); !bad.empty()) {
                 problem = "bad endpoint '" + std::string{value} + "': " + bad;
                 return std::nullopt;
             }
-            node.endpoints.emplace_back(value);
+            instance.endpoints.push_back(parse_service_endpoint(value).to_string());
+        } else if (key.starts_with(kMetaPrefix)) {
+            instance.metadata[std::string{key.substr(kMetaPrefix.size())}] = std::string{value};
         }
     }
     if (!has_load) {
         problem = "no load= line";
         return std::nullopt;
     }
-    return node;
+    return instance;
 }
 
-std::string node_id_problem(const std::string& id) {
-    if (id.empty()) {
+std::string znode_name_problem(const std::string& name) {
+    if (name.empty()) {
         return "it is empty";
     }
-    if (id == "." || id == "..") {
+    if (name == "." || name == "..") {
         return "'.' and '..' cannot name a znode";
     }
-    for (const char c : id) {
+    for (const char c : name) {
         if (c == '/') {
             return "it contains '/'";
         }
@@ -78,18 +96,6 @@ std::string node_id_problem(const std::string& id) {
         }
     }
     return {};
-}
-
-bool same_nodes(const std::vector<NodeInfo>& a, const std::vector<NodeInfo>& b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (a[i].id != b[i].id || a[i].endpoints != b[i].endpoints || a[i].load != b[i].load) {
-            return false;
-        }
-    }
-    return true;
 }
 
 }  // namespace parley::plugins::zookeeper
