@@ -126,8 +126,14 @@ std::optional<Frame> RawClient::take_buffered() {
         buffer_pos_ +=
             decoder_.consume(std::span<const std::uint8_t>{buffer_}.subspan(buffer_pos_));
         if (decoder_.failed()) {
+            std::string bytes;
+            for (std::size_t i = 0; i < buffer_.size() && i < 64; ++i) {
+                static constexpr char kHex[] = "0123456789abcdef";
+                bytes += {' ', kHex[buffer_[i] >> 4], kHex[buffer_[i] & 15]};
+            }
             throw std::runtime_error("the server sent bytes that are not a frame: " +
-                                     std::string{decoder_.failure().what()});
+                                     std::string{decoder_.failure().what()} +
+                                     "; the bytes read:" + bytes);
         }
         if (decoder_.frame_ready()) {
             return decoder_.take_frame();

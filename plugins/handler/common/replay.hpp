@@ -123,15 +123,15 @@ inline asio::awaitable<void> replay_missed(
                 break;
             }
             for (const StoredMessage& message : page.messages) {
+                // At the client's reading speed: a replay never piles up past the write limit.
+                if (!co_await session.drained()) {
+                    co_return;  // the session is closing; the next sync starts again from here
+                }
                 session.send_through_hold(
                     with_sequence(message.frame, message.seq, message.server_msg_id));
                 delivered = message.seq;
             }
             budget -= static_cast<std::uint32_t>(page.messages.size());
-            // At the client's reading speed: a replay never piles up past the write limit.
-            if (!co_await session.drained()) {
-                co_return;  // the session is closing; the next sync starts again from here
-            }
         }
         if (first_seq > from + 1 && last_seq > from) {
             lost = true;  // retention dropped messages after the client's position

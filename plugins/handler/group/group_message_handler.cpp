@@ -27,8 +27,8 @@ asio::awaitable<void> GroupMessageHandler::handle(RequestContext& ctx, const Fra
     }
     // One log per group; each member's position says what they have. Members offline now, or
     // on a node the group route cannot reach, get it at their next sync.
-    const AppendResult stored =
-        co_await log->append(Conversation::group(group), user, client_msg_id, frame);
+    const Conversation conversation = Conversation::group(group);
+    const AppendResult stored = co_await log->append(conversation, user, client_msg_id, frame);
     if (!stored.duplicate) {
         const Frame delivered = with_sequence(frame, stored.seq, stored.server_msg_id);
         try {

@@ -49,8 +49,9 @@ asio::awaitable<void> PrivateMessageHandler::store_and_push(RequestContext& ctx,
         !(co_await ctx.node.store().locate(recipient))) {
         throw offline(recipient);
     }
-    const AppendResult stored = co_await log.append(
-        Conversation::direct(frame.sender(), recipient), frame.sender(), client_msg_id, frame);
+    const Conversation conversation = Conversation::direct(frame.sender(), recipient);
+    const AppendResult stored =
+        co_await log.append(conversation, frame.sender(), client_msg_id, frame);
     if (!stored.duplicate) {
         // Stored is delivered: the push is the fast path, the recipient's next sync the safety
         // net. A push that fails (the recipient's node is unreachable) loses nothing.

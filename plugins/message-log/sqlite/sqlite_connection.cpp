@@ -116,7 +116,16 @@ Statement& Connection::prepare(const char* sql) {
     return statements_.try_emplace(sql, db_, statement, path_).first->second;
 }
 
+void Connection::end_statements() noexcept {
+    // A statement stepped to a row and left there keeps its read transaction, and with it this
+    // connection's snapshot, open: later reads would not see later commits.
+    for (auto& entry : statements_) {
+        entry.second.reset();
+    }
+}
+
 void Connection::rollback() noexcept {
+    end_statements();
     if (sqlite3_get_autocommit(db_) == 0) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     }

@@ -56,6 +56,8 @@ class Connection {
     Statement& prepare(const char* sql);
 
     /// Ends the open transaction, if any, without throwing: for cleaning up after an error.
+    /// Resets every cached statement, so none holds a read transaction open.
+    void end_statements() noexcept;
     void rollback() noexcept;
 
     [[noreturn]] void fail(std::string_view what) const;

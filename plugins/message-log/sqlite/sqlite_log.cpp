@@ -45,11 +45,13 @@ asio::awaitable<T> SqliteLog::query(Query query) {
 
 asio::awaitable<AppendResult> SqliteLog::append(Conversation conversation, UserId sender,
                                                 std::uint64_t client_msg_id, Frame frame) {
-    AppendResult result = co_await await_foreign<AppendResult>(
-        [this, conversation, sender, client_msg_id,
-         frame = std::move(frame)](Completer<AppendResult> done) mutable {
-            writer_->submit(AppendJob{conversation, sender, client_msg_id, std::move(frame), done});
-        });
+    // Named, not a temporary inside co_await: GCC 12 destroys such a temporary twice, and this
+    // one owns the frame.
+    auto submit = [this, conversation, sender, client_msg_id,
+                   frame = std::move(frame)](Completer<AppendResult> done) mutable {
+        writer_->submit(AppendJob{conversation, sender, client_msg_id, std::move(frame), done});
+    };
+    AppendResult result = co_await await_foreign<AppendResult>(std::move(submit));
     result.epoch = epoch_;
     co_return result;
 }

@@ -196,6 +196,20 @@ TYPED_TEST_P(MessageLogConformance, PositionsIncludeGroupsTheUserHasAPositionIn)
     EXPECT_TRUE(run_awaitable(this->log->positions(1, {})).size() == 1u);
 }
 
+TYPED_TEST_P(MessageLogConformance, EachReadSeesEveryEarlierWrite) {
+    const Conversation ab = Conversation::direct(1, 2);
+    this->append(ab, 1, 0, "one");
+    run_awaitable(this->log->acknowledge(2, ab, 1));
+    ASSERT_EQ(run_awaitable(this->log->positions(2, {})).at(0).acked, 1u);
+    // A read left nothing open that would pin it to what the log held then.
+    this->append(ab, 1, 0, "two");
+    run_awaitable(this->log->acknowledge(2, ab, 2));
+    const auto later = run_awaitable(this->log->positions(2, {}));
+    EXPECT_EQ(later.at(0).acked, 2u);
+    EXPECT_EQ(later.at(0).last_seq, 2u);
+    EXPECT_EQ(run_awaitable(this->log->read(ab, 0, 10)).messages.size(), 2u);
+}
+
 TYPED_TEST_P(MessageLogConformance, AppendsCarryTheLogsEpoch) {
     const Conversation ab = Conversation::direct(1, 2);
     const AppendResult first = this->append(ab, 1, 5, "x");
@@ -297,6 +311,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     ReadOfAnUnknownConversationIsEmpty, ReadBackPagesNewestFirst, PagesCarryOneEpoch,
     AcknowledgeOnlyMovesForward, PositionsListDirectConversationsAndTheGivenGroups,
     PositionsIncludeGroupsTheUserHasAPositionIn, AppendsCarryTheLogsEpoch,
+    EachReadSeesEveryEarlierWrite,
     RetentionByCountDropsTheOldest, ConcurrentAppendersGetGapFreeUniqueSequences);
 
 struct BackendName {
