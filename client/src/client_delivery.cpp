@@ -125,8 +125,8 @@ void Client::deliver_messages(std::vector<ChatEvent> due) {
 asio::awaitable<void> Client::pace_delivery(std::shared_ptr<ConnectionAttempt> attempt) {
     while (attempt->link->is_open()) {
         attempt->delivery_timer.expires_after(kPaceTick);
-        auto [ec] = co_await attempt->delivery_timer.async_wait(
-            asio::as_tuple(asio::use_awaitable));
+        auto [ec] =
+            co_await attempt->delivery_timer.async_wait(asio::as_tuple(asio::use_awaitable));
         if (ec || !attempt->link->is_open()) {
             co_return;
         }
@@ -152,7 +152,8 @@ void Client::send_received(ConnectionAttempt& attempt) {
 void Client::request_sync(ConnectionAttempt& attempt) {
     sync_running_ = true;
     sync_id_ = kFirstSyncId + syncs_sent_++;
-    attempt.link->send(make_sync_request(options_.user_id, sync_id_, inbox_->positions().snapshot()));
+    attempt.link->send(
+        make_sync_request(options_.user_id, sync_id_, inbox_->positions().snapshot()));
 }
 
 std::set<std::uint64_t> Client::requeue_unacknowledged() {

@@ -25,7 +25,8 @@ class ReorderBuffer {
     static constexpr std::size_t kMaxHeldPerConversation = 1000;
 
     /// Holds `entry` as `seq`; false when it is held already or the conversation is full.
-    bool hold(const ConversationId& conversation, std::uint64_t seq, Entry entry, Clock::time_point now);
+    bool hold(const ConversationId& conversation, std::uint64_t seq, Entry entry,
+              Clock::time_point now);
     /// Removes and returns the held run that follows `position`: position + 1, + 2, ...
     std::vector<Entry> take_run(const ConversationId& conversation, std::uint64_t position);
     /// Forgets what is held at or below `seq`.

@@ -4,9 +4,8 @@
 
 namespace parley::client {
 
-std::vector<ChatEvent> SequencedInbox::accept(const ConversationId& conversation,
-                                              std::uint64_t seq, ChatEvent event,
-                                              Clock::time_point now) {
+std::vector<ChatEvent> SequencedInbox::accept(const ConversationId& conversation, std::uint64_t seq,
+                                              ChatEvent event, Clock::time_point now) {
     return place(conversation, seq, std::move(event), 0, now);
 }
 
@@ -16,9 +15,9 @@ std::vector<ChatEvent> SequencedInbox::accept_own(const ConversationId& conversa
     return place(conversation, seq, std::nullopt, epoch, now);
 }
 
-std::vector<ChatEvent> SequencedInbox::place(const ConversationId& conversation,
-                                             std::uint64_t seq, ReorderBuffer::Entry entry,
-                                             std::uint64_t epoch, Clock::time_point now) {
+std::vector<ChatEvent> SequencedInbox::place(const ConversationId& conversation, std::uint64_t seq,
+                                             ReorderBuffer::Entry entry, std::uint64_t epoch,
+                                             Clock::time_point now) {
     std::vector<ChatEvent> due;
     ConversationPosition position = positions_.get(conversation);
     if (epoch != 0 && position.epoch != epoch) {
@@ -41,8 +40,7 @@ std::vector<ChatEvent> SequencedInbox::place(const ConversationId& conversation,
     return due;
 }
 
-std::vector<ChatEvent> SequencedInbox::settle(const StreamReport& stream,
-                                              std::uint64_t delivered) {
+std::vector<ChatEvent> SequencedInbox::settle(const StreamReport& stream, std::uint64_t delivered) {
     std::vector<ChatEvent> due;
     ConversationPosition position = positions_.get(stream.conversation);
     const bool new_epoch = position.epoch != 0 && position.epoch != stream.epoch;

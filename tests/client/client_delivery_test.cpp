@@ -87,9 +87,9 @@ class ClientDelivery : public ClientTest {
     /// Waits until `events` holds `text` from `from`, then a little longer, so duplicates
     /// that were on their way show up too.
     static bool wait_for_last(EventRecorder& events, UserId from, const std::string& text) {
-        const bool seen = events.wait_contains(
-            "msg " + std::to_string(from) + " ", EventRecorder::kTimeout) &&
-                          events.wait_contains(" " + text, EventRecorder::kTimeout);
+        const bool seen =
+            events.wait_contains("msg " + std::to_string(from) + " ", EventRecorder::kTimeout) &&
+            events.wait_contains(" " + text, EventRecorder::kTimeout);
         events.wait_contains("a line that never comes", 500ms);
         return seen;
     }
