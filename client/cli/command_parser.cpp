@@ -143,6 +143,17 @@ Command parse_command(std::string_view name, std::string_view rest) {
         command.kind = CommandKind::wait;
         command.number = parse_number(rest.substr(last_blank + 1), "TIMEOUT_MS", 0, 3'600'000);
         command.text = std::string(trim(rest.substr(0, last_blank)));
+    } else if (name == "history") {
+        // "/history 2" is the chat with user 2, "/history #7" group 7's.
+        constexpr std::string_view usage = "/history USER|#GROUP";
+        command.kind = CommandKind::history;
+        std::string_view word = require_word(rest, usage);
+        command.group = word.starts_with('#');
+        if (command.group) {
+            word.remove_prefix(1);
+        }
+        command.target = parse_id(word, command.group ? "GROUP" : "USER");
+        expect_end(rest, usage);
     } else if (name == "help" || name == "quit") {
         command.kind = name == "help" ? CommandKind::help : CommandKind::quit;
         expect_end(rest, "/" + std::string(name));
@@ -181,8 +192,8 @@ ParseResult CommandParser::parse(std::string_view line) const {
 }
 
 const std::vector<std::string>& CommandParser::command_names() {
-    static const std::vector<std::string> names{"msg", "group", "join", "leave", "users",
-                                                "raw", "help",  "quit", "sleep", "wait"};
+    static const std::vector<std::string> names{"msg",  "group", "join",  "leave", "users",  "raw",
+                                                "help", "quit",  "sleep", "wait",  "history"};
     return names;
 }
 
@@ -193,6 +204,8 @@ std::string CommandParser::help() {
   /join GROUP               join group GROUP
   /leave GROUP              leave group GROUP
   /users [CURSOR]           list online users, a page at a time
+  /history USER|#GROUP      the latest messages with USER, or of group GROUP, oldest first
+                            (a node with a message log only)
   /raw TYPE RECEIVER [HEX]  send a frame of TYPE (e.g. 0x80, for plugins) with a hex body
   /help                     this text
   /quit                     leave

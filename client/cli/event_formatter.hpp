@@ -23,6 +23,8 @@ class EventFormatter {
     virtual std::string users(const client::UserPage& page) const = 0;
     virtual std::string goodbye(ErrorCode code, const std::string& message) const = 0;
     virtual std::string frame(const Frame& frame) const = 0;
+    virtual std::string sync(const client::SyncReport& report) const = 0;
+    virtual std::string history(const client::HistoryPage& page) const = 0;
 };
 
 /// The script-mode formatter when `script`, else the friendly one.

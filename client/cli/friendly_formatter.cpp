@@ -9,6 +9,13 @@ std::string describe(ErrorCode code) {
     return std::to_string(static_cast<std::uint32_t>(code)) + " " + std::string(to_string(code));
 }
 
+/// "<2>" for the chat with user 2, "[#7]" for group 7.
+std::string name_of(const client::ConversationId& conversation) {
+    return conversation.kind == client::ChatKind::group_message
+               ? "[#" + std::to_string(conversation.peer) + "]"
+               : "<" + std::to_string(conversation.peer) + ">";
+}
+
 }  // namespace
 
 std::string FriendlyFormatter::connected(const client::ConnectedInfo& info) const {
@@ -81,6 +88,36 @@ std::string FriendlyFormatter::frame(const Frame& frame) const {
     return std::string("* frame ") + type + " from " + std::to_string(frame.sender()) + " to " +
            std::to_string(frame.receiver()) + ", " + std::to_string(frame.body().size()) +
            " bytes: " + to_hex(frame.body());
+}
+
+std::string FriendlyFormatter::sync(const client::SyncReport& report) const {
+    std::string unread;
+    std::string lost;
+    for (const client::StreamReport& stream : report.streams) {
+        if (stream.unread > 0) {
+            unread += (unread.empty() ? "" : ", ") + name_of(stream.conversation) + " " +
+                      std::to_string(stream.unread);
+        }
+        if (stream.lost) {
+            lost += (lost.empty() ? "" : ", ") + name_of(stream.conversation);
+        }
+    }
+    std::string out = unread.empty() ? "" : "* unread: " + unread;
+    if (!lost.empty()) {
+        out += (out.empty() ? "" : "\n") +
+               std::string("* the server no longer keeps some messages of: ") + lost;
+    }
+    return out;
+}
+
+std::string FriendlyFormatter::history(const client::HistoryPage& page) const {
+    std::string out = "* history of " + name_of(page.conversation) + ": " +
+                      (page.messages.empty() ? "no messages"
+                                             : std::to_string(page.messages.size()) + " messages");
+    for (const client::ChatEvent& event : page.messages) {
+        out += "\n  " + message(event);
+    }
+    return out;
 }
 
 }  // namespace parley::cli

@@ -16,6 +16,8 @@ class FriendlyFormatter final : public EventFormatter {
     std::string users(const client::UserPage& page) const override;
     std::string goodbye(ErrorCode code, const std::string& message) const override;
     std::string frame(const Frame& frame) const override;
+    std::string sync(const client::SyncReport& report) const override;
+    std::string history(const client::HistoryPage& page) const override;
 };
 
 }  // namespace parley::cli

@@ -10,6 +10,12 @@ std::string code_fields(ErrorCode code) {
            " name=" + std::string(to_string(code));
 }
 
+/// "2" for the chat with user 2, "#7" for group 7.
+std::string name_of(const client::ConversationId& conversation) {
+    return (conversation.kind == client::ChatKind::group_message ? "#" : "") +
+           std::to_string(conversation.peer);
+}
+
 }  // namespace
 
 std::string ScriptFormatter::escape(std::string_view text) {
@@ -60,7 +66,9 @@ std::string ScriptFormatter::message(const client::ChatEvent& event) const {
     const bool group = event.kind == client::ChatKind::group_message;
     return std::string(group ? "group" : "msg") + " from=" + std::to_string(event.from) +
            (group ? " group=" : " to=") + std::to_string(event.to) +
-           " id=" + std::to_string(event.client_msg_id) + " text=" + escape(event.content);
+           " id=" + std::to_string(event.client_msg_id) +
+           (event.seq != 0 ? " seq=" + std::to_string(event.seq) : std::string{}) +
+           " text=" + escape(event.content);
 }
 
 std::string ScriptFormatter::ack(std::uint64_t client_msg_id, std::uint64_t server_msg_id) const {
@@ -93,6 +101,33 @@ std::string ScriptFormatter::frame(const Frame& frame) const {
     return std::string("frame type=") + type + " from=" + std::to_string(frame.sender()) +
            " to=" + std::to_string(frame.receiver()) +
            " size=" + std::to_string(frame.body().size()) + " body=" + to_hex(frame.body());
+}
+
+std::string ScriptFormatter::sync(const client::SyncReport& report) const {
+    std::string unread;
+    std::string lost;
+    for (const client::StreamReport& stream : report.streams) {
+        if (stream.unread > 0) {
+            unread += (unread.empty() ? "" : ",") + name_of(stream.conversation) + ":" +
+                      std::to_string(stream.unread);
+        }
+        if (stream.lost) {
+            lost += (lost.empty() ? "" : ",") + name_of(stream.conversation);
+        }
+    }
+    return std::string("sync more=") + (report.more ? "yes" : "no") + " unread=" + unread +
+           " lost=" + lost;
+}
+
+std::string ScriptFormatter::history(const client::HistoryPage& page) const {
+    std::string out = "history id=" + std::to_string(page.client_msg_id) +
+                      " of=" + name_of(page.conversation) +
+                      " count=" + std::to_string(page.messages.size()) +
+                      " first_seq=" + std::to_string(page.first_seq);
+    for (const client::ChatEvent& event : page.messages) {
+        out += "\nhistory-" + message(event);
+    }
+    return out;
 }
 
 }  // namespace parley::cli

@@ -20,6 +20,8 @@ class ScriptFormatter final : public EventFormatter {
     std::string users(const client::UserPage& page) const override;
     std::string goodbye(ErrorCode code, const std::string& message) const override;
     std::string frame(const Frame& frame) const override;
+    std::string sync(const client::SyncReport& report) const override;
+    std::string history(const client::HistoryPage& page) const override;
 
     /// Escapes free text so it stays on one line.
     static std::string escape(std::string_view text);

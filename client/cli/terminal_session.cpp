@@ -40,6 +40,13 @@ client::ClientEvents TerminalSession::events() {
         output_.print(formatter_.goodbye(code, message));
     };
     events.on_frame = [this](const Frame& frame) { output_.print(formatter_.frame(frame)); };
+    events.on_sync = [this](const client::SyncReport& report) {
+        output_.print(formatter_.sync(report));
+    };
+    events.on_history = [this](const client::HistoryPage& page) {
+        output_.print(formatter_.history(page));
+        settle(page.client_msg_id);
+    };
     return events;
 }
 
@@ -96,6 +103,11 @@ std::optional<int> TerminalSession::execute(const Command& command, int line_num
             break;
         case CommandKind::users:
             track(client_->list_users(command.number));
+            break;
+        case CommandKind::history:
+            track(client_->history(
+                command.group ? client::ChatKind::group_message : client::ChatKind::private_message,
+                command.target));
             break;
         case CommandKind::raw:
             client_->send_raw(Frame::make(FrameType{command.frame_type}, client_->options().user_id,

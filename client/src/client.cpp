@@ -12,6 +12,8 @@
 #include "frame_connection.hpp"
 #include "parley.pb.h"
 #include "request_frames.hpp"
+#include "resend_book.hpp"
+#include "sequenced_inbox.hpp"
 
 namespace parley::client {
 namespace {
@@ -41,6 +43,9 @@ void validate(const ClientOptions& options) {
     if (options.connect_timeout.count() <= 0) {
         throw std::invalid_argument("connect_timeout must be positive");
     }
+    if (options.first_msg_id == 0) {
+        throw std::invalid_argument("first_msg_id must be at least 1: 0 means no request");
+    }
     if (options.heartbeat_interval && options.heartbeat_interval->count() <= 0) {
         throw std::invalid_argument("heartbeat_interval must be positive");
     }
@@ -63,7 +68,10 @@ Client::Client(const asio::any_io_executor& executor, ClientOptions options,
       discovery_(std::move(discovery)),
       picker_(std::move(picker)),
       backoff_(options_.backoff),
-      retry_timer_(strand_) {}
+      retry_timer_(strand_),
+      next_msg_id_(options_.first_msg_id),
+      inbox_(std::make_unique<SequencedInbox>(options_.initial_positions)),
+      resends_(std::make_unique<ResendBook>()) {}
 
 Client::~Client() = default;
 
@@ -148,7 +156,12 @@ asio::awaitable<void> Client::run() {
                 ++unanswered_logins_;
             }
             avoid = choice->node_id;
+            sync_running_ = false;
+            const std::set<std::uint64_t> resent = requeue_unacknowledged();
             for (const std::uint64_t id : attempt->unanswered_ids()) {
+                if (resent.contains(id)) {
+                    continue;
+                }
                 report_local_error(
                     "no answer: the connection ended first (it may or may not have taken "
                     "effect)",
@@ -209,8 +222,8 @@ asio::awaitable<void> Client::run_attempt(std::shared_ptr<ConnectionAttempt> att
         co_return;
     }
     attempt->link->start_writer();
-    attempt->link->send(
-        make_handshake(options_.user_id, options_.token, options_.client_name, last_epoch_));
+    attempt->link->send(make_handshake(options_.user_id, options_.token, options_.client_name,
+                                       last_epoch_, inbox_->positions().snapshot()));
     attempt->handshake_unanswered = true;
 
     for (;;) {
@@ -254,17 +267,15 @@ void Client::handle_frame(const std::shared_ptr<ConnectionAttempt>& attempt, con
         case FrameType::private_message:
             handle_chat(frame);
             return;
-        case FrameType::ack: {
-            wire::Ack ack;
-            if (frame.parse_body(ack)) {
-                attempt->answered(ack.client_msg_id());
-                if (events_.on_ack) {
-                    events_.on_ack(ack.client_msg_id(), ack.server_msg_id());
-                }
-                return;
-            }
-            break;
-        }
+        case FrameType::ack:
+            handle_ack(*attempt, frame);
+            return;
+        case FrameType::sync:
+            handle_sync_done(*attempt, frame);
+            return;
+        case FrameType::history:
+            handle_history(*attempt, frame);
+            return;
         case FrameType::error:
             handle_error(*attempt, frame);
             return;
@@ -313,6 +324,7 @@ void Client::handle_handshake_reply(const std::shared_ptr<ConnectionAttempt>& at
     attempt->logged_in = true;
     attempt->deadline.cancel();
     last_epoch_ = ok.session_epoch();
+    message_log_ = ok.message_log();
 
     const auto interval = options_.heartbeat_interval.value_or(
         ok.heartbeat_interval_ms() > 0 ? std::chrono::milliseconds{ok.heartbeat_interval_ms()}
@@ -323,9 +335,18 @@ void Client::handle_handshake_reply(const std::shared_ptr<ConnectionAttempt>& at
             return self->heartbeat(attempt, interval);
         },
         asio::detached);
+    if (message_log_) {
+        // The handshake asked for a sync; its SYNC DONE (id 0) comes before live messages.
+        sync_running_ = true;
+        sync_id_ = 0;
+        last_received_ = std::chrono::steady_clock::now();
+        asio::co_spawn(
+            strand_, [self = shared_from_this(), attempt] { return self->pace_delivery(attempt); },
+            asio::detached);
+    }
 
     while (!outbox_.empty()) {
-        write(*attempt, std::move(outbox_.front().first), outbox_.front().second);
+        write(*attempt, std::move(outbox_.front().frame), outbox_.front().ref_id);
         outbox_.pop_front();
     }
     if (events_.on_connected) {
@@ -342,8 +363,15 @@ void Client::handle_error(ConnectionAttempt& attempt, const Frame& frame) {
     }
     ServerError error{ErrorCode{body.code()}, body.msg(), body.data(), body.ref_id(),
                       body.ref_type()};
+    if (error.ref_id != 0 && sync_running_ && error.ref_id == sync_id_) {
+        // The client's own SYNC failed; the next gap asks again.
+        sync_running_ = false;
+        spdlog::warn("parley client: sync refused: {}", describe(error.code, error.message));
+        return;
+    }
     if (error.ref_id != 0) {
         attempt.answered(error.ref_id);
+        resends_->answered(error.ref_id);
     } else if (error.ref_type != 0) {
         error.ref_id = attempt.answer_oldest(error.ref_type);
     }
@@ -386,18 +414,24 @@ void Client::handle_goodbye(ConnectionAttempt& attempt, const Frame& frame) {
 }
 
 void Client::handle_chat(const Frame& frame) {
-    wire::ChatMessage message;
-    if (!frame.parse_body(message)) {
+    auto event = chat_event_of(frame);
+    if (!event) {
         spdlog::warn("parley client: ignoring a chat frame from {} that does not parse",
                      frame.sender());
         return;
     }
-    if (events_.on_message) {
-        events_.on_message(ChatEvent{frame.type() == FrameType::group_message
-                                         ? ChatKind::group_message
-                                         : ChatKind::private_message,
-                                     frame.sender(), frame.receiver(), message.client_msg_id(),
-                                     message.content(), message.sent_at_ms(), frame});
+    if (!message_log_ || event->seq == 0) {
+        deliver_messages({std::move(*event)});
+        return;
+    }
+    const ConversationId conversation = conversation_of(frame, options_.user_id);
+    const auto now = std::chrono::steady_clock::now();
+    const std::uint64_t seq = event->seq;
+    if (frame.sender() == options_.user_id) {
+        // A replay of the user's own message: it holds its place, the application sent it.
+        deliver_messages(inbox_->accept_own(conversation, seq, 0, now));
+    } else {
+        deliver_messages(inbox_->accept(conversation, seq, std::move(*event), now));
     }
 }
 
@@ -423,6 +457,19 @@ std::uint64_t Client::leave(GroupId group) {
     const std::uint64_t id = next_msg_id_++;
     submit(make_membership(FrameType::group_leave, options_.user_id, group, id), id);
     return id;
+}
+
+std::uint64_t Client::history(ChatKind kind, std::uint32_t peer, std::uint64_t before_seq,
+                              std::uint32_t limit) {
+    const std::uint64_t id = next_msg_id_++;
+    submit(
+        make_history_request(options_.user_id, id, ConversationId{kind, peer}, before_seq, limit),
+        id);
+    return id;
+}
+
+Positions Client::positions() const {
+    return inbox_->positions().snapshot();
 }
 
 std::uint64_t Client::list_users(std::uint64_t cursor, std::uint32_t limit) {
@@ -456,12 +503,17 @@ void Client::deliver(Frame frame, std::uint64_t ref_id) {
                            ref_id);
         return;
     }
-    outbox_.emplace_back(std::move(frame), ref_id);
+    outbox_.push_back(Outgoing{std::move(frame), ref_id, false});
 }
 
 void Client::write(ConnectionAttempt& attempt, Frame frame, std::uint64_t ref_id) {
     if (ref_id != 0) {
         attempt.sent_request(ref_id, frame.raw_type());
+        const bool chat =
+            frame.type() == FrameType::private_message || frame.type() == FrameType::group_message;
+        if (message_log_ && chat) {
+            resends_->written(ref_id, frame);
+        }
     }
     attempt.link->send(std::move(frame));
 }
@@ -469,8 +521,11 @@ void Client::write(ConnectionAttempt& attempt, Frame frame, std::uint64_t ref_id
 void Client::drop_outbox(const std::string& why) {
     auto dropped = std::move(outbox_);
     outbox_.clear();
-    for (const auto& [frame, ref_id] : dropped) {
-        report_local_error("not sent: " + why, ref_id);
+    for (const Outgoing& outgoing : dropped) {
+        report_local_error((outgoing.resend ? "no answer: it may or may not have been stored, and "
+                                            : "not sent: ") +
+                               why,
+                           outgoing.ref_id);
     }
 }
 

@@ -9,6 +9,7 @@ ConnectionAttempt::ConnectionAttempt(const asio::strand<asio::any_io_executor>& 
     : link(std::make_shared<FrameConnection>(strand, max_body_size)),
       deadline(strand),
       heartbeat_timer(strand),
+      delivery_timer(strand),
       choice(std::move(server)) {}
 
 void ConnectionAttempt::end(const std::string& reason, bool may_retry) {
@@ -20,6 +21,7 @@ void ConnectionAttempt::end(const std::string& reason, bool may_retry) {
     link->close(reason);
     deadline.cancel();
     heartbeat_timer.cancel();
+    delivery_timer.cancel();
 }
 
 void ConnectionAttempt::answered(std::uint64_t id) {

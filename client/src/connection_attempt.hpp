@@ -40,6 +40,7 @@ class ConnectionAttempt {
     std::shared_ptr<FrameConnection> link;
     asio::steady_timer deadline;  ///< bounds connect + handshake
     asio::steady_timer heartbeat_timer;
+    asio::steady_timer delivery_timer;  ///< paces RECEIVED and gap SYNCs on a log node
     ServerChoice choice;
     bool logged_in = false;
     bool login_refused = false;

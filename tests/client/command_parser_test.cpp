@@ -42,6 +42,19 @@ TEST(CommandParser, UsersTakesAnOptionalCursor) {
     EXPECT_NE(parse_error("/users 1 2").find("usage: /users [CURSOR]"), std::string::npos);
 }
 
+TEST(CommandParser, HistoryOfAUserOrAGroup) {
+    const auto chat = parse_ok("/history 2");
+    EXPECT_EQ(chat.kind, CommandKind::history);
+    EXPECT_EQ(chat.target, 2u);
+    EXPECT_FALSE(chat.group);
+    const auto group = parse_ok("/history #7");
+    EXPECT_EQ(group.kind, CommandKind::history);
+    EXPECT_EQ(group.target, 7u);
+    EXPECT_TRUE(group.group);
+    EXPECT_NE(parse_error("/history").find("usage: /history USER|#GROUP"), std::string::npos);
+    EXPECT_NE(parse_error("/history #").find("GROUP must be a number"), std::string::npos);
+}
+
 TEST(CommandParser, ScriptCommands) {
     EXPECT_EQ(parse_ok("/sleep 250").kind, CommandKind::sleep);
     EXPECT_EQ(parse_ok("/sleep 250").number, 250u);

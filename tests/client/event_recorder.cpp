@@ -74,6 +74,11 @@ std::string flag(bool value) {
     return value ? "1" : "0";
 }
 
+std::string conversation_name(const ConversationId& conversation) {
+    return (conversation.kind == ChatKind::group_message ? "g" : "d") +
+           std::to_string(conversation.peer);
+}
+
 }  // namespace
 
 ClientEvents record_into(EventRecorder& recorder) {
@@ -110,6 +115,23 @@ ClientEvents record_into(EventRecorder& recorder) {
     };
     events.on_goodbye = [&recorder](ErrorCode code, const std::string&) {
         recorder.add("goodbye " + std::to_string(static_cast<std::uint32_t>(code)));
+    };
+    events.on_sync = [&recorder](const SyncReport& report) {
+        std::string text = "sync more=" + flag(report.more);
+        for (const StreamReport& stream : report.streams) {
+            text += " " + conversation_name(stream.conversation) +
+                    ":unread=" + std::to_string(stream.unread) + ":lost=" + flag(stream.lost);
+        }
+        recorder.add(text);
+    };
+    events.on_history = [&recorder](const HistoryPage& page) {
+        std::string text = "history " + std::to_string(page.client_msg_id) + " " +
+                           conversation_name(page.conversation) +
+                           " first=" + std::to_string(page.first_seq);
+        for (const ChatEvent& event : page.messages) {
+            text += " " + std::to_string(event.seq) + ":" + event.content;
+        }
+        recorder.add(text);
     };
     events.on_frame = [&recorder](const Frame& frame) {
         const auto body = frame.body();

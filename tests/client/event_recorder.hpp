@@ -55,6 +55,8 @@ class EventRecorder {
 ///   users ID total=N USER...
 ///   goodbye CODE
 ///   frame TYPE BODY
+///   sync more=0|1 d<USER>|g<GROUP>:unread=N:lost=0|1 ...
+///   history ID d<USER>|g<GROUP> first=SEQ SEQ:TEXT ... (oldest first)
 /// `recorder` must outlive the client's loop.
 ClientEvents record_into(EventRecorder& recorder);
 

@@ -19,6 +19,26 @@ TEST(FriendlyFormatter, ShortLinesForPeople) {
     EXPECT_EQ(format.users({1, {1, 2}, 17, 40}), "* 40 online: 1, 2 (more: /users 17)");
 }
 
+TEST(FriendlyFormatter, UnreadCountsAndHistory) {
+    const FriendlyFormatter format;
+    client::SyncReport report;
+    report.streams.push_back({{client::ChatKind::private_message, 2}, 1, 1, 9, 3, false});
+    report.streams.push_back({{client::ChatKind::group_message, 7}, 1, 1, 4, 1, false});
+    report.streams.push_back({{client::ChatKind::group_message, 8}, 1, 1, 4, 0, false});
+    EXPECT_EQ(format.sync(report), "* unread: <2> 3, [#7] 1");
+    report.streams.clear();
+    EXPECT_EQ(format.sync(report), "");
+
+    client::HistoryPage page;
+    page.conversation = {client::ChatKind::group_message, 7};
+    client::ChatEvent chat{client::ChatKind::group_message, 1, 7, 5, "old", 0, {}};
+    page.messages.push_back(chat);
+    chat.content = "new";
+    page.messages.push_back(chat);
+    EXPECT_EQ(format.history(page),
+              "* history of [#7]: 2 messages\n  [#7] <1> old\n  [#7] <1> new");
+}
+
 TEST(FriendlyFormatter, SaysWhatHappensAfterADisconnection) {
     const FriendlyFormatter format;
     client::DisconnectedInfo failed;

@@ -105,5 +105,45 @@ TEST_F(TerminalClientTest, ARefusedLoginStopsWithAnErrorAndExitStatus) {
         << output("second");
 }
 
+TEST_F(TerminalClientTest, OnALogNodeHistoryAndUnreadCountsArePrinted) {
+    config.extra_handlers = {"sync"};
+    config.extra_yaml = "message_log: {plugin: memory}\n";
+    start();
+    const pid_t alice = start_cli(1,
+                                  "/wait connected 5000\n"
+                                  "/msg 2 first\n"
+                                  "/wait ack id=1 5000\n"
+                                  "/msg 2 second\n"
+                                  "/wait ack id=2 5000\n"
+                                  "/history 2\n"
+                                  "/wait history 5000\n",
+                                  "alice");
+    const auto alice_status = wait_cli(alice, 20s);
+    ASSERT_TRUE(alice_status.has_value()) << output("alice");
+    EXPECT_EQ(*alice_status, 0) << output("alice");
+    EXPECT_NE(output("alice").find("history id=3 of=2 count=2 first_seq=1\n"
+                                   "history-msg from=1 to=2 id=1 seq=1 text=first\n"
+                                   "history-msg from=1 to=2 id=2 seq=2 text=second\n"),
+              std::string::npos)
+        << output("alice");
+
+    // Bob was offline: the login's sync brings both, once each, and says they are unread.
+    const pid_t bob = start_cli(2,
+                                "/wait connected 5000\n"
+                                "/wait sync 5000\n"
+                                "/sleep 300\n",
+                                "bob");
+    const auto bob_status = wait_cli(bob, 20s);
+    ASSERT_TRUE(bob_status.has_value()) << output("bob");
+    EXPECT_EQ(*bob_status, 0) << output("bob");
+    const std::string seen = output("bob");
+    EXPECT_NE(seen.find("msg from=1 to=2 id=1 seq=1 text=first\n"
+                        "msg from=1 to=2 id=2 seq=2 text=second\n"
+                        "sync more=no unread=1:2 lost=\n"),
+              std::string::npos)
+        << seen;
+    EXPECT_EQ(seen.find("text=first"), seen.rfind("text=first")) << seen;
+}
+
 }  // namespace
 }  // namespace parley::test

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,7 @@
 #include <parley/client/backoff.hpp>
 #include <parley/client/client_events.hpp>
 #include <parley/client/client_options.hpp>
+#include <parley/client/conversation.hpp>
 #include <parley/client/discovery.hpp>
 #include <parley/client/server_picker.hpp>
 #include <parley/frame.hpp>
@@ -22,6 +25,8 @@
 namespace parley::client {
 
 class ConnectionAttempt;
+class ResendBook;
+class SequencedInbox;
 
 /// A Parley client: picks a node, connects, logs in, keeps the connection alive with
 /// heartbeats and reconnects with back-off when it drops, preferring another node.
@@ -37,14 +42,30 @@ class ConnectionAttempt;
 /// post to the strand. Events arrive through ClientEvents, on the strand.
 ///
 /// Requests made while no connection is logged in wait in an outbox (up to
-/// ClientOptions::max_outbox frames) and go out after the next login. Delivery is at most
-/// once: frames written to a connection that then drops are not sent again.
+/// ClientOptions::max_outbox frames) and go out after the next login.
 ///
-/// Every request (the methods returning an id) gets exactly one answer: on_ack, on_presence
-/// or on_error with its id as ref_id. The client fills in ref_id for server errors that lack
-/// it (answers come in request order), and reports requests that can no longer be answered
-/// (client stopped, outbox full, connection lost before the answer) as local errors with
-/// code backend_unavailable and a message starting "not sent:" or "no answer:".
+/// On a node without a message log delivery is at most once: frames written to a connection
+/// that then drops are not sent again. On a node with one (HandshakeOk.message_log,
+/// docs/protocol.md section 12) chat messages are delivered exactly once and in order:
+///   - every login asks for a sync from the client's positions (positions(), seeded by
+///     ClientOptions::initial_positions), so what was missed is replayed;
+///   - incoming messages reach on_message once each, in seq order per conversation; a message
+///     ahead of a gap is held (at most ReorderBuffer::kMaxHeldPerConversation per conversation)
+///     and, if the gap is still open after a second, the client sends SYNC for it; each sync's
+///     end is reported through on_sync. The user's own messages (ACKed or replayed) move the
+///     position but are not delivered;
+///   - positions that moved are acknowledged with RECEIVED, once a second or every 100
+///     messages;
+///   - a chat message written to a connection that drops before its ACK is kept and resent
+///     with the same client_msg_id after the next login; the node deduplicates it, so it is
+///     delivered once and answered by one on_ack.
+///
+/// Every request (the methods returning an id) gets exactly one answer: on_ack, on_presence,
+/// on_history or on_error with its id as ref_id. The client fills in ref_id for server errors
+/// that lack it (answers come in request order), and reports requests that can no longer be
+/// answered (client stopped, outbox full, connection lost before the answer) as local errors
+/// with code backend_unavailable and a message starting "not sent:" or "no answer:". A chat
+/// message awaiting resend that the client gives up on (it stops) is reported "no answer:".
 class Client : public std::enable_shared_from_this<Client> {
   public:
     static std::shared_ptr<Client> create(const asio::any_io_executor& executor,
@@ -71,11 +92,18 @@ class Client : public std::enable_shared_from_this<Client> {
     std::uint64_t leave(GroupId group);
     /// Asks for a page of online users; `limit` 0 takes the server's page size.
     std::uint64_t list_users(std::uint64_t cursor = 0, std::uint32_t limit = 0);
+    /// Asks for a page of one conversation's history (a node with a message log only): the
+    /// `limit` newest messages (0: the server's default) before `before_seq` (0: the newest).
+    /// The answer comes through on_history.
+    std::uint64_t history(ChatKind kind, std::uint32_t peer, std::uint64_t before_seq = 0,
+                          std::uint32_t limit = 0);
     /// Sends a frame as it is, e.g. a plugin's 0x80+ request; replies of unknown types come
     /// back through on_frame.
     void send_raw(Frame frame);
 
     const ClientOptions& options() const noexcept { return options_; }
+    /// Where each conversation stands (see ClientOptions::initial_positions); any thread.
+    Positions positions() const;
 
   private:
     using Strand = asio::strand<asio::any_io_executor>;
@@ -94,6 +122,18 @@ class Client : public std::enable_shared_from_this<Client> {
     void handle_error(ConnectionAttempt& attempt, const Frame& frame);
     void handle_goodbye(ConnectionAttempt& attempt, const Frame& frame);
     void handle_chat(const Frame& frame);
+
+    // Reliable delivery (client_delivery.cpp), on a node with a message log.
+    void handle_ack(ConnectionAttempt& attempt, const Frame& frame);
+    void handle_sync_done(ConnectionAttempt& attempt, const Frame& frame);
+    void handle_history(ConnectionAttempt& attempt, const Frame& frame);
+    void deliver_messages(std::vector<ChatEvent> due);
+    asio::awaitable<void> pace_delivery(std::shared_ptr<ConnectionAttempt> attempt);
+    void send_received(ConnectionAttempt& attempt);
+    void request_sync(ConnectionAttempt& attempt);
+    /// After a connection ended: its unacknowledged chat messages go first in the outbox.
+    /// Returns their ids, which are therefore not "no answer".
+    std::set<std::uint64_t> requeue_unacknowledged();
 
     /// Queues `frame` from any thread; `ref_id` names it in a local error.
     void submit(Frame frame, std::uint64_t ref_id);
@@ -122,7 +162,20 @@ class Client : public std::enable_shared_from_this<Client> {
     /// Attempts since the last login that ended with their handshake unanswered: the server
     /// may yet read each and log it in, briefly holding the user against our next login.
     int unanswered_logins_ = 0;
-    std::deque<std::pair<Frame, std::uint64_t>> outbox_;
+    struct Outgoing {
+        Frame frame;
+        std::uint64_t ref_id = 0;
+        bool resend = false;  ///< written before, to a connection that dropped
+    };
+    std::deque<Outgoing> outbox_;
+    std::unique_ptr<SequencedInbox> inbox_;
+    std::unique_ptr<ResendBook> resends_;
+    bool message_log_ = false;   ///< the current (or last) login's node keeps a message log
+    bool sync_running_ = false;  ///< a sync was asked for and its SYNC DONE has not come
+    std::uint64_t sync_id_ = 0;  ///< the client_msg_id of the running SYNC (0: the login's)
+    std::uint64_t syncs_sent_ = 0;
+    int delivered_since_received_ = 0;
+    std::chrono::steady_clock::time_point last_received_;
     bool started_ = false;
     bool stopped_ = false;
 };

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <parley/client/conversation.hpp>
 #include <parley/error.hpp>
 #include <parley/frame.hpp>
 #include <parley/types.hpp>
@@ -34,8 +35,6 @@ struct DisconnectedInfo {
     bool stopped_by_caller = false;         ///< Client::stop() ended it
 };
 
-enum class ChatKind { private_message, group_message };
-
 struct ChatEvent {
     ChatKind kind = ChatKind::private_message;
     UserId from = kNoUser;
@@ -44,6 +43,37 @@ struct ChatEvent {
     std::string content;
     std::uint64_t sent_at_ms = 0;  ///< the sender's clock
     Frame frame;                   ///< the frame as received
+    /// On a node with a message log: the message's number in its conversation and the
+    /// server's id for it (as in the sender's ACK); 0 otherwise.
+    std::uint64_t seq = 0;
+    std::uint64_t server_msg_id = 0;
+};
+
+/// One conversation's state at the end of a sync (a StreamState).
+struct StreamReport {
+    ConversationId conversation;
+    std::uint64_t epoch = 0;
+    std::uint64_t first_seq = 0;  ///< oldest message the server still keeps
+    std::uint64_t last_seq = 0;   ///< newest message
+    std::uint64_t unread = 0;     ///< messages not yet acknowledged, own ones included
+    /// Messages after the client's position were dropped by retention, or the log was reset:
+    /// they will not come.
+    bool lost = false;
+};
+
+/// A sync round ended (SYNC DONE): after a login, to fill a gap, or to continue one.
+struct SyncReport {
+    std::vector<StreamReport> streams;
+    bool more = false;  ///< the client asks for the rest at once
+};
+
+/// A page of one conversation's history (a HistoryPage).
+struct HistoryPage {
+    std::uint64_t client_msg_id = 0;  ///< the history request's id
+    ConversationId conversation;
+    std::vector<ChatEvent> messages;  ///< oldest first
+    std::uint64_t epoch = 0;
+    std::uint64_t first_seq = 0;  ///< oldest message kept: no page goes further back
 };
 
 /// An ERROR frame, or a local failure reported the same way (e.g. the outbox is full).
@@ -71,6 +101,10 @@ struct ClientEvents {
     std::function<void(const ServerError&)> on_error;
     std::function<void(const UserPage&)> on_presence;
     std::function<void(ErrorCode code, const std::string& message)> on_goodbye;
+    /// On a node with a message log, each sync's end; see SyncReport.
+    std::function<void(const SyncReport&)> on_sync;
+    /// The answer to Client::history().
+    std::function<void(const HistoryPage&)> on_history;
     /// Frames of types the client does not know, e.g. a plugin's 0x80+ replies.
     std::function<void(const Frame&)> on_frame;
 };

@@ -7,6 +7,7 @@
 #include <string>
 
 #include <parley/client/backoff.hpp>
+#include <parley/client/conversation.hpp>
 #include <parley/types.hpp>
 
 namespace parley::client {
@@ -32,6 +33,14 @@ struct ClientOptions {
     std::uint32_t max_body_size = 4 * 1024 * 1024;
     /// Frames held while there is no logged-in connection; more are refused with an error.
     std::size_t max_outbox = 1024;
+
+    /// On a node with a message log: where each conversation stood when the application last
+    /// saved Client::positions(). Conversations not listed start from the server's record.
+    Positions initial_positions;
+    /// The first request id. A node with a message log ignores a resent client_msg_id for a
+    /// while (10 minutes by default), so an application that restarts sooner should start
+    /// above the ids of its previous run.
+    std::uint64_t first_msg_id = 1;
 };
 
 }  // namespace parley::client
