@@ -15,6 +15,7 @@
 
 #include <parley/store.hpp>
 
+#include "plugins/backend_names.hpp"
 #include "plugins/plugin_test_host.hpp"
 #include "plugins/run_awaitable.hpp"
 #include "plugins/store/redis/redis_node.hpp"
@@ -46,13 +47,6 @@ struct RedisBackend {
     Store& store() { return *node.store; }
 
     RedisNode node{kNodeId, redis_settings(shared_redis(), unique_prefix(':'))};
-};
-
-struct BackendNames {
-    template <typename Backend>
-    static std::string GetName(int /*index*/) {
-        return Backend::kName;
-    }
 };
 
 template <typename Backend>

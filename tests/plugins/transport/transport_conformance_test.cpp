@@ -18,6 +18,7 @@
 #include <parley/frame.hpp>
 #include <parley/transport.hpp>
 
+#include "plugins/backend_names.hpp"
 #include "plugins/plugin_test_host.hpp"
 #include "plugins/run_awaitable.hpp"
 #include "plugins/transport/kafka/kafka_node.hpp"
@@ -48,13 +49,6 @@ struct KafkaBackend {
     Transport& transport() { return *node.transport; }
 
     KafkaNode node{kafka_settings(shared_kafka(), unique_prefix('.'))};
-};
-
-struct BackendNames {
-    template <typename Backend>
-    static std::string GetName(int /*index*/) {
-        return Backend::kName;
-    }
 };
 
 template <typename Backend>
