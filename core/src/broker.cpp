@@ -9,8 +9,8 @@
 #include <spdlog/spdlog.h>
 
 #include <parley/endpoint.hpp>
+#include <parley/log_failure.hpp>
 
-#include "log_failure.hpp"
 #include "net/tcp_stream.hpp"
 
 namespace parley {

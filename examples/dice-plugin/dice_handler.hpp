@@ -9,14 +9,11 @@
 #include <parley/frame.hpp>
 #include <parley/handler.hpp>
 
+#include "dice_settings.hpp"
+
 namespace dice {
 
 inline constexpr parley::FrameType kDiceFrameType{0x80};
-
-struct DiceSettings {
-    std::int64_t default_sides = 6;  ///< used when a request leaves the sides out
-    std::int64_t max_dice = 10;      ///< most dice one request may roll
-};
 
 /// Stateless apart from its settings, so one instance serves every loop at once; the random
 /// engine is per thread.

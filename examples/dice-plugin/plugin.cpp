@@ -5,16 +5,13 @@
 #include <parley/plugin.hpp>
 
 #include "dice_handler.hpp"
+#include "dice_settings.hpp"
 
 namespace {
 
 void setup(parley::PluginHost& host, const parley::ConfigNode& settings) {
-    parley::SettingsReader reader(settings, "dice handler settings");
-    dice::DiceSettings dice_settings;
-    dice_settings.default_sides = reader.get_int("sides", 6, 2, 1000);
-    dice_settings.max_dice = reader.get_int("max_dice", 10, 1, 1000);
-    reader.finish();  // refuses keys nobody asked for, e.g. a misspelt "sidez"
-    host.add_handler(dice::kDiceFrameType, std::make_shared<dice::DiceHandler>(dice_settings));
+    host.add_handler(dice::kDiceFrameType,
+                     std::make_shared<dice::DiceHandler>(dice::read_dice_settings(settings)));
 }
 
 }  // namespace

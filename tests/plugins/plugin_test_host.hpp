@@ -88,4 +88,17 @@ class PluginTestHost {
     std::shared_ptr<MessageLog> message_log;
 };
 
+/// Loads parley-<kind>-<name>.so with `yaml` as its settings and returns the ConfigError it
+/// refused them with, or "(accepted)".
+inline std::string load_error(const std::string& kind, const std::string& name,
+                              std::string_view yaml) {
+    PluginTestHost host;
+    try {
+        host.load(kind, name, yaml);
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "(accepted)";
+}
+
 }  // namespace parley::test

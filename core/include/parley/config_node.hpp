@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -68,6 +69,7 @@ class ConfigNode {
     std::string as_string() const;
     bool as_bool() const;
     std::int64_t as_int(std::int64_t min, std::int64_t max) const;
+    /// A finite number: "nan" and "inf" are refused, as no setting means them.
     double as_double() const;
     /// "250ms", "10s", "2m", "1h"; a bare number is milliseconds.
     std::chrono::milliseconds as_duration() const;
@@ -95,6 +97,10 @@ class ConfigNode {
 /// Reads a map of settings, remembering which keys it was asked for, so finish() can refuse
 /// the ones nobody knows with "unknown key 'brokerz' in transport settings; did you mean
 /// 'brokers'?". A null node reads as an empty map.
+///
+/// The getters that take a range (get_int, get_double, get_duration and get_bytes with a
+/// minimum) name the key in every error they report: "kafka settings: partitions: value 0 is
+/// out of range [1, 10000]".
 class SettingsReader {
   public:
     SettingsReader(const ConfigNode& node, std::string what);
@@ -109,9 +115,21 @@ class SettingsReader {
     bool get_bool(std::string_view key, bool fallback);
     std::int64_t get_int(std::string_view key, std::int64_t fallback, std::int64_t min,
                          std::int64_t max);
+    /// A finite number in [min, max].
+    double get_double(std::string_view key, double fallback,
+                      double min = std::numeric_limits<double>::lowest(),
+                      double max = std::numeric_limits<double>::max());
     std::chrono::milliseconds get_duration(std::string_view key,
                                            std::chrono::milliseconds fallback);
+    /// A duration in [min, max]; outside it, an error naming the key and the range:
+    /// "session_timeout must lie between 100 ms and 3600000 ms, not 50 ms".
+    std::chrono::milliseconds get_duration(
+        std::string_view key, std::chrono::milliseconds fallback, std::chrono::milliseconds min,
+        std::chrono::milliseconds max = std::chrono::milliseconds::max());
     std::uint64_t get_bytes(std::string_view key, std::uint64_t fallback);
+    /// A size in [min, max] bytes, with an error like get_duration's.
+    std::uint64_t get_bytes(std::string_view key, std::uint64_t fallback, std::uint64_t min,
+                            std::uint64_t max = std::numeric_limits<std::uint64_t>::max());
     /// One of `choices`; anything else is an error that lists them.
     std::string get_choice(std::string_view key, std::string fallback,
                            const std::vector<std::string>& choices);
@@ -120,6 +138,11 @@ class SettingsReader {
     void finish() const;
 
   private:
+    /// Fails at `key`'s node unless min <= value <= max; `unit` follows each number in the
+    /// message ("100 ms", "4096 bytes").
+    template <typename T>
+    void check_range(std::string_view key, T value, T min, T max, std::string_view unit) const;
+
     const ConfigNode& node_;
     std::string what_;
     std::vector<std::string> known_;

@@ -4,9 +4,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <parley/log_failure.hpp>
+
 #include "cluster/router.hpp"
 #include "cluster/undelivered_notice.hpp"
-#include "log_failure.hpp"
 
 namespace parley::cluster {
 

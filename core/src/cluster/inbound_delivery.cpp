@@ -6,8 +6,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <parley/log_failure.hpp>
+
 #include "cluster/direct_delivery.hpp"
-#include "log_failure.hpp"
 
 namespace parley::cluster {
 

@@ -150,6 +150,9 @@ double ConfigNode::as_double() const {
     if (ec != std::errc{} || ptr != text.data() + text.size()) {
         fail("expected a number, found '" + text + "'");
     }
+    if (!std::isfinite(value)) {
+        fail("expected a finite number, found '" + text + "'");
+    }
     return value;
 }
 

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <sstream>
 
 #include <parley/config_node.hpp>
 
@@ -25,6 +26,50 @@ const ConfigNode& SettingsReader::require(std::string_view key) {
     return *value;
 }
 
+namespace {
+
+/// Runs `read` on `node`, naming `key` in any error it reports: "<what>: <key>: <problem>".
+template <typename Read>
+auto naming_key(const ConfigNode& node, const std::string& what, std::string_view key, Read read) {
+    try {
+        return read(node);
+    } catch (const ConfigError& e) {
+        std::string message = e.what();
+        const std::string place = node.location().to_string() + ": ";
+        if (message.starts_with(place)) {
+            message.erase(0, place.size());
+        }
+        node.fail(what + ": " + std::string{key} + ": " + message);
+    }
+}
+
+template <typename T>
+std::string with_unit(T value, std::string_view unit) {
+    std::ostringstream out;
+    out << value;
+    if (!unit.empty()) {
+        out << ' ' << unit;
+    }
+    return out.str();
+}
+
+}  // namespace
+
+template <typename T>
+void SettingsReader::check_range(std::string_view key, T value, T min, T max,
+                                 std::string_view unit) const {
+    if (value >= min && value <= max) {
+        return;
+    }
+    // A maximum of the type's largest value means "no maximum".
+    const std::string range =
+        max == std::numeric_limits<T>::max()
+            ? "must be at least " + with_unit(min, unit)
+            : "must lie between " + with_unit(min, unit) + " and " + with_unit(max, unit);
+    node_.find(key)->fail(what_ + ": " + std::string{key} + " " + range + ", not " +
+                          with_unit(value, unit));
+}
+
 std::string SettingsReader::get_string(std::string_view key, std::string fallback) {
     const ConfigNode* value = find(key);
     return value ? value->as_string() : std::move(fallback);
@@ -37,8 +82,21 @@ bool SettingsReader::get_bool(std::string_view key, bool fallback) {
 
 std::int64_t SettingsReader::get_int(std::string_view key, std::int64_t fallback, std::int64_t min,
                                      std::int64_t max) {
-    const ConfigNode* value = find(key);
-    return value ? value->as_int(min, max) : fallback;
+    const ConfigNode* node = find(key);
+    return node ? naming_key(*node, what_, key,
+                             [min, max](const ConfigNode& n) { return n.as_int(min, max); })
+                : fallback;
+}
+
+double SettingsReader::get_double(std::string_view key, double fallback, double min, double max) {
+    const ConfigNode* node = find(key);
+    if (node == nullptr) {
+        return fallback;
+    }
+    const double value =
+        naming_key(*node, what_, key, [](const ConfigNode& n) { return n.as_double(); });
+    check_range(key, value, min, max, "");
+    return value;
 }
 
 std::chrono::milliseconds SettingsReader::get_duration(std::string_view key,
@@ -47,9 +105,35 @@ std::chrono::milliseconds SettingsReader::get_duration(std::string_view key,
     return value ? value->as_duration() : fallback;
 }
 
+std::chrono::milliseconds SettingsReader::get_duration(std::string_view key,
+                                                       std::chrono::milliseconds fallback,
+                                                       std::chrono::milliseconds min,
+                                                       std::chrono::milliseconds max) {
+    const ConfigNode* node = find(key);
+    if (node == nullptr) {
+        return fallback;
+    }
+    const std::chrono::milliseconds value =
+        naming_key(*node, what_, key, [](const ConfigNode& n) { return n.as_duration(); });
+    check_range(key, value.count(), min.count(), max.count(), "ms");
+    return value;
+}
+
 std::uint64_t SettingsReader::get_bytes(std::string_view key, std::uint64_t fallback) {
     const ConfigNode* value = find(key);
     return value ? value->as_bytes() : fallback;
+}
+
+std::uint64_t SettingsReader::get_bytes(std::string_view key, std::uint64_t fallback,
+                                        std::uint64_t min, std::uint64_t max) {
+    const ConfigNode* node = find(key);
+    if (node == nullptr) {
+        return fallback;
+    }
+    const std::uint64_t value =
+        naming_key(*node, what_, key, [](const ConfigNode& n) { return n.as_bytes(); });
+    check_range(key, value, min, max, "bytes");
+    return value;
 }
 
 std::string SettingsReader::get_choice(std::string_view key, std::string fallback,

@@ -1,85 +1,22 @@
 // handler-handshake: logs sessions in (frame type 0x01). docs/plugins/handler-handshake.md
 // describes the settings: auth (none | static | hmac-sha256), tokens, secret, duplicate_login.
 
-#include <charconv>
 #include <memory>
-#include <string>
-#include <system_error>
-#include <unordered_map>
 #include <utility>
 
 #include <parley/plugin.hpp>
 
 #include "handshake_handler.hpp"
-#include "token_verifier.hpp"
+#include "handshake_settings.hpp"
 
 namespace {
 
-using parley::ConfigNode;
-using parley::SettingsReader;
-using parley::UserId;
-using parley::plugins::handlers::TokenVerifier;
-
-std::unordered_map<UserId, std::string> read_tokens(const ConfigNode& node) {
-    if (!node.is_map()) {
-        node.fail("tokens is a map of user id to token, e.g. {42: \"s3cret\"}");
-    }
-    std::unordered_map<UserId, std::string> tokens;
-    for (const auto& [key, value] : node.entries()) {
-        UserId user = 0;
-        const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), user);
-        if (error != std::errc{} || end != key.data() + key.size() || user == parley::kNoUser) {
-            value.fail("'" + key + "' is not a user id (1-4294967295)");
-        }
-        std::string token = value.as_string();
-        if (token.empty()) {
-            value.fail("the token of user " + key + " is empty");
-        }
-        if (!tokens.emplace(user, std::move(token)).second) {
-            value.fail("user " + std::to_string(user) + " is listed twice");
-        }
-    }
-    if (tokens.empty()) {
-        node.fail("tokens lists nobody, so nobody could log in");
-    }
-    return tokens;
-}
-
-TokenVerifier read_verifier(SettingsReader& reader) {
-    const std::string auth = reader.get_choice("auth", "none", {"none", "static", "hmac-sha256"});
-    // Refuse keys the chosen mode ignores: a forgotten `auth: static` must not leave the broker
-    // open while the file seems to list tokens.
-    if (const ConfigNode* tokens = reader.find("tokens"); tokens != nullptr && auth != "static") {
-        tokens->fail("tokens are read only with 'auth: static' (auth is '" + auth + "')");
-    }
-    if (const ConfigNode* secret = reader.find("secret");
-        secret != nullptr && auth != "hmac-sha256") {
-        secret->fail("secret is read only with 'auth: hmac-sha256' (auth is '" + auth + "')");
-    }
-    if (auth == "static") {
-        return TokenVerifier::static_tokens(read_tokens(reader.require("tokens")));
-    }
-    if (auth == "hmac-sha256") {
-        const ConfigNode& node = reader.require("secret");
-        std::string secret = node.as_string();
-        if (secret.empty()) {
-            node.fail("the secret is empty");
-        }
-        return TokenVerifier::hmac_sha256(std::move(secret));
-    }
-    return TokenVerifier::accept_any();
-}
-
-void setup(parley::PluginHost& host, const ConfigNode& settings) {
-    SettingsReader reader(settings, "handler-handshake settings");
-    TokenVerifier verifier = read_verifier(reader);
-    const auto policy = reader.get_choice("duplicate_login", "reject", {"reject", "kick"}) == "kick"
-                            ? parley::DuplicateLoginPolicy::kick_old
-                            : parley::DuplicateLoginPolicy::reject;
-    reader.finish();
+void setup(parley::PluginHost& host, const parley::ConfigNode& settings) {
+    using namespace parley::plugins::handlers;
+    HandshakeSettings parsed = read_handshake_settings(settings);
     host.add_handler(
         parley::FrameType::handshake,
-        std::make_shared<parley::plugins::handlers::HandshakeHandler>(std::move(verifier), policy));
+        std::make_shared<HandshakeHandler>(std::move(parsed.verifier), parsed.duplicate_login));
 }
 
 }  // namespace

@@ -9,14 +9,9 @@
 
 #include <parley/handler.hpp>
 
-namespace parley::plugins::rate_limit {
+#include "rate_limit_settings.hpp"
 
-struct RateLimitSettings {
-    double messages_per_second = 50;
-    double burst = 100;
-    /// Frame types that count; others always pass.
-    std::vector<std::uint8_t> types{0x03, 0x04};
-};
+namespace parley::plugins::rate_limit {
 
 /// A token bucket per user: each counted frame takes a token, tokens come back at
 /// `messages_per_second` up to `burst`. A frame with no token left is refused with

@@ -1,12 +1,12 @@
 #include "zookeeper_calls.hpp"
 
-#include "remote_completion.hpp"
+#include <parley/foreign_completion.hpp>
 
 namespace parley::plugins::zookeeper {
 
 namespace {
 
-using ReplyCompletion = Completion<Reply>;
+using ReplyCompleter = Completer<Reply>;
 
 Reply reply_with(int rc) {
     Reply reply;
@@ -14,9 +14,9 @@ Reply reply_with(int rc) {
     return reply;
 }
 
-// The C client hands our Completion back as `data`; whoever receives it owns it.
-CompletionPtr<Reply> take(const void* data) {
-    return CompletionPtr<Reply>(static_cast<ReplyCompletion*>(const_cast<void*>(data)));
+// The C client hands our Completer back as `data`; whoever receives it owns it.
+std::unique_ptr<ReplyCompleter> take(const void* data) {
+    return std::unique_ptr<ReplyCompleter>(static_cast<ReplyCompleter*>(const_cast<void*>(data)));
 }
 
 void on_data(int rc, const char* value, int length, const Stat* stat, const void* data) {
@@ -29,7 +29,7 @@ void on_data(int rc, const char* value, int length, const Stat* stat, const void
             reply.stat = *stat;
         }
     }
-    take(data)->complete(std::move(reply));
+    take(data)->set_value(std::move(reply));
 }
 
 void on_children(int rc, const String_vector* strings, const void* data) {
@@ -39,7 +39,7 @@ void on_children(int rc, const String_vector* strings, const void* data) {
             reply.children.emplace_back(strings->data[i]);  // NOLINT: the C client's array
         }
     }
-    take(data)->complete(std::move(reply));
+    take(data)->set_value(std::move(reply));
 }
 
 void on_stat(int rc, const Stat* stat, const void* data) {
@@ -47,29 +47,29 @@ void on_stat(int rc, const Stat* stat, const void* data) {
     if (rc == ZOK && stat != nullptr) {
         reply.stat = *stat;
     }
-    take(data)->complete(std::move(reply));
+    take(data)->set_value(std::move(reply));
 }
 
 void on_string(int rc, const char*, const void* data) {
-    take(data)->complete(reply_with(rc));
+    take(data)->set_value(reply_with(rc));
 }
 
 void on_void(int rc, const void* data) {
-    take(data)->complete(reply_with(rc));
+    take(data)->set_value(reply_with(rc));
 }
 
 /// Sends a request through `send(handle, completion)`, which returns the C call's result. When
 /// the client refuses it at once, no callback will come: complete here.
 template <typename Send>
 asio::awaitable<Reply> request(std::shared_ptr<ZookeeperSession> session, Send send) {
-    return await_completion<Reply>(
-        [session = std::move(session), send = std::move(send)](CompletionPtr<Reply> done) {
-            ReplyCompletion* raw = done.release();
+    return await_foreign<Reply>(
+        [session = std::move(session), send = std::move(send)](ReplyCompleter done) {
+            auto* raw = new ReplyCompleter(std::move(done));
             const int rc = session->send([&send, raw](zhandle_t* handle) {
                 return send(handle, static_cast<const void*>(raw));
             });
             if (rc != ZOK) {
-                take(raw)->complete(reply_with(rc));
+                take(raw)->set_value(reply_with(rc));
             }
         });
 }

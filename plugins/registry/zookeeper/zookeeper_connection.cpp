@@ -181,11 +181,11 @@ asio::awaitable<std::shared_ptr<ZookeeperSession>> ZookeeperConnection::ready(
 }
 
 asio::awaitable<bool> ZookeeperConnection::connected_by(steady_clock::time_point deadline) {
-    return await_completion<bool>([this, deadline](CompletionPtr<bool> done) {
+    return await_foreign<bool>([this, deadline](Completer<bool> done) {
         {
             std::lock_guard lock(mutex_);
             if (shut_down_) {
-                done->complete(false);
+                done.set_value(false);
                 return;
             }
         }
@@ -195,16 +195,16 @@ asio::awaitable<bool> ZookeeperConnection::connected_by(steady_clock::time_point
     });
 }
 
-void ZookeeperConnection::add_waiter(steady_clock::time_point deadline, CompletionPtr<bool> done) {
+void ZookeeperConnection::add_waiter(steady_clock::time_point deadline, Completer<bool> done) {
     if (const auto session = current(); session && session->connected()) {
-        done->complete(true);
+        done.set_value(true);
         return;
     }
     auto waiter = std::make_shared<Waiter>(io_, std::move(done));
     waiter->timer.expires_at(deadline);
     waiter->timer.async_wait([this, waiter](boost::system::error_code) {
         if (waiter->done) {
-            std::exchange(waiter->done, nullptr)->complete(false);
+            std::exchange(waiter->done, std::nullopt)->set_value(false);
             waiters_.remove(waiter);
         }
     });
@@ -214,7 +214,7 @@ void ZookeeperConnection::add_waiter(steady_clock::time_point deadline, Completi
 void ZookeeperConnection::wake_waiters(bool connected) {
     for (const auto& waiter : std::exchange(waiters_, {})) {
         if (waiter->done) {
-            std::exchange(waiter->done, nullptr)->complete(connected);
+            std::exchange(waiter->done, std::nullopt)->set_value(connected);
         }
         waiter->timer.cancel();
     }

@@ -5,6 +5,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,8 +13,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <parley/asio.hpp>
+#include <parley/foreign_completion.hpp>
 
-#include "remote_completion.hpp"
 #include "zookeeper_session.hpp"
 #include "zookeeper_settings.hpp"
 
@@ -63,10 +64,10 @@ class ZookeeperConnection {
 
   private:
     struct Waiter {
-        Waiter(asio::io_context& io, CompletionPtr<bool> completion)
+        Waiter(asio::io_context& io, Completer<bool> completion)
             : timer(io), done(std::move(completion)) {}
         asio::steady_timer timer;
-        CompletionPtr<bool> done;  ///< null once completed
+        std::optional<Completer<bool>> done;  ///< empty once completed
     };
 
     void open_session();
@@ -74,7 +75,7 @@ class ZookeeperConnection {
     void on_session_state(const std::shared_ptr<ZookeeperSession>& session, int state);
     /// Completes with true once connected, false at `deadline` or shutdown.
     asio::awaitable<bool> connected_by(std::chrono::steady_clock::time_point deadline);
-    void add_waiter(std::chrono::steady_clock::time_point deadline, CompletionPtr<bool> done);
+    void add_waiter(std::chrono::steady_clock::time_point deadline, Completer<bool> done);
     void wake_waiters(bool connected);
 
     asio::io_context& io_;

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <parley/error.hpp>
+#include <parley/log_failure.hpp>
 
 #include "instance_record.hpp"
 #include "zookeeper_calls.hpp"
@@ -34,17 +35,6 @@ asio::awaitable<void> pause(milliseconds delay) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     timer.expires_after(delay);
     co_await timer.async_wait(asio::use_awaitable);
-}
-
-void log_failure(const char* what, const std::exception_ptr& failure) {
-    if (!failure) {
-        return;
-    }
-    try {
-        std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-        spdlog::error("zookeeper registry: {} failed: {}", what, e.what());
-    }
 }
 
 std::string joined(const std::vector<std::string>& items) {
@@ -321,7 +311,7 @@ void ZookeeperRegistry::flush_load() {
         writing_.insert(service);
         last_writes_[service] = now;
         asio::co_spawn(io_, write_load(std::move(session), std::move(self)),
-                       [](const std::exception_ptr& e) { log_failure("writing the load", e); });
+                       logging_failure("zookeeper registry: writing the load failed"));
     }
     if (next_due) {
         load_timer_.expires_at(*next_due);
@@ -492,7 +482,7 @@ void ZookeeperRegistry::on_new_session() {
     if (announced && !republishing_) {
         republishing_ = true;
         asio::co_spawn(io_, republish(),
-                       [](const std::exception_ptr& e) { log_failure("announcing again", e); });
+                       logging_failure("zookeeper registry: announcing again failed"));
     }
 }
 

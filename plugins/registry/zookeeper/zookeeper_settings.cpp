@@ -12,18 +12,6 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kOneHour{3600 * 1000};
 
-/// The duration under `key`, which must lie within [min, max].
-milliseconds read_duration(SettingsReader& reader, std::string_view key, milliseconds fallback,
-                           milliseconds min, milliseconds max) {
-    const milliseconds value = reader.get_duration(key, fallback);
-    if (value < min || value > max) {
-        reader.find(key)->fail(
-            std::string{key} + " must lie between " + std::to_string(min.count()) + " ms and " +
-            std::to_string(max.count()) + " ms, not " + std::to_string(value.count()) + " ms");
-    }
-    return value;
-}
-
 }  // namespace
 
 std::string ZookeeperSettings::services_path() const {
@@ -103,12 +91,12 @@ ZookeeperSettings read_settings(SettingsReader& reader) {
         reader.find("root")->fail("bad root '" + settings.root + "': " + problem);
     }
 
-    settings.session_timeout = read_duration(reader, "session_timeout", settings.session_timeout,
-                                             milliseconds{100}, kOneHour);
-    settings.connect_timeout = read_duration(reader, "connect_timeout", settings.connect_timeout,
-                                             milliseconds{1}, kOneHour);
+    settings.session_timeout = reader.get_duration("session_timeout", settings.session_timeout,
+                                                   milliseconds{100}, kOneHour);
+    settings.connect_timeout =
+        reader.get_duration("connect_timeout", settings.connect_timeout, milliseconds{1}, kOneHour);
     settings.load_interval =
-        read_duration(reader, "load_interval", settings.load_interval, milliseconds{0}, kOneHour);
+        reader.get_duration("load_interval", settings.load_interval, milliseconds{0}, kOneHour);
     return settings;
 }
 

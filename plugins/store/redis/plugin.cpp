@@ -11,9 +11,7 @@
 namespace {
 
 void setup(parley::PluginHost& host, const parley::ConfigNode& settings) {
-    parley::SettingsReader reader(settings, "store-redis settings");
-    auto parsed = parley::plugins::redis::read_redis_settings(reader);
-    reader.finish();
+    auto parsed = parley::plugins::redis::read_redis_settings(settings);
     host.add(std::make_shared<parley::plugins::redis::RedisStore>(
         host.executor(), std::move(parsed), host.node_id()));
 }

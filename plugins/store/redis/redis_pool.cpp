@@ -4,35 +4,13 @@
 #include <mutex>
 #include <utility>
 
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include <parley/error.hpp>
-
-#include "reply_completion.hpp"
+#include <parley/foreign_completion.hpp>
 
 namespace parley::plugins::redis {
-
-namespace {
-
-/// Starts a call: the command goes to the strand; the handler gets the outcome on its own
-/// executor.
-struct CallInitiation {
-    std::shared_ptr<RedisPool> pool;
-
-    template <typename Handler>
-    void operator()(Handler&& handler, RedisCommand command) const {
-        PendingCommand pending{std::move(command),
-                               reply_completion(std::forward<Handler>(handler))};
-        std::vector<PendingCommand> one;
-        one.push_back(std::move(pending));
-        pool->send_batch(std::move(one));
-    }
-};
-
-}  // namespace
 
 RedisPool::RedisPool(const asio::any_io_executor& executor, RedisSettings settings,
                      std::vector<const RedisScript*> scripts)
@@ -74,9 +52,20 @@ void RedisPool::shutdown() {
 }
 
 asio::awaitable<RedisReply> RedisPool::call(RedisCommand command) {
-    return asio::async_initiate<const asio::use_awaitable_t<>,
-                                void(std::exception_ptr, RedisReply)>(
-        CallInitiation{shared_from_this()}, asio::use_awaitable, std::move(command));
+    // The reply arrives on the strand; the caller resumes on its own executor.
+    return await_foreign<RedisReply>([self = shared_from_this(), command = std::move(command)](
+                                         Completer<RedisReply> done) mutable {
+        std::vector<PendingCommand> one;
+        one.push_back(
+            PendingCommand{std::move(command), [done](std::exception_ptr error, RedisReply reply) {
+                               if (error) {
+                                   done.set_exception(std::move(error));
+                               } else {
+                                   done.set_value(std::move(reply));
+                               }
+                           }});
+        self->send_batch(std::move(one));
+    });
 }
 
 void RedisPool::send_batch(std::vector<PendingCommand> commands) {

@@ -21,7 +21,7 @@ struct RedisSettings {
     std::chrono::milliseconds session_ttl{30000};
 };
 
-/// Reads every key of the store settings; throws ConfigError naming the bad key and its place.
-RedisSettings read_redis_settings(SettingsReader& reader);
+/// Reads the plugin's settings; throws ConfigError naming the bad key and its place.
+RedisSettings read_redis_settings(const ConfigNode& settings);
 
 }  // namespace parley::plugins::redis

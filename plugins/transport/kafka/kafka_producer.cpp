@@ -36,13 +36,19 @@ void KafkaProducer::poll_loop() {
     }
 }
 
+asio::awaitable<void> KafkaProducer::send(OutgoingRecord out) {
+    return await_foreign<void>([this, out = std::move(out)](Completer<void> done) mutable {
+        start(std::make_unique<Pending>(Pending{std::move(out), std::move(done)}));
+    });
+}
+
 void KafkaProducer::start(std::unique_ptr<Pending> pending) {
     Pending* const raw = pending.get();
-    const OutgoingRecord& out = raw->out();
+    const OutgoingRecord& out = raw->out;
     const auto value = out.record.frame.bytes();
     std::shared_lock lock(closing_);
     if (closed_) {
-        pending->complete(unavailable("transport-kafka is stopped"));
+        pending->done.set_exception(unavailable("transport-kafka is stopped"));
         return;
     }
     {
@@ -71,9 +77,9 @@ void KafkaProducer::start(std::unique_ptr<Pending> pending) {
         const RdKafkaPtr<rd_kafka_error_t> owned(error);
         rd_kafka_headers_destroy(headers);  // still ours when the call failed
         auto failed = take(raw);
-        failed->complete(unavailable("transport-kafka could not queue a message for " +
-                                     failed->out().target + " (topic '" + failed->out().topic +
-                                     "'): " + rd_kafka_error_string(error)));
+        failed->done.set_exception(
+            unavailable("transport-kafka could not queue a message for " + failed->out.target +
+                        " (topic '" + failed->out.topic + "'): " + rd_kafka_error_string(error)));
     }
 }
 
@@ -88,16 +94,16 @@ void KafkaProducer::delivered(const rd_kafka_message_t& message) {
         return;
     }
     if (message.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        pending->complete(nullptr);
+        pending->done.set_value();
         return;
     }
     std::string reason = rd_kafka_err2str(message.err);
     if (message.err == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT) {
         reason += " (message_timeout " + std::to_string(message_timeout_.count()) + " ms)";
     }
-    pending->complete(unavailable("transport-kafka: Kafka did not accept a message for " +
-                                  pending->out().target + " (topic '" + pending->out().topic +
-                                  "'): " + reason));
+    pending->done.set_exception(unavailable("transport-kafka: Kafka did not accept a message for " +
+                                            pending->out.target + " (topic '" + pending->out.topic +
+                                            "'): " + reason));
 }
 
 std::unique_ptr<KafkaProducer::Pending> KafkaProducer::take(Pending* pending) {
@@ -132,9 +138,8 @@ void KafkaProducer::close(std::chrono::milliseconds grace) {
         left.swap(pending_);
     }
     for (auto& [raw, pending] : left) {
-        pending->complete(
-            unavailable("transport-kafka stopped before Kafka accepted a message for " +
-                        pending->out().target));
+        pending->done.set_exception(unavailable(
+            "transport-kafka stopped before Kafka accepted a message for " + pending->out.target));
     }
     if (!left.empty()) {
         spdlog::warn("transport-kafka: {} message(s) were not accepted by Kafka before stop",

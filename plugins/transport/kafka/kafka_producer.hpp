@@ -11,12 +11,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include <parley/asio.hpp>
+#include <parley/foreign_completion.hpp>
 
 #include "envelope_codec.hpp"
 #include "kafka_settings.hpp"
@@ -55,40 +51,11 @@ class KafkaProducer {
 
   private:
     /// One record handed to librdkafka and not yet reported; its frame is the record's value,
-    /// so it must live until the report.
-    class Pending {
-      public:
-        explicit Pending(OutgoingRecord out) : out_(std::move(out)) {}
-        virtual ~Pending() = default;
-        Pending(const Pending&) = delete;
-        Pending& operator=(const Pending&) = delete;
-        const OutgoingRecord& out() const noexcept { return out_; }
-        /// Resumes the sender on its own executor; called once.
-        virtual void complete(std::exception_ptr error) = 0;
-
-      private:
-        OutgoingRecord out_;
-    };
-
-    template <typename Handler>
-    class PendingFor final : public Pending {
-      public:
-        PendingFor(OutgoingRecord out, Handler handler)
-            : Pending(std::move(out)),
-              handler_(std::move(handler)),
-              work_(asio::get_associated_executor(handler_)) {}
-        void complete(std::exception_ptr error) override {
-            auto executor = work_.get_executor();
-            asio::post(executor, [handler = std::move(handler_), error]() mutable {
-                std::move(handler)(error);
-            });
-            work_.reset();
-        }
-
-      private:
-        Handler handler_;
-        // Keeps the caller's io_context running while the record is in flight.
-        asio::executor_work_guard<asio::associated_executor_t<Handler>> work_;
+    /// so it must live until the report, which completes `done` (the sender resumes on its own
+    /// executor).
+    struct Pending {
+        OutgoingRecord out;
+        Completer<void> done;
     };
 
     void start(std::unique_ptr<Pending> pending);
@@ -106,14 +73,5 @@ class KafkaProducer {
     std::atomic<bool> stop_polling_{false};
     std::thread poller_;
 };
-
-inline asio::awaitable<void> KafkaProducer::send(OutgoingRecord out) {
-    co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(
-        [this](auto handler, OutgoingRecord record) {
-            using Handler = decltype(handler);
-            start(std::make_unique<PendingFor<Handler>>(std::move(record), std::move(handler)));
-        },
-        asio::use_awaitable, std::move(out));
-}
 
 }  // namespace parley::plugins::kafka

@@ -104,25 +104,25 @@ std::string check_name_part(const std::string& name) {
     return {};
 }
 
-KafkaSettings read_kafka_settings(const ConfigNode& node) {
+KafkaSettings read_kafka_settings(const ConfigNode& node, const std::string& node_id) {
     SettingsReader reader(node, "transport-kafka settings");
     KafkaSettings settings;
     settings.brokers = read_brokers(reader);
     settings.topic_prefix = read_prefix(reader, "topic_prefix");
     settings.group_prefix = read_prefix(reader, "group_prefix");
     settings.partitions = static_cast<int>(reader.get_int("partitions", 4, 1, 10000));
-    settings.message_timeout = reader.get_duration("message_timeout", settings.message_timeout);
-    settings.startup_timeout = reader.get_duration("startup_timeout", settings.startup_timeout);
-    for (const auto key : {"message_timeout", "startup_timeout"}) {
-        const ConfigNode* value = reader.find(key);
-        if (value != nullptr && value->as_duration() < std::chrono::milliseconds(100)) {
-            value->fail(std::string{key} + " must be at least 100ms");
-        }
-    }
+    constexpr std::chrono::milliseconds kShortestTimeout{100};
+    settings.message_timeout =
+        reader.get_duration("message_timeout", settings.message_timeout, kShortestTimeout);
+    settings.startup_timeout =
+        reader.get_duration("startup_timeout", settings.startup_timeout, kShortestTimeout);
     settings.properties = read_properties(reader);
     reader.finish();
     if (const std::string problem = check_client_config(settings); !problem.empty()) {
         node.fail("librdkafka refuses the configuration: " + problem);
+    }
+    if (const std::string problem = check_name_part(node_id); !problem.empty()) {
+        node.fail("transport-kafka names topics after the node id: " + problem);
     }
     return settings;
 }

@@ -35,8 +35,8 @@ struct KafkaSettings {
 
 /// Reads and checks the settings: unknown keys, wrong types, librdkafka property names or
 /// values it refuses (with librdkafka's own message) and properties the transport sets itself
-/// are ConfigErrors.
-KafkaSettings read_kafka_settings(const ConfigNode& node);
+/// are ConfigErrors, and so is a `node_id` that cannot be part of a topic name.
+KafkaSettings read_kafka_settings(const ConfigNode& node, const std::string& node_id);
 
 /// Empty when `name` can be part of a Kafka topic or group name (letters, digits, '.', '_', '-'),
 /// otherwise why not.

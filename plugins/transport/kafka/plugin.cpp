@@ -10,12 +10,8 @@
 namespace {
 
 void setup(parley::PluginHost& host, const parley::ConfigNode& settings) {
-    auto parsed = parley::plugins::kafka::read_kafka_settings(settings);
-    if (const std::string problem = parley::plugins::kafka::check_name_part(host.node_id());
-        !problem.empty()) {
-        settings.fail("transport-kafka names topics after the node id: " + problem);
-    }
-    host.add(std::make_shared<parley::plugins::kafka::KafkaTransport>(std::move(parsed)));
+    using namespace parley::plugins::kafka;
+    host.add(std::make_shared<KafkaTransport>(read_kafka_settings(settings, host.node_id())));
 }
 
 }  // namespace

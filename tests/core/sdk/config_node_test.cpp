@@ -1,11 +1,17 @@
+#include <chrono>
+#include <functional>
 #include <string>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <parley/config_node.hpp>
 
 namespace parley {
 namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
 
 std::string error_of(const std::function<void()>& action) {
     try {
@@ -115,6 +121,74 @@ TEST(SettingsReaderTest, NullNodeReadsAsEmptyMap) {
 TEST(ClosestMatchTest, SuggestsOnlyCloseWords) {
     EXPECT_EQ(closest_match("kafak", {"kafka", "local"}), "kafka");
     EXPECT_EQ(closest_match("zzzzzz", {"kafka", "local"}), "");
+}
+
+// SettingsReader's ranged reads: the key and the range are in every error.
+
+ConfigNode yaml(const char* text) {
+    return ConfigNode::parse_string(text, "r.yaml");
+}
+
+TEST(SettingsReaderRangeTest, DurationsInsideTheRangeAndFallbacks) {
+    const ConfigNode node = yaml("timeout: 2s\n");
+    SettingsReader reader(node, "test settings");
+    EXPECT_EQ(reader.get_duration("timeout", 1s, 100ms, 1h), 2s);
+    EXPECT_EQ(reader.get_duration("absent", 5s, 100ms, 1h), 5s);
+    reader.finish();
+}
+
+TEST(SettingsReaderRangeTest, DurationOutsideTheRangeNamesKeyRangeAndValue) {
+    const ConfigNode node = yaml("timeout: 50ms\nlong: 2h\n");
+    SettingsReader reader(node, "test settings");
+    EXPECT_THAT(error_of([&] { reader.get_duration("timeout", 1s, 100ms, 1h); }),
+                HasSubstr("r.yaml:1:10: test settings: timeout must lie between 100 ms and "
+                          "3600000 ms, not 50 ms"));
+    EXPECT_THAT(error_of([&] { reader.get_duration("long", 1s, 100ms, 1h); }),
+                HasSubstr("long must lie between 100 ms and 3600000 ms, not 7200000 ms"));
+}
+
+TEST(SettingsReaderRangeTest, DurationWithOnlyAMinimumSaysAtLeast) {
+    const ConfigNode node = yaml("ttl: 100ms\n");
+    SettingsReader reader(node, "test settings");
+    EXPECT_THAT(error_of([&] { reader.get_duration("ttl", 1s, 1s); }),
+                HasSubstr("ttl must be at least 1000 ms, not 100 ms"));
+}
+
+TEST(SettingsReaderRangeTest, UnreadableValuesNameTheKey) {
+    const ConfigNode node = yaml("timeout: soon\nsize: lots\n");
+    SettingsReader reader(node, "test settings");
+    EXPECT_THAT(error_of([&] { reader.get_duration("timeout", 1s, 1ms); }),
+                HasSubstr("r.yaml:1:10: test settings: timeout: expected a duration"));
+    EXPECT_THAT(error_of([&] { reader.get_bytes("size", 1, 1); }),
+                HasSubstr("test settings: size: expected a size"));
+}
+
+TEST(SettingsReaderRangeTest, BytesOutsideTheRangeNameKeyRangeAndValue) {
+    const ConfigNode node = yaml("buffer: 64KiB\nsmall: 10\n");
+    SettingsReader reader(node, "test settings");
+    EXPECT_EQ(reader.get_bytes("buffer", 1, 1024, 1 << 20), 65536u);
+    EXPECT_THAT(error_of([&] { reader.get_bytes("small", 4096, 1024, 1 << 20); }),
+                HasSubstr("small must lie between 1024 bytes and 1048576 bytes, not 10 bytes"));
+    EXPECT_EQ(reader.get_bytes("absent", 4096, 1024), 4096u);
+}
+
+TEST(SettingsReaderRangeTest, NumbersMustBeFinite) {
+    for (const char* text : {"rate: nan\n", "rate: inf\n", "rate: -inf\n", "rate: infinity\n"}) {
+        const ConfigNode node = yaml(text);
+        SettingsReader reader(node, "test settings");
+        EXPECT_THAT(error_of([&] { reader.get_double("rate", 1.0); }),
+                    HasSubstr("expected a finite number"))
+            << text;
+    }
+}
+
+TEST(SettingsReaderRangeTest, DoublesInsideAndOutsideTheRange) {
+    const ConfigNode node = yaml("rate: 0.5\nratio: 3\n");
+    SettingsReader reader(node, "test settings");
+    EXPECT_DOUBLE_EQ(reader.get_double("rate", 1.0, 0.1, 10.0), 0.5);
+    EXPECT_DOUBLE_EQ(reader.get_double("absent", 1.5), 1.5);
+    EXPECT_THAT(error_of([&] { reader.get_double("ratio", 1.0, 0.0, 1.0); }),
+                HasSubstr("ratio must lie between 0 and 1, not 3"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// store-redis, loaded as parleyd loads it, against real redis-server processes. Tests that only
-// need a working Redis share one (shared_redis(), each test under its own key prefix); tests
-// that stop, pause or restart Redis start their own.
+// store-redis, loaded as parleyd loads it, against real redis-server processes: what is
+// particular to Redis (settings, several nodes, TTLs, outages). What every store must do is in
+// store_conformance_test.cpp. Tests that only need a working Redis share one (shared_redis(),
+// each test under its own key prefix); tests that stop, pause or restart Redis start their own.
 
 #include <atomic>
 #include <chrono>
@@ -26,6 +27,8 @@
 
 #include "plugins/plugin_test_host.hpp"
 #include "plugins/run_awaitable.hpp"
+#include "plugins/store/redis/redis_node.hpp"
+#include "plugins/unique_name.hpp"
 #include "support/child_process.hpp"
 #include "support/redis_server.hpp"
 #include "support/server_process.hpp"
@@ -37,84 +40,7 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using ::testing::IsEmpty;
 using Clock = std::chrono::steady_clock;
-
-/// A key prefix no other test (or earlier run) uses, so tests can share one Redis.
-std::string unique_prefix() {
-    static std::atomic<int> counter{0};
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    return std::string{"t:"} + info->name() + ":" + std::to_string(::getpid()) + ":" +
-           std::to_string(counter++) + ":";
-}
-
-/// Settings YAML for `address`, under `prefix`, plus `extra` lines.
-std::string settings(const std::string& address, const std::string& prefix,
-                     const std::string& extra = {}) {
-    return "address: \"" + address + "\"\nkey_prefix: \"" + prefix + "\"\n" + extra;
-}
-
-/// One node's store, loaded from the built plugin, with the host's loop running on its own
-/// thread as parleyd's control loop does. Tests call the store from their own thread, so every
-/// call crosses from the test's executor to the plugin's and back.
-class RedisNode {
-  public:
-    RedisNode(const std::string& node_id, const std::string& yaml) {
-        host.node = node_id;
-        host.load("store", "redis", yaml);
-        store = host.store;
-        loop_ = std::thread([this] {
-            host.io.run();
-            loop_done_.set_value();
-        });
-    }
-    ~RedisNode() { shut_down(); }
-    RedisNode(const RedisNode&) = delete;
-    RedisNode& operator=(const RedisNode&) = delete;
-
-    /// Destroys the store without releasing anything, as a dying node does, and checks that the
-    /// loop then runs out of work: a store that left a timer or a wait behind would keep it
-    /// running.
-    void shut_down() {
-        if (!loop_.joinable()) {
-            return;
-        }
-        store.reset();
-        host.store.reset();
-        work_.reset();
-        auto finished = loop_done_.get_future();
-        if (finished.wait_for(5s) != std::future_status::ready) {
-            ADD_FAILURE()
-                << "the plugin left work on the host's loop after its store was destroyed";
-            host.io.stop();
-        }
-        loop_.join();
-    }
-
-    /// Stops the host's loop with whatever is outstanding still outstanding.
-    void stop_loop() {
-        host.io.stop();
-        loop_.join();
-    }
-
-    ClaimResult claim(UserId user, std::uint64_t epoch,
-                      DuplicateLoginPolicy policy = DuplicateLoginPolicy::reject) {
-        return run_awaitable(store->claim(SessionRecord{user, host.node, epoch}, policy));
-    }
-    std::optional<SessionRecord> locate(UserId user) { return run_awaitable(store->locate(user)); }
-    OnlinePage online(std::uint64_t cursor, std::uint32_t limit) {
-        return run_awaitable(store->online(cursor, limit));
-    }
-    void release(UserId user, std::uint64_t epoch) { run_awaitable(store->release(user, epoch)); }
-
-    PluginTestHost host;
-    std::shared_ptr<Store> store;
-
-  private:
-    asio::executor_work_guard<asio::io_context::executor_type> work_{host.io.get_executor()};
-    std::promise<void> loop_done_;
-    std::thread loop_;
-};
 
 /// Waits until `condition` holds (true) or `timeout` passes (false).
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
@@ -186,7 +112,8 @@ TEST(RedisStoreSettingsTest, RefusesABadAddress) {
 
 TEST(RedisStoreSettingsTest, RefusesBadValuesNamingTheSetting) {
     EXPECT_THAT(load_error("pool_size: 0\n"), HasSubstr("pool_size: value 0 is out of range"));
-    EXPECT_THAT(load_error("session_ttl: 100ms\n"), HasSubstr("session_ttl: must be at least"));
+    EXPECT_THAT(load_error("session_ttl: 100ms\n"),
+                HasSubstr("session_ttl must be at least 1000 ms, not 100 ms"));
     EXPECT_THAT(load_error("command_timeout: soon\n"),
                 HasSubstr("command_timeout: expected a duration"));
     EXPECT_THAT(load_error("database: -1\n"), HasSubstr("database: value -1"));
@@ -194,100 +121,12 @@ TEST(RedisStoreSettingsTest, RefusesBadValuesNamingTheSetting) {
 
 class RedisStoreTest : public ::testing::Test {
   protected:
-    std::string prefix = unique_prefix();
-    RedisNode node{"node-a", settings(shared_redis(), prefix)};
+    std::string prefix = unique_prefix(':');
+    RedisNode node{"node-a", redis_settings(shared_redis(), prefix)};
 };
 
-TEST_F(RedisStoreTest, ClaimOfAFreeUserIsGranted) {
-    const ClaimResult result = node.claim(7, 1);
-    EXPECT_TRUE(result.granted);
-    EXPECT_FALSE(result.other.has_value());
-
-    const auto where = node.locate(7);
-    ASSERT_TRUE(where.has_value());
-    EXPECT_EQ(where->user, 7u);
-    EXPECT_EQ(where->node_id, "node-a");
-    EXPECT_EQ(where->epoch, 1u);
-    EXPECT_FALSE(node.locate(8).has_value());
-}
-
-TEST_F(RedisStoreTest, RejectPolicyNamesTheHolder) {
-    ASSERT_TRUE(node.claim(7, 1).granted);
-    const ClaimResult second = node.claim(7, 2, DuplicateLoginPolicy::reject);
-    EXPECT_FALSE(second.granted);
-    ASSERT_TRUE(second.other.has_value());
-    EXPECT_EQ(second.other->user, 7u);
-    EXPECT_EQ(second.other->node_id, "node-a");
-    EXPECT_EQ(second.other->epoch, 1u);
-    EXPECT_EQ(node.locate(7)->epoch, 1u);
-}
-
-TEST_F(RedisStoreTest, KickPolicyDisplacesTheHolder) {
-    ASSERT_TRUE(node.claim(7, 1, DuplicateLoginPolicy::kick_old).granted);
-    const ClaimResult second = node.claim(7, 2, DuplicateLoginPolicy::kick_old);
-    EXPECT_TRUE(second.granted);
-    ASSERT_TRUE(second.other.has_value());
-    EXPECT_EQ(second.other->epoch, 1u);
-    EXPECT_EQ(second.other->node_id, "node-a");
-    EXPECT_EQ(node.locate(7)->epoch, 2u);
-}
-
-TEST_F(RedisStoreTest, ReclaimBySameSessionIsGrantedWithoutOther) {
-    ASSERT_TRUE(node.claim(7, 1).granted);
-    const ClaimResult again = node.claim(7, 1);
-    EXPECT_TRUE(again.granted);
-    EXPECT_FALSE(again.other.has_value());
-}
-
-TEST_F(RedisStoreTest, ReleaseNeedsTheCurrentEpoch) {
-    ASSERT_TRUE(node.claim(7, 1, DuplicateLoginPolicy::kick_old).granted);
-    ASSERT_TRUE(node.claim(7, 2, DuplicateLoginPolicy::kick_old).granted);
-
-    // The displaced session closing late must not log the new one out.
-    node.release(7, 1);
-    ASSERT_TRUE(node.locate(7).has_value());
-    EXPECT_EQ(node.locate(7)->epoch, 2u);
-    EXPECT_EQ(node.online(0, 10).total, 1u);
-
-    node.release(7, 2);
-    EXPECT_FALSE(node.locate(7).has_value());
-    EXPECT_EQ(node.online(0, 10).total, 0u);
-    EXPECT_TRUE(node.claim(7, 3).granted);
-}
-
-TEST_F(RedisStoreTest, EpochsKeepAllSixtyFourBits) {
-    const std::uint64_t epoch = 0xFEDC'BA98'7654'3210;
-    ASSERT_TRUE(node.claim(9, epoch).granted);
-    EXPECT_EQ(node.locate(9)->epoch, epoch);
-    EXPECT_EQ(node.claim(9, 1).other->epoch, epoch);
-}
-
-TEST_F(RedisStoreTest, OnlinePagesByUserId) {
-    for (const UserId user : {5, 1, 9, 3, 7}) {
-        ASSERT_TRUE(node.claim(user, user * 10).granted);
-    }
-    const OnlinePage first = node.online(0, 2);
-    EXPECT_THAT(first.users, ElementsAre(1, 3));
-    EXPECT_EQ(first.next_cursor, 5u);
-    EXPECT_EQ(first.total, 5u);
-
-    const OnlinePage second = node.online(first.next_cursor, 2);
-    EXPECT_THAT(second.users, ElementsAre(5, 7));
-    EXPECT_EQ(second.next_cursor, 9u);
-
-    const OnlinePage last = node.online(second.next_cursor, 2);
-    EXPECT_THAT(last.users, ElementsAre(9));
-    EXPECT_EQ(last.next_cursor, 0u);
-    EXPECT_EQ(last.total, 5u);
-
-    // A cursor is an id, not a position; past every id the page is empty.
-    EXPECT_THAT(node.online(4, 10).users, ElementsAre(5, 7, 9));
-    EXPECT_THAT(node.online(std::uint64_t{1} << 40, 10).users, IsEmpty());
-    EXPECT_EQ(node.online(2, 4).next_cursor, 0u);  // exactly a page: no further page
-}
-
 TEST_F(RedisStoreTest, OnlineListsEveryNodesUsersOverManyPages) {
-    RedisNode other{"node-b", settings(shared_redis(), prefix)};
+    RedisNode other{"node-b", redis_settings(shared_redis(), prefix)};
     std::vector<UserId> expected;
     for (UserId user = 1; user <= 250; ++user) {
         RedisNode& holder = user % 2 == 0 ? node : other;
@@ -306,7 +145,7 @@ TEST_F(RedisStoreTest, OnlineListsEveryNodesUsersOverManyPages) {
 }
 
 TEST_F(RedisStoreTest, DuplicateLoginAcrossNodes) {
-    RedisNode other{"node-b", settings(shared_redis(), prefix)};
+    RedisNode other{"node-b", redis_settings(shared_redis(), prefix)};
     ASSERT_TRUE(node.claim(5, 11).granted);
 
     // reject: the second node is refused and told who holds the user.
@@ -333,57 +172,21 @@ TEST_F(RedisStoreTest, DuplicateLoginAcrossNodes) {
     EXPECT_EQ(other.locate(5)->node_id, "node-b");
 }
 
-TEST_F(RedisStoreTest, GroupMembership) {
-    Store& store = *node.store;
-    EXPECT_FALSE(run_awaitable(store.is_member(10, 1)));
-    run_awaitable(store.join_group(10, 3));
-    run_awaitable(store.join_group(10, 1));
-    run_awaitable(store.join_group(10, 1));  // joining twice is harmless
-    run_awaitable(store.join_group(10, 20));
-    run_awaitable(store.join_group(11, 2));
-
-    EXPECT_TRUE(run_awaitable(store.is_member(10, 1)));
-    EXPECT_FALSE(run_awaitable(store.is_member(10, 2)));
-    EXPECT_THAT(run_awaitable(store.group_members(10)), ElementsAre(1, 3, 20));  // by id
-    EXPECT_THAT(run_awaitable(store.group_members(12)), IsEmpty());
-
-    EXPECT_TRUE(run_awaitable(store.leave_group(10, 1)));
-    EXPECT_FALSE(run_awaitable(store.leave_group(10, 1)));
-    EXPECT_FALSE(run_awaitable(store.leave_group(99, 1)));
-    EXPECT_THAT(run_awaitable(store.group_members(10)), ElementsAre(3, 20));
-
-    // Membership outlives sessions and is shared by every node.
+TEST_F(RedisStoreTest, GroupMembershipIsSharedByEveryNode) {
+    run_awaitable(node.store->join_group(10, 3));
     ASSERT_TRUE(node.claim(3, 1).granted);
     node.release(3, 1);
-    RedisNode other{"node-b", settings(shared_redis(), prefix)};
+    RedisNode other{"node-b", redis_settings(shared_redis(), prefix)};
     EXPECT_TRUE(run_awaitable(other.store->is_member(10, 3)));
+    EXPECT_THAT(run_awaitable(other.store->group_members(10)), ElementsAre(3));
+    EXPECT_TRUE(run_awaitable(other.store->leave_group(10, 3)));
+    EXPECT_FALSE(run_awaitable(node.store->is_member(10, 3)));
 }
-
-TEST_F(RedisStoreTest, ConcurrentClaimsFromManyThreadsGrantOneLoginEach) {
-    constexpr int kThreads = 4;
-    constexpr UserId kUsers = 60;
-    std::atomic<int> granted{0};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < kThreads; ++t) {
-        threads.emplace_back([&, t] {
-            for (UserId user = 1; user <= kUsers; ++user) {
-                if (node.claim(user, static_cast<std::uint64_t>(t + 1)).granted) {
-                    ++granted;
-                }
-            }
-        });
-    }
-    for (auto& thread : threads) {
-        thread.join();
-    }
-    EXPECT_EQ(granted.load(), static_cast<int>(kUsers));
-    EXPECT_EQ(node.online(0, 1).total, kUsers);
-}
-
 TEST_F(RedisStoreTest, UsersOfADeadNodeExpireWithinTheTtl) {
     const std::string short_ttl = "session_ttl: 1s\n";
-    RedisNode survivor{"node-b", settings(shared_redis(), prefix, short_ttl)};
-    auto dying = std::make_unique<RedisNode>("node-c", settings(shared_redis(), prefix, short_ttl));
+    RedisNode survivor{"node-b", redis_settings(shared_redis(), prefix, short_ttl)};
+    auto dying =
+        std::make_unique<RedisNode>("node-c", redis_settings(shared_redis(), prefix, short_ttl));
     for (const UserId user : {1, 2, 3}) {
         ASSERT_TRUE(dying->claim(user, user).granted);
     }
@@ -409,7 +212,7 @@ TEST_F(RedisStoreTest, UsersOfADeadNodeExpireWithinTheTtl) {
 }
 
 TEST_F(RedisStoreTest, RefreshKeepsRecordsAliveWellPastTheTtl) {
-    RedisNode live{"node-b", settings(shared_redis(), prefix, "session_ttl: 1s\n")};
+    RedisNode live{"node-b", redis_settings(shared_redis(), prefix, "session_ttl: 1s\n")};
     ASSERT_TRUE(live.claim(1, 1).granted);
     ASSERT_TRUE(live.claim(2, 2).granted);
     live.release(2, 2);  // released: no longer refreshed, and gone at once
@@ -424,7 +227,7 @@ TEST_F(RedisStoreTest, RefreshKeepsRecordsAliveWellPastTheTtl) {
 
 TEST(RedisStoreScriptsTest, SurviveAFlushedScriptCache) {
     RedisServer server;
-    RedisNode node{"node-a", settings(server.endpoint(), "t:")};
+    RedisNode node{"node-a", redis_settings(server.endpoint(), "t:")};
     ASSERT_TRUE(node.claim(1, 1).granted);
 
     // An operator empties the server's script cache; EVALSHA now answers NOSCRIPT.
@@ -443,7 +246,7 @@ TEST(RedisStoreScriptsTest, SurviveAFlushedScriptCache) {
 
 TEST(RedisStoreOutageTest, UnreachableRedisFailsFastNamingTheAddress) {
     const std::string address = "127.0.0.1:" + std::to_string(free_loopback_port());
-    RedisNode node{"node-a", settings(address, "t:", "command_timeout: 10s\n")};
+    RedisNode node{"node-a", redis_settings(address, "t:", "command_timeout: 10s\n")};
     for (int i = 0; i < 3; ++i) {
         const Failure failure = expect_unavailable([&] { node.locate(1); });
         EXPECT_THAT(failure.message, HasSubstr("Redis at " + address + " is unavailable"));
@@ -453,8 +256,8 @@ TEST(RedisStoreOutageTest, UnreachableRedisFailsFastNamingTheAddress) {
 
 TEST(RedisStoreOutageTest, RestartFailsFastThenReconnectsAndReassertsRecords) {
     RedisServer server;
-    RedisNode node{"node-a", settings(server.endpoint(), "t:", "command_timeout: 10s\n")};
-    RedisNode other{"node-b", settings(server.endpoint(), "t:", "command_timeout: 10s\n")};
+    RedisNode node{"node-a", redis_settings(server.endpoint(), "t:", "command_timeout: 10s\n")};
+    RedisNode other{"node-b", redis_settings(server.endpoint(), "t:", "command_timeout: 10s\n")};
     ASSERT_TRUE(node.claim(1, 11).granted);
     ASSERT_TRUE(node.claim(2, 12).granted);
     ASSERT_TRUE(other.claim(3, 13).granted);
@@ -491,12 +294,12 @@ TEST(RedisStoreOutageTest, RestartFailsFastThenReconnectsAndReassertsRecords) {
 
 TEST(RedisStoreOutageTest, ReassertionLeavesANewerClaimAlone) {
     RedisServer server;
-    RedisNode node{"node-a", settings(server.endpoint(), "t:")};
+    RedisNode node{"node-a", redis_settings(server.endpoint(), "t:")};
     ASSERT_TRUE(node.claim(1, 11).granted);
 
     server.restart();
     // Another node claims the user before node-a puts its record back; node-a must not win.
-    RedisNode other{"node-b", settings(server.endpoint(), "t:")};
+    RedisNode other{"node-b", redis_settings(server.endpoint(), "t:")};
     ASSERT_TRUE(eventually(
         [&] {
             try {
@@ -524,8 +327,8 @@ TEST(RedisStoreOutageTest, ReassertionLeavesANewerClaimAlone) {
 
 TEST(RedisStoreOutageTest, UnansweredCommandTimesOutThenCallsFailFast) {
     RedisServer server;
-    RedisNode node{"node-a", settings(server.endpoint(),
-                                      "t:", "command_timeout: 500ms\nconnect_timeout: 1s\n")};
+    RedisNode node{"node-a", redis_settings(server.endpoint(),
+                                            "t:", "command_timeout: 500ms\nconnect_timeout: 1s\n")};
     ASSERT_TRUE(node.claim(1, 1).granted);
 
     server.pause();  // connections stay open, nothing is answered
@@ -553,22 +356,23 @@ TEST(RedisStoreOutageTest, UnansweredCommandTimesOutThenCallsFailFast) {
 TEST(RedisStoreOutageTest, RefusedPasswordOrDatabaseIsReported) {
     RedisServer server{RedisServerOptions{"s3cret"}};
     {
-        RedisNode wrong{"node-a", settings(server.endpoint(), "t:", "password: nope\n")};
+        RedisNode wrong{"node-a", redis_settings(server.endpoint(), "t:", "password: nope\n")};
         EXPECT_THAT(expect_unavailable([&] { wrong.locate(1); }).message,
                     HasSubstr("refused the password"));
     }
     {
-        RedisNode missing{"node-a", settings(server.endpoint(), "t:")};
+        RedisNode missing{"node-a", redis_settings(server.endpoint(), "t:")};
         EXPECT_THAT(expect_unavailable([&] { missing.locate(1); }).message,
                     HasSubstr("requires a password"));
     }
     {
-        RedisNode no_such_db{"node-a",
-                             settings(server.endpoint(), "t:", "password: s3cret\ndatabase: 99\n")};
+        RedisNode no_such_db{
+            "node-a", redis_settings(server.endpoint(), "t:", "password: s3cret\ndatabase: 99\n")};
         EXPECT_THAT(expect_unavailable([&] { no_such_db.locate(1); }).message,
                     HasSubstr("refused database 99"));
     }
-    RedisNode right{"node-a", settings(server.endpoint(), "t:", "password: s3cret\ndatabase: 3\n")};
+    RedisNode right{"node-a",
+                    redis_settings(server.endpoint(), "t:", "password: s3cret\ndatabase: 3\n")};
     EXPECT_TRUE(right.claim(1, 1).granted);
     EXPECT_EQ(right.locate(1)->epoch, 1u);
 }
@@ -576,7 +380,7 @@ TEST(RedisStoreOutageTest, RefusedPasswordOrDatabaseIsReported) {
 TEST(RedisStoreOutageTest, DestroyedWithTheLoopStoppedAndCommandsOutstanding) {
     RedisServer server;
     auto node = std::make_unique<RedisNode>(
-        "node-a", settings(server.endpoint(), "t:", "command_timeout: 30s\n"));
+        "node-a", redis_settings(server.endpoint(), "t:", "command_timeout: 30s\n"));
     ASSERT_TRUE(node->claim(1, 1).granted);
 
     server.pause();

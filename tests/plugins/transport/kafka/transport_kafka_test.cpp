@@ -31,6 +31,9 @@
 
 #include "plugins/plugin_test_host.hpp"
 #include "plugins/run_awaitable.hpp"
+#include "plugins/transport/kafka/kafka_node.hpp"
+#include "plugins/transport/numbered_frame.hpp"
+#include "plugins/unique_name.hpp"
 #include "support/kafka_mock.hpp"
 #include "support/server_process.hpp"
 
@@ -40,69 +43,6 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using Clock = std::chrono::steady_clock;
-
-/// Records what a transport consumed; tests wait on it.
-class RecordingListener final : public TransportListener {
-  public:
-    void on_node_message(Envelope envelope) override {
-        std::lock_guard lock(mutex_);
-        envelopes_.push_back(std::move(envelope));
-        changed_.notify_all();
-    }
-    void on_group_message(GroupId group, Frame frame) override {
-        std::lock_guard lock(mutex_);
-        groups_.emplace_back(group, std::move(frame));
-        changed_.notify_all();
-    }
-
-    /// Waits until `count` node messages arrived (true) or `timeout` passed (false).
-    bool wait_envelopes(std::size_t count, std::chrono::milliseconds timeout = 20s) {
-        std::unique_lock lock(mutex_);
-        return changed_.wait_for(lock, timeout, [&] { return envelopes_.size() >= count; });
-    }
-    bool wait_groups(std::size_t count, std::chrono::milliseconds timeout = 20s) {
-        std::unique_lock lock(mutex_);
-        return changed_.wait_for(lock, timeout, [&] { return groups_.size() >= count; });
-    }
-    std::vector<Envelope> envelopes() {
-        std::lock_guard lock(mutex_);
-        return envelopes_;
-    }
-    std::vector<std::pair<GroupId, Frame>> groups() {
-        std::lock_guard lock(mutex_);
-        return groups_;
-    }
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    std::vector<Envelope> envelopes_;
-    std::vector<std::pair<GroupId, Frame>> groups_;
-};
-
-/// One node's transport, loaded from the built plugin. The listener outlives the transport.
-struct Node {
-    explicit Node(const std::string& settings) {
-        host.load("transport", "kafka", settings);
-        transport = host.transport;
-    }
-    void start(const std::string& id) { transport->start(id, listener); }
-
-    RecordingListener listener;
-    PluginTestHost host;
-    std::shared_ptr<Transport> transport;
-};
-
-/// A frame whose body is `n`, so order and identity can be checked.
-Frame numbered(FrameType type, UserId sender, UserId receiver, std::uint32_t n) {
-    std::uint8_t body[4];
-    put_u32(body, n);
-    return Frame::make(type, sender, receiver, body);
-}
-
-std::uint32_t number_of(const Frame& frame) {
-    return get_u32(frame.body().data());
-}
 
 Envelope deliver_to(UserId recipient, std::uint32_t n) {
     Envelope envelope;
@@ -122,35 +62,16 @@ void publish_group(Transport& transport, GroupId group, std::uint32_t n) {
     run_awaitable(transport.publish_to_group(group, std::move(frame)));
 }
 
-/// Topic and group names no other test (or earlier run) uses.
-std::string unique_prefix() {
-    static std::atomic<int> counter{0};
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    return std::string{"t."} + info->name() + "." + std::to_string(::getpid()) + "." +
-           std::to_string(counter++) + ".";
-}
-
-std::string settings_yaml(const std::string& brokers, const std::string& prefix,
-                          const std::string& message_timeout = "10s",
-                          const std::string& startup_timeout = "30s") {
-    return "brokers: \"" + brokers + "\"\n" + "topic_prefix: \"" + prefix + "\"\n" +
-           "group_prefix: \"" + prefix + "\"\n" + "message_timeout: " + message_timeout + "\n" +
-           "startup_timeout: " + startup_timeout + "\n" +
-           // The mock waits this long for a group's members to rejoin; Kafka's 45 s default
-           // would make every rebalance slow.
-           "properties:\n  session.timeout.ms: \"6000\"\n  heartbeat.interval.ms: \"500\"\n";
-}
-
 class KafkaTransportTest : public ::testing::Test {
   protected:
-    std::string settings() const { return settings_yaml(shared_kafka(), prefix_); }
+    std::string settings() const { return kafka_settings(shared_kafka(), prefix_); }
 
     /// Starts nodes `ids` side by side (each waits for its consumer groups).
-    std::vector<std::unique_ptr<Node>> start_nodes(const std::vector<std::string>& ids) {
-        std::vector<std::unique_ptr<Node>> nodes;
+    std::vector<std::unique_ptr<KafkaNode>> start_nodes(const std::vector<std::string>& ids) {
+        std::vector<std::unique_ptr<KafkaNode>> nodes;
         std::vector<std::future<void>> started;
         for (const auto& id : ids) {
-            nodes.push_back(std::make_unique<Node>(settings()));
+            nodes.push_back(std::make_unique<KafkaNode>(settings()));
             started.push_back(std::async(std::launch::async,
                                          [node = nodes.back().get(), id] { node->start(id); }));
         }
@@ -160,13 +81,13 @@ class KafkaTransportTest : public ::testing::Test {
         return nodes;
     }
 
-    const std::string prefix_ = unique_prefix();
+    const std::string prefix_ = unique_prefix('.');
 };
 
 TEST_F(KafkaTransportTest, PrivateMessagesReachTheirNodeInOrderPerRecipient) {
     auto nodes = start_nodes({"A", "B"});
-    Node& a = *nodes[0];
-    Node& b = *nodes[1];
+    KafkaNode& a = *nodes[0];
+    KafkaNode& b = *nodes[1];
 
     // Many messages in flight at once, interleaved over five recipients.
     constexpr std::uint32_t kCount = 300;
@@ -230,25 +151,6 @@ TEST_F(KafkaTransportTest, PrivateMessagesReachTheirNodeInOrderPerRecipient) {
     EXPECT_TRUE(a.listener.envelopes().empty());
 }
 
-TEST_F(KafkaTransportTest, PluginEnvelopeKindsAndRefIdsTravelUnchanged) {
-    Node a(settings());
-    Node b(settings());
-    a.start("A");
-    b.start("B");
-    Envelope custom = deliver_to(50, 5);
-    custom.kind = static_cast<Envelope::Kind>(0x90);  // a plugin's own kind
-    custom.ref_id = 0x0102030405060708;
-    custom.hops = 1;
-    publish(*a.transport, "B", custom);
-    ASSERT_TRUE(b.listener.wait_envelopes(1));
-    const Envelope received = b.listener.envelopes().at(0);
-    EXPECT_EQ(static_cast<unsigned>(received.kind), 0x90u);
-    EXPECT_EQ(received.ref_id, 0x0102030405060708u);
-    EXPECT_EQ(received.hops, 1u);
-    EXPECT_EQ(received.recipient, 50u);
-    EXPECT_EQ(number_of(received.frame), 5u);
-}
-
 TEST_F(KafkaTransportTest, GroupMessageReachesEveryNodeExactlyOnce) {
     auto nodes = start_nodes({"A", "B"});
     publish_group(*nodes[0]->transport, 42, 7);
@@ -267,14 +169,14 @@ TEST_F(KafkaTransportTest, GroupMessageReachesEveryNodeExactlyOnce) {
 
 TEST_F(KafkaTransportTest, NodeStartedLaterDoesNotReplayGroupHistory) {
     auto first = start_nodes({"A"});
-    Node& a = *first[0];
+    KafkaNode& a = *first[0];
     for (std::uint32_t n = 1; n <= 3; ++n) {
         publish_group(*a.transport, 5, n);
     }
     ASSERT_TRUE(a.listener.wait_groups(3));
 
     auto second = start_nodes({"B"});
-    Node& b = *second[0];
+    KafkaNode& b = *second[0];
     publish_group(*a.transport, 5, 4);
     ASSERT_TRUE(b.listener.wait_groups(1));
     ASSERT_TRUE(a.listener.wait_groups(4));
@@ -286,7 +188,7 @@ TEST_F(KafkaTransportTest, NodeStartedLaterDoesNotReplayGroupHistory) {
 
 TEST_F(KafkaTransportTest, AdoptedRouteDeliversWhatADepartedNodeLeft) {
     auto nodes = start_nodes({"A", "B"});
-    Node& a = *nodes[0];
+    KafkaNode& a = *nodes[0];
     nodes[1].reset();  // B stops (and is gone) without consuming anything more
 
     for (std::uint32_t n = 0; n < 5; ++n) {
@@ -318,7 +220,7 @@ TEST_F(KafkaTransportTest, AdoptedRouteDeliversWhatADepartedNodeLeft) {
 
     // B comes back and gets what is new, not what A took over.
     auto back = start_nodes({"B"});
-    Node& b = *back[0];
+    KafkaNode& b = *back[0];
     publish(*a.transport, "B", deliver_to(30, 99));
     ASSERT_TRUE(b.listener.wait_envelopes(2));
     std::this_thread::sleep_for(1s);
@@ -332,8 +234,8 @@ TEST_F(KafkaTransportTest, AdoptedRouteDeliversWhatADepartedNodeLeft) {
 
 TEST_F(KafkaTransportTest, MalformedRecordsAreSkipped) {
     auto nodes = start_nodes({"A", "B"});
-    Node& a = *nodes[0];
-    Node& b = *nodes[1];
+    KafkaNode& a = *nodes[0];
+    KafkaNode& b = *nodes[1];
 
     // A plain librdkafka producer writes what no transport would.
     char error[512] = "";
@@ -390,31 +292,9 @@ TEST_F(KafkaTransportTest, MalformedRecordsAreSkipped) {
     EXPECT_EQ(number_of(received[0].frame), 1u);
 }
 
-TEST_F(KafkaTransportTest, PublishBeforeStartOrAfterStopFails) {
-    Node a(settings());
-    try {
-        publish(*a.transport, "A", deliver_to(1, 1));
-        FAIL() << "published before start";
-    } catch (const Error& e) {
-        EXPECT_EQ(e.code(), ErrorCode::backend_unavailable);
-        EXPECT_THAT(e.what(), HasSubstr("not started"));
-    }
-    a.start("A");
-    const auto before = Clock::now();
-    a.transport->stop();
-    EXPECT_LT(Clock::now() - before, 3s) << "stop() is not prompt";
-    try {
-        publish_group(*a.transport, 1, 1);
-        FAIL() << "published after stop";
-    } catch (const Error& e) {
-        EXPECT_EQ(e.code(), ErrorCode::backend_unavailable);
-        EXPECT_THAT(e.what(), HasSubstr("stopped"));
-    }
-}
-
 TEST_F(KafkaTransportTest, StartFailsClearlyWhenBrokersAreUnreachable) {
     const std::string nobody = "127.0.0.1:" + std::to_string(free_loopback_port());
-    Node a(settings_yaml(nobody, prefix_, "10s", "2s"));
+    KafkaNode a(kafka_settings(nobody, prefix_, "10s", "2s"));
     const auto before = Clock::now();
     try {
         a.start("A");
@@ -455,11 +335,11 @@ TEST_F(KafkaTransportTest, RefusesBadSettings) {
 class KafkaOutageTest : public ::testing::Test {
   protected:
     KafkaMock mock;
-    const std::string prefix_ = unique_prefix();
+    const std::string prefix_ = unique_prefix('.');
 };
 
 TEST_F(KafkaOutageTest, PublishFailsWithinMessageTimeoutWhileBrokersAreDown) {
-    Node a(settings_yaml(mock.bootstrap(), prefix_, "3s"));
+    KafkaNode a(kafka_settings(mock.bootstrap(), prefix_, "3s"));
     a.start("A");
     publish(*a.transport, "A", deliver_to(1, 1));
     ASSERT_TRUE(a.listener.wait_envelopes(1));
@@ -485,7 +365,7 @@ TEST_F(KafkaOutageTest, PublishFailsWithinMessageTimeoutWhileBrokersAreDown) {
 }
 
 TEST_F(KafkaOutageTest, BrokersBackInTimeDeliverOrFailLoudly) {
-    Node a(settings_yaml(mock.bootstrap(), prefix_, "6s"));
+    KafkaNode a(kafka_settings(mock.bootstrap(), prefix_, "6s"));
     a.start("A");
 
     mock.broker_down(-1);
