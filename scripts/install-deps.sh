@@ -12,7 +12,7 @@ packages=(
     g++ cmake ninja-build ccache pkg-config clang-format clang-tidy
     # libraries
     libboost1.81-dev libprotobuf-dev protobuf-compiler libyaml-cpp-dev libspdlog-dev libfmt-dev
-    libssl-dev librdkafka-dev libhiredis-dev libzookeeper-mt-dev
+    libssl-dev librdkafka-dev libhiredis-dev libzookeeper-mt-dev libsqlite3-dev
     # tests
     libgtest-dev libgmock-dev
 )
