@@ -63,8 +63,12 @@ std::string standalone_yaml(const StandaloneConfig& config) {
     out << "plugins:\n  paths: [" << joined(quoted_all(config.plugin_paths)) << "]\n";
 
     out << "transport: {plugin: local}\n"
-        << "registry: {plugin: static}\n"
-        << "store: {plugin: memory}\n";
+        << "registry: {plugin: static}\n";
+    if (config.store_settings.empty()) {
+        out << "store: {plugin: memory}\n";
+    } else {
+        out << "store: {plugin: memory, settings: {" << joined(config.store_settings) << "}}\n";
+    }
 
     out << "handlers:\n";
     std::vector<std::string> handshake = config.handshake_settings;

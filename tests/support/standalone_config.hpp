@@ -25,6 +25,9 @@ struct StandaloneConfig {
     /// More handshake settings, each "key: value" in YAML flow style: "auth: static",
     /// "tokens: {42: s3cret}". Without any, the handler's default (auth: none) applies.
     std::vector<std::string> handshake_settings;
+    /// store-memory's settings, each "key: value" in YAML flow style: "groups_path: \"/x.db\"".
+    /// Without any, the store takes none.
+    std::vector<std::string> store_settings;
     std::string log_level = "info";
     /// plugins.paths: searched before the daemon's own plugin directory.
     std::vector<std::string> plugin_paths;

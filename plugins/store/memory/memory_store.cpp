@@ -8,6 +8,15 @@
 
 namespace parley::plugins::memory {
 
+MemoryStore::MemoryStore(std::unique_ptr<GroupsFile> groups_file) {
+    if (groups_file) {
+        for (const GroupChange& membership : groups_file->load()) {
+            groups_.apply(membership);
+        }
+        groups_writer_ = std::make_unique<GroupWriter>(std::move(groups_file), groups_);
+    }
+}
+
 std::uint32_t MemoryStore::intern(const std::string& node_id) {
     const auto it = std::find(node_ids_.begin(), node_ids_.end(), node_id);
     if (it != node_ids_.end()) {
@@ -87,47 +96,28 @@ asio::awaitable<OnlinePage> MemoryStore::online(std::uint64_t cursor, std::uint3
 }
 
 asio::awaitable<void> MemoryStore::join_group(GroupId group, UserId user) {
-    {
-        std::lock_guard lock(groups_mutex_);
-        groups_[group].insert(user);
+    const GroupChange change{GroupChange::Kind::join, group, user};
+    if (groups_writer_) {
+        co_await groups_writer_->write(change);
+    } else {
+        groups_.apply(change);
     }
-    co_return;
 }
 
 asio::awaitable<bool> MemoryStore::leave_group(GroupId group, UserId user) {
-    bool was_member = false;
-    {
-        std::lock_guard lock(groups_mutex_);
-        if (auto it = groups_.find(group); it != groups_.end()) {
-            was_member = it->second.erase(user) > 0;
-            if (it->second.empty()) {
-                groups_.erase(it);
-            }
-        }
+    const GroupChange change{GroupChange::Kind::leave, group, user};
+    if (groups_writer_) {
+        co_return co_await groups_writer_->write(change);
     }
-    co_return was_member;
+    co_return groups_.apply(change);
 }
 
 asio::awaitable<bool> MemoryStore::is_member(GroupId group, UserId user) {
-    bool member = false;
-    {
-        std::lock_guard lock(groups_mutex_);
-        if (auto it = groups_.find(group); it != groups_.end()) {
-            member = it->second.contains(user);
-        }
-    }
-    co_return member;
+    co_return groups_.contains(group, user);
 }
 
 asio::awaitable<std::vector<UserId>> MemoryStore::group_members(GroupId group) {
-    std::vector<UserId> members;
-    {
-        std::lock_guard lock(groups_mutex_);
-        if (auto it = groups_.find(group); it != groups_.end()) {
-            members.assign(it->second.begin(), it->second.end());
-        }
-    }
-    co_return members;
+    co_return groups_.members(group);
 }
 
 }  // namespace parley::plugins::memory

@@ -2,25 +2,32 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <parley/store.hpp>
 
+#include "group_map.hpp"
+#include "group_writer.hpp"
+#include "groups_file.hpp"
+
 namespace parley::plugins::memory {
 
-/// The Store of a standalone node, in process memory: nothing survives a restart, and only this
-/// node's sessions are in it.
+/// The Store of a standalone node, in process memory: sessions die with the process, and only
+/// this node's sessions are in it. Group memberships die with it too, unless a groups file keeps
+/// them: then they are loaded from it here, and a join or leave completes once it is committed
+/// to the file (on the writer's thread; the caller suspends meanwhile).
 ///
 /// Thread safe: every event loop calls it at once. Sessions and groups have a mutex each, held
-/// only to read or change the maps, never across a suspension. No call fails or blocks for long,
-/// so every awaitable completes without suspending.
+/// only to read or change the maps, never across a suspension. Reads never touch the file.
 class MemoryStore final : public Store {
   public:
+    /// `groups_file`: where memberships are kept durably; null keeps them in memory only.
+    explicit MemoryStore(std::unique_ptr<GroupsFile> groups_file = nullptr);
+
     asio::awaitable<ClaimResult> claim(SessionRecord record, DuplicateLoginPolicy policy) override;
     asio::awaitable<void> release(UserId user, std::uint64_t epoch) override;
     asio::awaitable<std::optional<SessionRecord>> locate(UserId user) override;
@@ -52,8 +59,8 @@ class MemoryStore final : public Store {
     std::map<UserId, Holder> sessions_;  ///< ordered, for paging
     std::vector<std::string> node_ids_;  ///< a few: the nodes that ever held a session here
 
-    std::mutex groups_mutex_;
-    std::unordered_map<GroupId, std::set<UserId>> groups_;  ///< no empty sets
+    GroupMap groups_;
+    std::unique_ptr<GroupWriter> groups_writer_;  ///< null without a groups file
 };
 
 }  // namespace parley::plugins::memory

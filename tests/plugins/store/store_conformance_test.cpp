@@ -1,6 +1,7 @@
 // What every Store backend must do, run against each bundled one as parleyd loads it:
-// store-memory, and store-redis against a real redis-server (support/redis_server.hpp).
-// Backend-specific behaviour (outages, TTLs, several nodes) is tested beside each backend.
+// store-memory (in memory only and with a groups file), and store-redis against a real redis-server
+// (support/redis_server.hpp). Backend-specific behaviour (outages, TTLs, several nodes) is tested
+// beside each backend.
 
 #include <atomic>
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include "plugins/store/redis/redis_node.hpp"
 #include "plugins/unique_name.hpp"
 #include "support/redis_server.hpp"
+#include "support/temp_dir.hpp"
 
 namespace parley::test {
 namespace {
@@ -38,6 +40,19 @@ struct MemoryBackend {
     }
     Store& store() { return *host.store; }
 
+    PluginTestHost host;
+};
+
+/// store-memory keeping its groups in a file: joins and leaves go through the writer thread.
+struct MemoryGroupsFileBackend {
+    static constexpr const char* kName = "memory_groups_file";
+    MemoryGroupsFileBackend() {
+        host.node = kNodeId;
+        host.load("store", "memory", "groups_path: \"" + dir.file("groups.db").string() + "\"\n");
+    }
+    Store& store() { return *host.store; }
+
+    TempDir dir{"store-conformance"};
     PluginTestHost host;
 };
 
@@ -84,7 +99,7 @@ class StoreConformanceTest : public ::testing::Test {
     Backend backend_;
 };
 
-using Backends = ::testing::Types<MemoryBackend, RedisBackend>;
+using Backends = ::testing::Types<MemoryBackend, MemoryGroupsFileBackend, RedisBackend>;
 TYPED_TEST_SUITE(StoreConformanceTest, Backends, BackendNames);
 
 TYPED_TEST(StoreConformanceTest, ClaimOfAFreeUserIsGrantedAndLocated) {
