@@ -145,7 +145,7 @@ TEST_F(DeliveryTest, ReconnectingMidStreamSeesNoGapAndNoDuplicate) {
     Received first;
     collect(*bob, first, 15);
     ASSERT_EQ(first.seqs, one_to(15));
-    bob->close();  // the rest of the 40 is lost with the connection
+    bob->close();                        // the rest of the 40 is lost with the connection
     std::this_thread::sleep_for(100ms);  // the server notices the close
 
     // Alice keeps sending while bob comes back: the live stream and the replay meet.

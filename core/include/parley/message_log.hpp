@@ -104,8 +104,8 @@ class BOOST_SYMBOL_VISIBLE MessageLog {
 
     /// Messages of `conversation` with seq < `before` (0: from the newest), newest first, at
     /// most `limit`: paging backwards through history.
-    virtual asio::awaitable<MessagePage> read_back(Conversation conversation,
-                                                   std::uint64_t before, std::uint32_t limit) = 0;
+    virtual asio::awaitable<MessagePage> read_back(Conversation conversation, std::uint64_t before,
+                                                   std::uint32_t limit) = 0;
 
     /// `user`'s client has everything of `conversation` up to `seq`. Positions only move
     /// forward: a lower `seq` is ignored.
@@ -115,8 +115,8 @@ class BOOST_SYMBOL_VISIBLE MessageLog {
     /// Where `user` stands in every direct conversation they take part in, every group
     /// conversation they have a position in (set by acknowledge, which a join does), and the
     /// `groups` given.
-    virtual asio::awaitable<std::vector<StreamPosition>> positions(
-        UserId user, std::vector<GroupId> groups) = 0;
+    virtual asio::awaitable<std::vector<StreamPosition>> positions(UserId user,
+                                                                   std::vector<GroupId> groups) = 0;
 };
 
 }  // namespace parley

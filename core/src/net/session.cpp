@@ -285,8 +285,7 @@ void ClientSession::close_slow_consumer() {
                  remote_address(), writes_.queued_bytes() + (held_sends_ ? held_sends_->bytes : 0));
     held_sends_.reset();
     begin_close(
-        Error(ErrorCode::slow_consumer, "too many bytes waiting to be written; read faster"),
-        true);
+        Error(ErrorCode::slow_consumer, "too many bytes waiting to be written; read faster"), true);
 }
 
 void ClientSession::hold_sends() {
@@ -302,7 +301,9 @@ void ClientSession::send_through_hold(Frame frame) {
 asio::awaitable<bool> ClientSession::drained() {
     while (serving() && over_high_water()) {
         co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
-            [this](DrainWake wake) { drain_waiter_ = std::make_unique<DrainWake>(std::move(wake)); },
+            [this](DrainWake wake) {
+                drain_waiter_ = std::make_unique<DrainWake>(std::move(wake));
+            },
             asio::use_awaitable);
     }
     co_return serving();

@@ -40,8 +40,7 @@ asio::awaitable<void> PrivateMessageHandler::handle(RequestContext& ctx, const F
     send_ack(ctx, client_msg_id);
 }
 
-asio::awaitable<void> PrivateMessageHandler::store_and_push(RequestContext& ctx,
-                                                            const Frame& frame,
+asio::awaitable<void> PrivateMessageHandler::store_and_push(RequestContext& ctx, const Frame& frame,
                                                             std::uint64_t client_msg_id,
                                                             MessageLog& log) {
     const UserId recipient = frame.receiver();

@@ -137,7 +137,8 @@ std::vector<StreamPosition> LogQueries::positions(UserId user, const std::vector
     // Groups the user has a position in (a join sets one).
     Statement& joined =
         connection_->prepare("SELECT low FROM positions WHERE user = ?1 AND kind = ?2");
-    joined.bind(1, static_cast<std::int64_t>(user)).bind(2, static_cast<std::int64_t>(Conversation::Kind::group));
+    joined.bind(1, static_cast<std::int64_t>(user))
+        .bind(2, static_cast<std::int64_t>(Conversation::Kind::group));
     while (joined.step()) {
         wanted.push_back(Conversation::group(static_cast<GroupId>(joined.int64(0))));
     }

@@ -107,7 +107,7 @@ TEST(ForeignCompletionTest, OnlyTheFirstOfConcurrentCompletionsCounts) {
     std::vector<std::thread> racers;
     std::atomic<int> resumptions{0};
     auto task = [&]() -> asio::awaitable<int> {
-        const int winner = co_await await_foreign<int>([&](Completer<int> done) {
+        auto start = [&](Completer<int> done) {
             for (int i = 1; i <= 8; ++i) {
                 racers.emplace_back([done, i] {
                     if (i % 2 == 0) {
@@ -117,9 +117,15 @@ TEST(ForeignCompletionTest, OnlyTheFirstOfConcurrentCompletionsCounts) {
                     }
                 });
             }
-        });
-        ++resumptions;
-        co_return winner;
+        };
+        try {
+            const int winner = co_await await_foreign<int>(std::move(start));
+            ++resumptions;
+            co_return winner;
+        } catch (...) {
+            ++resumptions;  // an odd racer won: the wait resumed with its exception
+            throw;
+        }
     };
     auto future = asio::co_spawn(io, task(), asio::use_future);
     io.run();

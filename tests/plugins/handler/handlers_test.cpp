@@ -41,9 +41,7 @@ class FakeSession final : public Session {
     std::uint64_t epoch() const noexcept override { return epoch_; }
     const std::string& remote_address() const noexcept override { return address_; }
     asio::any_io_executor executor() const override { return executor_; }
-    void send(Frame frame) override {
-        (holding ? held : sent).push_back(std::move(frame));
-    }
+    void send(Frame frame) override { (holding ? held : sent).push_back(std::move(frame)); }
     void send_error(const Error&, std::uint64_t) override {}
     void close(const Error&) override {}
     void complete_login(UserId user) override { user_ = user; }

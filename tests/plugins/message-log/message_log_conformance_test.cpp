@@ -304,15 +304,17 @@ TYPED_TEST_P(MessageLogConformance, ConcurrentAppendersGetGapFreeUniqueSequences
     }
 }
 
-REGISTER_TYPED_TEST_SUITE_P(
-    MessageLogConformance, SequencesCountFromOnePerConversation, ServerMessageIdsAreUnique,
-    DirectConversationIsTheSameFromEitherEnd, DuplicateReturnsTheFirstAppendAndStoresNothing,
-    ClientMessageIdZeroIsNeverDeduplicated, ReadReturnsMessagesAfterInOrderUpToLimit,
-    ReadOfAnUnknownConversationIsEmpty, ReadBackPagesNewestFirst, PagesCarryOneEpoch,
-    AcknowledgeOnlyMovesForward, PositionsListDirectConversationsAndTheGivenGroups,
-    PositionsIncludeGroupsTheUserHasAPositionIn, AppendsCarryTheLogsEpoch,
-    EachReadSeesEveryEarlierWrite,
-    RetentionByCountDropsTheOldest, ConcurrentAppendersGetGapFreeUniqueSequences);
+REGISTER_TYPED_TEST_SUITE_P(MessageLogConformance, SequencesCountFromOnePerConversation,
+                            ServerMessageIdsAreUnique, DirectConversationIsTheSameFromEitherEnd,
+                            DuplicateReturnsTheFirstAppendAndStoresNothing,
+                            ClientMessageIdZeroIsNeverDeduplicated,
+                            ReadReturnsMessagesAfterInOrderUpToLimit,
+                            ReadOfAnUnknownConversationIsEmpty, ReadBackPagesNewestFirst,
+                            PagesCarryOneEpoch, AcknowledgeOnlyMovesForward,
+                            PositionsListDirectConversationsAndTheGivenGroups,
+                            PositionsIncludeGroupsTheUserHasAPositionIn, AppendsCarryTheLogsEpoch,
+                            EachReadSeesEveryEarlierWrite, RetentionByCountDropsTheOldest,
+                            ConcurrentAppendersGetGapFreeUniqueSequences);
 
 struct BackendName {
     template <typename Backend>
