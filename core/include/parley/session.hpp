@@ -30,7 +30,8 @@ class BOOST_SYMBOL_VISIBLE Session {
     /// Identifies this session among all sessions of the cluster, across restarts; tells a new
     /// login from an old one.
     virtual std::uint64_t epoch() const noexcept = 0;
-    virtual const std::string& remote_address() const noexcept = 0;
+    /// "host:port" of the peer, for logs; "?" once it cannot be known (the connection closed).
+    virtual std::string remote_address() const = 0;
     virtual asio::any_io_executor executor() const = 0;
 
     /// Queues a frame for writing. A session whose queue passes the configured bound is closed

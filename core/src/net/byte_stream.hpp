@@ -61,7 +61,9 @@ class ByteStream {
     virtual void close() noexcept = 0;
 
     /// "address:port" of the peer, or "?" when unknown.
-    virtual const std::string& remote_address() const noexcept = 0;
+    /// Asked for when needed (logs), not kept: a string per connection is memory an idle
+    /// connection should not pay for.
+    virtual std::string remote_address() const = 0;
 };
 
 }  // namespace parley::net

@@ -35,7 +35,7 @@ class MemoryStream final : public ByteStream {
     void wait_writable(std::shared_ptr<StreamWaiter> target) override;
     void shutdown() noexcept override;
     void close() noexcept override;
-    const std::string& remote_address() const noexcept override { return remote_; }
+    std::string remote_address() const override { return remote_; }
 
     // The peer's side:
     /// Bytes the peer sends; the session reads them in as few reads as its buffer allows.

@@ -256,14 +256,14 @@ void ClientSession::enqueue(Frame frame) {
     if (!serving()) {
         return;
     }
-    if (held_sends_) {
+    if (holding()) {
         // Held frames count against the same limit as queued ones: a hold is no way around it.
-        held_sends_->bytes += frame.bytes().size();
-        if (held_sends_->bytes + writes_.queued_bytes() > env_.limits.write_queue_limit) {
+        replay_->held_bytes += frame.bytes().size();
+        if (replay_->held_bytes + writes_.queued_bytes() > env_.limits.write_queue_limit) {
             close_slow_consumer();
             return;
         }
-        held_sends_->frames.push_back(std::move(frame));
+        replay_->held.push_back(std::move(frame));
         return;
     }
     enqueue_for_writing(std::move(frame));
@@ -282,16 +282,31 @@ void ClientSession::enqueue_for_writing(Frame frame) {
 
 void ClientSession::close_slow_consumer() {
     spdlog::warn("user {} ({}): {} bytes waiting to be written, over the limit; closing", user(),
-                 remote_address(), writes_.queued_bytes() + (held_sends_ ? held_sends_->bytes : 0));
-    held_sends_.reset();
+                 remote_address(), writes_.queued_bytes() + (replay_ ? replay_->held_bytes : 0));
+    if (replay_) {
+        replay_->holding = false;
+        replay_->held.clear();
+        replay_->held_bytes = 0;
+    }
     begin_close(
         Error(ErrorCode::slow_consumer, "too many bytes waiting to be written; read faster"), true);
 }
 
-void ClientSession::hold_sends() {
-    if (!held_sends_) {
-        held_sends_ = std::make_unique<HeldSends>();
+ClientSession::ReplayAid& ClientSession::replay_aid() {
+    if (!replay_) {
+        replay_ = std::make_unique<ReplayAid>();
     }
+    return *replay_;
+}
+
+void ClientSession::drop_unused_replay_aid() {
+    if (replay_ && !replay_->holding && !replay_->drain_waiter) {
+        replay_.reset();
+    }
+}
+
+void ClientSession::hold_sends() {
+    replay_aid().holding = true;
 }
 
 void ClientSession::send_through_hold(Frame frame) {
@@ -301,28 +316,30 @@ void ClientSession::send_through_hold(Frame frame) {
 asio::awaitable<bool> ClientSession::drained() {
     while (serving() && over_high_water()) {
         co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
-            [this](DrainWake wake) {
-                drain_waiter_ = std::make_unique<DrainWake>(std::move(wake));
-            },
+            [this](DrainWake wake) { replay_aid().drain_waiter.emplace(std::move(wake)); },
             asio::use_awaitable);
     }
     co_return serving();
 }
 
 void ClientSession::wake_drain_waiter() {
-    if (drain_waiter_) {
+    if (replay_ && replay_->drain_waiter) {
         // Posted: the waiter sends more, which must not happen inside the write path.
-        asio::post(loop_.executor(), std::move(*drain_waiter_));
-        drain_waiter_.reset();
+        asio::post(loop_.executor(), std::move(*replay_->drain_waiter));
+        replay_->drain_waiter.reset();
+        drop_unused_replay_aid();
     }
 }
 
 std::vector<Frame> ClientSession::release_held() {
-    if (!held_sends_) {
+    if (!holding()) {
         return {};
     }
-    std::vector<Frame> frames = std::move(held_sends_->frames);
-    held_sends_.reset();
+    std::vector<Frame> frames = std::move(replay_->held);
+    replay_->held.clear();
+    replay_->held_bytes = 0;
+    replay_->holding = false;
+    drop_unused_replay_aid();
     return frames;
 }
 

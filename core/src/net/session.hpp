@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -51,9 +52,7 @@ class ClientSession final : public Session,
 
     UserId user() const noexcept override { return user_.load(std::memory_order_acquire); }
     std::uint64_t epoch() const noexcept override { return epoch_; }
-    const std::string& remote_address() const noexcept override {
-        return stream_->remote_address();
-    }
+    std::string remote_address() const override { return stream_->remote_address(); }
     asio::any_io_executor executor() const override;
 
     void send(Frame frame) override;
@@ -138,16 +137,20 @@ class ClientSession final : public Session,
     // Bytes read but not yet decoded while a request waits or the write queue is full; only
     // then is anything allocated.
     std::unique_ptr<std::vector<std::uint8_t>> unread_;
-    // Frames send() queued while a handler holds the session (hold_sends); only then allocated.
-    struct HeldSends {
-        std::vector<Frame> frames;
-        std::uint64_t bytes = 0;
-    };
-    std::unique_ptr<HeldSends> held_sends_;
-    // The coroutine waiting in drained(), if any.
+    // What a replaying handler uses (hold_sends, drained), in one block allocated only while
+    // one does: an idle connection pays one pointer for it.
     using DrainWake =
         boost::asio::async_result<boost::asio::use_awaitable_t<>, void()>::handler_type;
-    std::unique_ptr<DrainWake> drain_waiter_;
+    struct ReplayAid {
+        bool holding = false;
+        std::vector<Frame> held;  // frames send() queued while holding
+        std::uint64_t held_bytes = 0;
+        std::optional<DrainWake> drain_waiter;  // the coroutine waiting in drained()
+    };
+    std::unique_ptr<ReplayAid> replay_;
+    ReplayAid& replay_aid();
+    void drop_unused_replay_aid();
+    bool holding() const noexcept { return replay_ && replay_->holding; }
     void wake_drain_waiter();
     std::atomic<UserId> user_{kNoUser};
     std::atomic<std::uint8_t> current_type_{0};  // type of the frame being handled, for errors

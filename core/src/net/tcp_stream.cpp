@@ -22,8 +22,7 @@ std::string describe_peer(const LoopSocket& socket) {
 
 }  // namespace
 
-TcpStream::TcpStream(LoopSocket socket)
-    : socket_(std::move(socket)), remote_(describe_peer(socket_)) {
+TcpStream::TcpStream(LoopSocket socket) : socket_(std::move(socket)) {
     error_code ec;
     socket_.non_blocking(true, ec);
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
@@ -66,6 +65,10 @@ void TcpStream::shutdown() noexcept {
 void TcpStream::close() noexcept {
     error_code ec;
     socket_.close(ec);
+}
+
+std::string TcpStream::remote_address() const {
+    return describe_peer(socket_);
 }
 
 }  // namespace parley::net

@@ -23,7 +23,7 @@ class TcpStream final : public ByteStream {
     void wait_writable(std::shared_ptr<StreamWaiter> target) override;
     void shutdown() noexcept override;
     void close() noexcept override;
-    const std::string& remote_address() const noexcept override { return remote_; }
+    std::string remote_address() const override;
 
   private:
     // Room for one readiness wait's operation (checked at compile time in the .cpp); a second
@@ -47,7 +47,6 @@ class TcpStream final : public ByteStream {
 
     LoopSocket socket_;
     HandlerMemory<kWaitRoom> wait_memory_;
-    std::string remote_;
 };
 
 }  // namespace parley::net

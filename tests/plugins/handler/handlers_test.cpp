@@ -39,7 +39,7 @@ class FakeSession final : public Session {
 
     UserId user() const noexcept override { return user_; }
     std::uint64_t epoch() const noexcept override { return epoch_; }
-    const std::string& remote_address() const noexcept override { return address_; }
+    std::string remote_address() const override { return address_; }
     asio::any_io_executor executor() const override { return executor_; }
     void send(Frame frame) override { (holding ? held : sent).push_back(std::move(frame)); }
     void send_error(const Error&, std::uint64_t) override {}
