@@ -1,6 +1,7 @@
 // parley-cli: a terminal client for Parley, and a scriptable one for tests and demos.
 // docs/terminal-client.md describes commands, the script-mode output and the configuration.
 
+#include <chrono>
 #include <iostream>
 #include <thread>
 
@@ -59,6 +60,17 @@ client::ClientConfig build_config(const cli::CliOptions& options) {
     }
     if (config.options.client_name == client::ClientOptions{}.client_name) {
         config.options.client_name = "parley-cli/0.1";
+    }
+    if (!options.script && ::isatty(STDIN_FILENO) != 0) {
+        // A node with a message log takes a client_msg_id it has seen within its dedup window
+        // as a resend: an interactive client restarted minutes later must not count from 1
+        // again. Script mode (or input that is not a terminal) keeps 1, 2, 3 so that its output can
+        // be compared.
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        config.options.first_msg_id =
+            static_cast<std::uint64_t>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) *
+            1000;
     }
     if (config.options.user_id == kNoUser) {
         throw cli::UsageError("give a user: --user ID (or 'user:' in the configuration)");
