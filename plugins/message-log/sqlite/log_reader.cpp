@@ -4,6 +4,8 @@
 #include <cstring>
 #include <utility>
 
+#include "log_schema.hpp"
+
 namespace parley::plugins::message_log_sqlite {
 
 namespace {
@@ -48,14 +50,9 @@ std::uint64_t LogQueries::first_seq(std::int64_t id, std::uint64_t last_seq) {
 
 LogQueries::Bounds LogQueries::bounds(const Conversation& conversation) {
     Bounds found;
-    Statement& select = connection_->prepare(
-        "SELECT id, last_seq FROM conversations WHERE kind = ?1 AND low = ?2 AND high = ?3");
-    select.bind(1, static_cast<std::int64_t>(conversation.kind))
-        .bind(2, conversation.low)
-        .bind(3, conversation.high);
-    if (select.step()) {
-        found.id = select.int64(0);
-        found.last_seq = select.uint64(1);
+    if (const auto row = find_conversation(*connection_, conversation)) {
+        found.id = row->id;
+        found.last_seq = row->last_seq;
         found.first_seq = first_seq(found.id, found.last_seq);
     }
     return found;

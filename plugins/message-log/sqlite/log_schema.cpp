@@ -83,4 +83,19 @@ std::uint64_t open_schema(Connection& connection) {
         meta_value(connection, "SELECT value FROM meta WHERE key = 'epoch'", "epoch"));
 }
 
+std::optional<ConversationRow> find_conversation(Connection& connection,
+                                                 const Conversation& conversation) {
+    Statement& select = connection.prepare(
+        "SELECT id, last_seq FROM conversations WHERE kind = ?1 AND low = ?2 AND high = ?3");
+    select.bind(1, static_cast<std::int64_t>(conversation.kind))
+        .bind(2, conversation.low)
+        .bind(3, conversation.high);
+    if (!select.step()) {
+        return std::nullopt;
+    }
+    const ConversationRow row{select.int64(0), select.uint64(1)};
+    select.reset();  // a statement left on a row would hold its read transaction open
+    return row;
+}
+
 }  // namespace parley::plugins::message_log_sqlite

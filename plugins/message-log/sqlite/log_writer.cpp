@@ -6,6 +6,8 @@
 
 #include <parley/error.hpp>
 
+#include "log_schema.hpp"
+
 namespace parley::plugins::message_log_sqlite {
 
 namespace {
@@ -108,14 +110,9 @@ LogWriter::Stream& LogWriter::stream(const Conversation& conversation) {
         return it->second;
     }
     Stream loaded;
-    Statement& select = connection_->prepare(
-        "SELECT id, last_seq FROM conversations WHERE kind = ?1 AND low = ?2 AND high = ?3");
-    select.bind(1, static_cast<std::int64_t>(conversation.kind))
-        .bind(2, conversation.low)
-        .bind(3, conversation.high);
-    if (select.step()) {
-        loaded.id = select.int64(0);
-        loaded.last_seq = select.uint64(1);
+    if (const auto row = find_conversation(*connection_, conversation)) {
+        loaded.id = row->id;
+        loaded.last_seq = row->last_seq;
     } else {
         Statement& insert = connection_->prepare(
             "INSERT INTO conversations(kind, low, high, last_seq) VALUES (?1, ?2, ?3, 0) "
