@@ -32,6 +32,12 @@ inline constexpr std::uint32_t kMaxSyncLimit = 10000;
 /// Messages read from the log per call.
 inline constexpr std::uint32_t kReplayPage = 200;
 
+/// How far a replay went in one conversation.
+struct Replayed {
+    std::uint64_t delivered = 0;  ///< the client has every message up to this seq
+    bool complete = true;         ///< false: the round's limit stopped it; a later round goes on
+};
+
 /// Ends a hold whatever happens: what was held is sent on, less what the replay covered.
 class HoldGuard {
   public:
@@ -46,19 +52,18 @@ class HoldGuard {
     HoldGuard(const HoldGuard&) = delete;
     HoldGuard& operator=(const HoldGuard&) = delete;
 
-    /// Sends what was held except chat frames of a conversation at or below the seq `covered`
-    /// maps it to (replayed already, or to come in a later round).
-    void release(const std::map<Conversation, std::uint64_t>& covered,
-                 const std::map<Conversation, bool>& unfinished) {
+    /// Sends what was held except chat frames the replay made redundant: at or below what it
+    /// delivered in their conversation, or anything of a conversation a later round goes on
+    /// with.
+    void release(const std::map<Conversation, Replayed>& replayed) {
         released_ = true;
         for (Frame& frame : session_.release_held()) {
             if (const auto conversation = conversation_of(frame)) {
                 const auto seq = sequence_of(frame);
-                if (const auto it = covered.find(*conversation); seq && it != covered.end()) {
-                    const bool later_round = unfinished.contains(*conversation);
-                    if (*seq <= it->second || later_round) {
-                        continue;
-                    }
+                const auto it = replayed.find(*conversation);
+                if (seq && it != replayed.end() &&
+                    (*seq <= it->second.delivered || !it->second.complete)) {
+                    continue;
                 }
             }
             session_.send(std::move(frame));
@@ -91,8 +96,7 @@ inline asio::awaitable<void> replay_missed(
 
     wire::SyncDone done;
     done.set_client_msg_id(client_msg_id);
-    std::map<Conversation, std::uint64_t> covered;
-    std::map<Conversation, bool> unfinished;
+    std::map<Conversation, Replayed> replayed;
     std::uint32_t budget = limit;
     for (const StreamPosition& stream : co_await log.positions(user, {})) {
         const Conversation conversation = stream.conversation;
@@ -136,9 +140,8 @@ inline asio::awaitable<void> replay_missed(
         if (first_seq > from + 1 && last_seq > from) {
             lost = true;  // retention dropped messages after the client's position
         }
-        covered[conversation] = delivered;
+        replayed[conversation] = Replayed{delivered, delivered >= last_seq};
         if (delivered < last_seq) {
-            unfinished[conversation] = true;
             done.set_more(true);
         }
         wire::StreamState* state = done.add_streams();
@@ -152,7 +155,7 @@ inline asio::awaitable<void> replay_missed(
         state->set_lost(lost);
     }
     session.send_through_hold(Frame::make(FrameType::sync, kNoUser, user, done));
-    hold.release(covered, unfinished);
+    hold.release(replayed);
 }
 
 }  // namespace parley::plugins::handlers
