@@ -117,24 +117,22 @@ void Broker::load_plugins() {
 }
 
 void Broker::install_plugins() {
-    for (auto& handler : plugins_.all<Handler>()) {
-        try {
+    // The tables refuse a key two plugins claim with std::invalid_argument naming both; at
+    // start-up that is a plugin error like any other.
+    try {
+        for (auto& handler : plugins_.all<Handler>()) {
             dispatcher_.handlers().add(static_cast<FrameType>(handler.key),
                                        std::move(handler.object), handler.owner);
-        } catch (const std::invalid_argument& e) {
-            throw host::PluginError(e.what());
         }
+        for (auto& handler : plugins_.all<EnvelopeHandler>()) {
+            inbound_->add_envelope_handler(static_cast<std::uint8_t>(handler.key),
+                                           std::move(handler.object), handler.owner);
+        }
+    } catch (const std::invalid_argument& e) {
+        throw host::PluginError(e.what());
     }
     for (auto& interceptor : plugins_.all<Interceptor>()) {
         dispatcher_.add_interceptor(std::move(interceptor.object));
-    }
-    for (auto& handler : plugins_.all<EnvelopeHandler>()) {
-        try {
-            inbound_->add_envelope_handler(static_cast<std::uint8_t>(handler.key),
-                                           std::move(handler.object), handler.owner);
-        } catch (const std::invalid_argument& e) {
-            throw host::PluginError(e.what());
-        }
     }
 }
 
