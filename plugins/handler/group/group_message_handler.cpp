@@ -29,15 +29,17 @@ asio::awaitable<void> GroupMessageHandler::handle(RequestContext& ctx, const Fra
     // on a node the group route cannot reach, get it at their next sync.
     const Conversation conversation = Conversation::group(group);
     const AppendResult stored = co_await log->append(conversation, user, client_msg_id, frame);
-    if (!stored.duplicate) {
-        const Frame delivered = with_sequence(frame, stored.seq, stored.server_msg_id);
-        try {
-            co_await ctx.node.router().send_to_group(group, delivered);
-        } catch (const Error&) {
-            // Stored is delivered; the push is only the fast path.
-        }
-    }
+    // Durable, so the sender hears at once, however long the push takes.
     send_stored_ack(ctx, client_msg_id, stored);
+    if (stored.duplicate) {
+        co_return;
+    }
+    const Frame delivered = with_sequence(frame, stored.seq, stored.server_msg_id);
+    try {
+        co_await ctx.node.router().send_to_group(group, delivered);
+    } catch (const Error&) {
+        // Stored is delivered; the push is only the fast path.
+    }
 }
 
 }  // namespace parley::plugins::handlers

@@ -9,11 +9,14 @@
 #include <string>
 #include <utility>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <parley.pb.h>
 #include <spdlog/spdlog.h>
 
 #include <parley/error.hpp>
 #include <parley/message_log.hpp>
+#include <parley/router.hpp>
 
 #include "common/replay.hpp"
 
@@ -21,6 +24,21 @@ namespace parley::plugins::handlers {
 
 HandshakeHandler::HandshakeHandler(TokenVerifier verifier, DuplicateLoginPolicy policy)
     : verifier_(std::move(verifier)), policy_(policy) {}
+
+namespace {
+
+asio::awaitable<void> close_displaced(Router& router, SessionRecord displaced) {
+    try {
+        co_await router.kick(displaced);
+    } catch (const std::exception& e) {
+        spdlog::warn(
+            "handshake: user {} logged in again, but closing the old session on node '{}' "
+            "failed: {}",
+            displaced.user, displaced.node_id, e.what());
+    }
+}
+
+}  // namespace
 
 asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame& frame) {
     if (ctx.session->user() != kNoUser) {
@@ -54,14 +72,9 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
     if (claim.other) {
         // The Store already names this session as the user's, so the login stands even if the
         // old session cannot be told: it is no longer routed to, and its release will not match.
-        try {
-            co_await ctx.node.router().kick(*claim.other);
-        } catch (const std::exception& e) {
-            spdlog::warn(
-                "handshake: user {} logged in again, but closing the old session on "
-                "node '{}' failed: {}",
-                user, claim.other->node_id, e.what());
-        }
+        // Told in the background: a login never waits on the cluster transport.
+        asio::co_spawn(ctx.session->executor(), close_displaced(ctx.node.router(), *claim.other),
+                       asio::detached);
     }
     // A login that asks for a sync holds live messages from the moment the user is reachable,
     // so the replay below is neither overtaken nor repeated (common/replay.hpp).

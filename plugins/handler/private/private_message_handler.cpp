@@ -51,18 +51,20 @@ asio::awaitable<void> PrivateMessageHandler::store_and_push(RequestContext& ctx,
     const Conversation conversation = Conversation::direct(frame.sender(), recipient);
     const AppendResult stored =
         co_await log.append(conversation, frame.sender(), client_msg_id, frame);
-    if (!stored.duplicate) {
-        // Stored is delivered: the push is the fast path, the recipient's next sync the safety
-        // net. A push that fails (the recipient's node is unreachable) loses nothing.
-        try {
-            const Frame delivered = with_sequence(frame, stored.seq, stored.server_msg_id);
-            co_await ctx.node.router().send_to_user(recipient, delivered, 0);
-        } catch (const std::exception& e) {
-            spdlog::debug("private message {} to user {} stored, not pushed: {}", stored.seq,
-                          recipient, e.what());
-        }
-    }
+    // Durable, so the sender hears at once, however long the push takes.
     send_stored_ack(ctx, client_msg_id, stored);
+    if (stored.duplicate) {
+        co_return;  // pushed the first time; the recipient's sync covers the rest
+    }
+    // Stored is delivered: the push is the fast path, the recipient's next sync the safety net.
+    // A push that fails (the recipient's node is unreachable) loses nothing.
+    try {
+        const Frame delivered = with_sequence(frame, stored.seq, stored.server_msg_id);
+        co_await ctx.node.router().send_to_user(recipient, delivered, 0);
+    } catch (const std::exception& e) {
+        spdlog::debug("private message {} to user {} stored, not pushed: {}", stored.seq, recipient,
+                      e.what());
+    }
 }
 
 }  // namespace parley::plugins::handlers

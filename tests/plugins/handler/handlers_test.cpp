@@ -1,6 +1,7 @@
 // The handler plugins, loaded as parleyd loads them and run against a fake session, node and
 // router with the real store-memory. The daemon's end-to-end tests cover them over sockets.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -9,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
@@ -79,7 +82,11 @@ class FakeRouter final : public Router {
     }
     asio::awaitable<void> kick(SessionRecord record) override {
         kicked.push_back(record);
-        co_return;
+        if (kick_delay.count() > 0) {  // as a publish to a slow Kafka would
+            asio::steady_timer slow(co_await asio::this_coro::executor, kick_delay);
+            co_await slow.async_wait(asio::use_awaitable);
+        }
+        ++kicks_finished;
     }
     asio::awaitable<void> send_to_node(std::string node_id, Envelope envelope) override {
         to_nodes.emplace_back(std::move(node_id), std::move(envelope));
@@ -92,6 +99,8 @@ class FakeRouter final : public Router {
     std::vector<GroupId> to_groups;
     std::vector<Frame> group_frames;
     std::vector<SessionRecord> kicked;
+    std::chrono::milliseconds kick_delay{0};
+    int kicks_finished = 0;
     std::vector<std::pair<std::string, Envelope>> to_nodes;
 };
 
@@ -284,10 +293,24 @@ TEST_F(HandlersTest, HandshakeKicksTheOldSession) {
     auto second = new_session();
     ASSERT_EQ(handshake(second, 7).code(), ErrorCode::ok);
     EXPECT_EQ(second->user(), 7u);
+    host.io.restart();
+    host.io.poll();  // the old session is told in the background
     ASSERT_EQ(router.kicked.size(), 1u);
     EXPECT_EQ(router.kicked[0].user, 7u);
     EXPECT_EQ(router.kicked[0].epoch, first->epoch());
     EXPECT_EQ(run_awaitable(host.store->locate(7))->epoch, second->epoch());
+}
+
+TEST_F(HandlersTest, AKickLoginDoesNotWaitForTheOldSessionToBeTold) {
+    host.load("handler", "handshake", "duplicate_login: kick\n");
+    auto first = logged_in(7);
+    router.kick_delay = std::chrono::milliseconds(300);
+    auto second = new_session();
+    ASSERT_EQ(handshake(second, 7).code(), ErrorCode::ok);
+    EXPECT_EQ(router.kicks_finished, 0) << "the login waited for the kick";
+    host.io.restart();
+    host.io.run_for(std::chrono::seconds(10));
+    EXPECT_EQ(router.kicks_finished, 1);
 }
 
 TEST_F(HandlersTest, HandshakeWithStaticTokens) {
