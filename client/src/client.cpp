@@ -340,6 +340,7 @@ void Client::handle_handshake_reply(const std::shared_ptr<ConnectionAttempt>& at
         sync_running_ = true;
         sync_id_ = 0;
         last_received_ = std::chrono::steady_clock::now();
+        last_sync_ = last_received_;
         asio::co_spawn(
             strand_, [self = shared_from_this(), attempt] { return self->pace_delivery(attempt); },
             asio::detached);

@@ -106,6 +106,8 @@ ClientConfig parse_client_config(const ConfigNode& root, const std::filesystem::
             timeout->fail("connect_timeout must be positive");
         }
     }
+    options.resync_interval = reader.get_duration("resync_interval", options.resync_interval,
+                                                  std::chrono::milliseconds(0));
     reader.finish();
     return config;
 }

@@ -131,7 +131,8 @@ asio::awaitable<void> Client::pace_delivery(std::shared_ptr<ConnectionAttempt> a
             co_return;
         }
         const auto now = Clock::now();
-        if (!sync_running_ && inbox_->held().gap_older_than(now - kGapPatience)) {
+        if (!sync_running_ &&
+            (inbox_->held().gap_older_than(now - kGapPatience) || resync_due(now))) {
             request_sync(*attempt);
         }
         if (now - last_received_ >= kReceivedInterval) {
@@ -149,7 +150,12 @@ void Client::send_received(ConnectionAttempt& attempt) {
     }
 }
 
+bool Client::resync_due(std::chrono::steady_clock::time_point now) const {
+    return options_.resync_interval.count() > 0 && now - last_sync_ >= options_.resync_interval;
+}
+
 void Client::request_sync(ConnectionAttempt& attempt) {
+    last_sync_ = Clock::now();
     sync_running_ = true;
     sync_id_ = kFirstSyncId + syncs_sent_++;
     attempt.link->send(

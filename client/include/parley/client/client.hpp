@@ -56,6 +56,8 @@ class SequencedInbox;
 ///     position but are not delivered;
 ///   - positions that moved are acknowledged with RECEIVED, once a second or every 100
 ///     messages;
+///   - a SYNC goes out every ClientOptions::resync_interval without one, so a message whose
+///     push was lost in a failure still arrives while the client stays connected;
 ///   - a chat message written to a connection that drops before its ACK is kept and resent
 ///     with the same client_msg_id after the next login; the node deduplicates it, so it is
 ///     delivered once and answered by one on_ack.
@@ -131,6 +133,7 @@ class Client : public std::enable_shared_from_this<Client> {
     asio::awaitable<void> pace_delivery(std::shared_ptr<ConnectionAttempt> attempt);
     void send_received(ConnectionAttempt& attempt);
     void request_sync(ConnectionAttempt& attempt);
+    bool resync_due(std::chrono::steady_clock::time_point now) const;
     /// After a connection ended: its unacknowledged chat messages go first in the outbox.
     /// Returns their ids, which are therefore not "no answer".
     std::set<std::uint64_t> requeue_unacknowledged();
@@ -176,6 +179,7 @@ class Client : public std::enable_shared_from_this<Client> {
     std::uint64_t syncs_sent_ = 0;
     int delivered_since_received_ = 0;
     std::chrono::steady_clock::time_point last_received_;
+    std::chrono::steady_clock::time_point last_sync_;  ///< when the last SYNC was asked for
     bool started_ = false;
     bool stopped_ = false;
 };

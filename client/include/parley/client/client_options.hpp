@@ -37,6 +37,10 @@ struct ClientOptions {
     /// On a node with a message log: where each conversation stood when the application last
     /// saved Client::positions(). Conversations not listed start from the server's record.
     Positions initial_positions;
+    /// On a node with a message log: a SYNC once this long has passed without one. A push can
+    /// be lost while a node or the cluster's transport fails; the message is stored, and this
+    /// bounds how late a client that receives nothing else learns of it. 0 turns it off.
+    std::chrono::milliseconds resync_interval{30000};
     /// The first request id. A node with a message log ignores a resent client_msg_id for a
     /// while (10 minutes by default), so an application that restarts sooner should start
     /// above the ids of its previous run.
