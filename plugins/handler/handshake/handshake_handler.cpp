@@ -53,8 +53,17 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
     if (user == kNoUser) {
         throw Error(ErrorCode::login_failed, "user id 0 is not a user");
     }
-    if (!verifier_.verify(user, hello.token())) {
-        throw Error(ErrorCode::login_failed, "bad token for user " + who);
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    switch (verifier_.verify(user, hello.token(),
+                             std::chrono::duration_cast<std::chrono::seconds>(now).count())) {
+        case TokenVerdict::accepted:
+            break;
+        case TokenVerdict::expired:
+            throw Error(ErrorCode::login_failed, "the token for user " + who + " has expired");
+        case TokenVerdict::not_yet_valid:
+            throw Error(ErrorCode::login_failed, "the token for user " + who + " is not valid yet");
+        case TokenVerdict::refused:
+            throw Error(ErrorCode::login_failed, "bad token for user " + who);
     }
 
     const std::uint64_t epoch = ctx.session->epoch();

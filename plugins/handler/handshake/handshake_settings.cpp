@@ -1,10 +1,15 @@
 #include "handshake_settings.hpp"
 
 #include <charconv>
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
+
+#include "jwt/compact_token.hpp"
 
 namespace parley::plugins::handlers {
 
@@ -35,16 +40,75 @@ std::unordered_map<UserId, std::string> read_tokens(const ConfigNode& node) {
     return tokens;
 }
 
-TokenVerifier read_verifier(SettingsReader& reader) {
-    const std::string auth = reader.get_choice("auth", "none", {"none", "static", "hmac-sha256"});
-    // Refuse keys the chosen mode ignores: a forgotten `auth: static` must not leave the broker
-    // open while the file seems to list tokens.
-    if (const ConfigNode* tokens = reader.find("tokens"); tokens != nullptr && auth != "static") {
-        tokens->fail("tokens are read only with 'auth: static' (auth is '" + auth + "')");
+/// A key file named relative to the YAML file that names it.
+std::filesystem::path key_file(const ConfigNode& node) {
+    std::filesystem::path file = node.as_string();
+    if (file.is_relative() && node.location().file) {
+        file = std::filesystem::path(*node.location().file).parent_path() / file;
     }
-    if (const ConfigNode* secret = reader.find("secret");
-        secret != nullptr && auth != "hmac-sha256") {
-        secret->fail("secret is read only with 'auth: hmac-sha256' (auth is '" + auth + "')");
+    return file;
+}
+
+jwt::Ed25519PublicKey read_public_key(const std::string& kid, const ConfigNode& node) {
+    try {
+        if (node.is_map()) {
+            SettingsReader entry(node, "public key '" + kid + "'");
+            auto key = jwt::Ed25519PublicKey::from_pem_file(key_file(entry.require("file")));
+            entry.finish();
+            return key;
+        }
+        const auto raw = jwt::base64url_decode(node.as_string());
+        if (!raw) {
+            node.fail("public key '" + kid +
+                      "' is not unpadded base64url (what `parley-token keygen` prints)");
+        }
+        return jwt::Ed25519PublicKey::from_raw(*raw);
+    } catch (const std::invalid_argument& e) {
+        node.fail("public key '" + kid + "': " + e.what());
+    }
+}
+
+SignedTokenSettings read_signed_token_settings(SettingsReader& reader) {
+    SignedTokenSettings settings;
+    const ConfigNode& keys = reader.require("public_keys");
+    if (!keys.is_map() || keys.entries().empty()) {
+        keys.fail("public_keys maps key ids to Ed25519 public keys, e.g. {k1: \"<base64url>\"}");
+    }
+    for (const auto& [kid, value] : keys.entries()) {
+        settings.keys.emplace(kid, read_public_key(kid, value));
+    }
+    settings.clock_skew = std::chrono::duration_cast<std::chrono::seconds>(reader.get_duration(
+        "clock_skew", settings.clock_skew, std::chrono::milliseconds(0), std::chrono::hours(1)));
+    if (const ConfigNode* audience = reader.find("audience")) {
+        settings.audience = audience->as_string();
+    }
+    settings.require_expiry = reader.get_bool("require_expiry", settings.require_expiry);
+    return settings;
+}
+
+/// Keys only one auth mode reads: naming them under another is an error, so a forgotten
+/// `auth:` cannot leave the broker open while the file seems to configure tokens.
+void refuse_keys_of_other_modes(SettingsReader& reader, const std::string& auth) {
+    const struct {
+        const char* key;
+        const char* mode;
+    } owned[] = {{"tokens", "static"},       {"secret", "hmac-sha256"},
+                 {"public_keys", "ed25519"}, {"clock_skew", "ed25519"},
+                 {"audience", "ed25519"},    {"require_expiry", "ed25519"}};
+    for (const auto& [key, mode] : owned) {
+        if (const ConfigNode* node = reader.find(key); node != nullptr && auth != mode) {
+            node->fail(std::string(key) + " is read only with 'auth: " + mode + "' (auth is '" +
+                       auth + "')");
+        }
+    }
+}
+
+TokenVerifier read_verifier(SettingsReader& reader) {
+    const std::string auth =
+        reader.get_choice("auth", "none", {"none", "static", "hmac-sha256", "ed25519"});
+    refuse_keys_of_other_modes(reader, auth);
+    if (auth == "ed25519") {
+        return TokenVerifier::ed25519(read_signed_token_settings(reader));
     }
     if (auth == "static") {
         return TokenVerifier::static_tokens(read_tokens(reader.require("tokens")));

@@ -50,21 +50,33 @@ TokenVerifier TokenVerifier::hmac_sha256(std::string secret) {
     return verifier;
 }
 
-bool TokenVerifier::verify(UserId user, std::string_view token) const {
+TokenVerifier TokenVerifier::ed25519(SignedTokenSettings settings) {
+    TokenVerifier verifier(Mode::ed25519);
+    verifier.signed_ = std::make_shared<const SignedTokenVerifier>(std::move(settings));
+    return verifier;
+}
+
+TokenVerdict TokenVerifier::verify(UserId user, std::string_view token,
+                                   std::int64_t now_unix) const {
+    const auto verdict = [](bool ok) {
+        return ok ? TokenVerdict::accepted : TokenVerdict::refused;
+    };
     switch (mode_) {
         case Mode::any:
-            return true;
+            return TokenVerdict::accepted;
         case Mode::static_tokens: {
             const auto it = tokens_.find(user);
             const bool known = it != tokens_.end();
             // Compare for unknown users too, so timing does not tell who is listed.
             const bool equal = equal_in_constant_time(known ? it->second : "", token);
-            return known && equal;
+            return verdict(known && equal);
         }
         case Mode::hmac_sha256:
-            return equal_in_constant_time(hmac_token(secret_, user), token);
+            return verdict(equal_in_constant_time(hmac_token(secret_, user), token));
+        case Mode::ed25519:
+            return signed_->verify(user, token, now_unix);
     }
-    return false;
+    return TokenVerdict::refused;
 }
 
 std::string TokenVerifier::hmac_token(std::string_view secret, UserId user) {

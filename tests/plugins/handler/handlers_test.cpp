@@ -26,6 +26,8 @@
 #include <parley/router.hpp>
 #include <parley/session.hpp>
 
+#include "jwt/compact_token.hpp"
+#include "jwt/ed25519_keys.hpp"
 #include "plugins/plugin_test_host.hpp"
 #include "plugins/run_awaitable.hpp"
 
@@ -335,9 +337,113 @@ TEST_F(HandlersTest, HandshakeWithHmacTokens) {
     EXPECT_EQ(handshake(new_session(), 77, token).code(), ErrorCode::ok);
 }
 
+// Tokens as an issuer makes them: claims signed with the issuer's Ed25519 key.
+class SignedTokens {
+  public:
+    std::string public_key() const { return jwt::base64url_encode(key_.public_key().raw()); }
+    std::string mint(const std::string& claims, const std::string& header = kHeader) const {
+        return jwt::sign_compact(key_, header, claims);
+    }
+    static std::int64_t now() {
+        return std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    }
+    static std::string claims(const std::string& sub, std::int64_t exp_from_now,
+                              const std::string& more = "") {
+        return R"({"sub":)" + sub + R"(,"exp":)" + std::to_string(now() + exp_from_now) + more +
+               "}";
+    }
+    static constexpr const char* kHeader = R"({"alg":"EdDSA","kid":"k1"})";
+
+  private:
+    jwt::Ed25519PrivateKey key_ = jwt::Ed25519PrivateKey::generate();
+};
+
+TEST_F(HandlersTest, HandshakeWithEd25519SignedTokens) {
+    const SignedTokens issuer;
+    host.load("handler", "handshake",
+              "auth: ed25519\npublic_keys: {k1: " + issuer.public_key() +
+                  "}\nclock_skew: 30s\naudience: chat\n");
+    const std::string aud = R"(,"aud":"chat")";
+    EXPECT_EQ(
+        handshake(new_session(), 42, issuer.mint(SignedTokens::claims("\"42\"", 600, aud))).code(),
+        ErrorCode::ok);
+    EXPECT_EQ(
+        handshake(new_session(), 43, issuer.mint(SignedTokens::claims("43", 600, aud))).code(),
+        ErrorCode::ok)
+        << "a numeric sub";
+    EXPECT_EQ(handshake(new_session(), 44, issuer.mint(SignedTokens::claims("\"45\"", 600, aud)))
+                  .message(),
+              "bad token for user 44")
+        << "a token for somebody else";
+    EXPECT_EQ(handshake(new_session(), 46, issuer.mint(SignedTokens::claims("\"46\"", -60, aud)))
+                  .message(),
+              "the token for user 46 has expired");
+    EXPECT_EQ(
+        handshake(new_session(), 47, issuer.mint(SignedTokens::claims("\"47\"", -20, aud))).code(),
+        ErrorCode::ok)
+        << "expired less than the clock skew ago";
+    const std::string later = R"(,"aud":"chat","nbf":)" + std::to_string(SignedTokens::now() + 120);
+    EXPECT_EQ(handshake(new_session(), 48, issuer.mint(SignedTokens::claims("\"48\"", 600, later)))
+                  .message(),
+              "the token for user 48 is not valid yet");
+    EXPECT_EQ(handshake(new_session(), 49, issuer.mint(SignedTokens::claims("\"49\"", 600))).code(),
+              ErrorCode::login_failed)
+        << "no audience";
+    EXPECT_EQ(handshake(new_session(), 50, issuer.mint(R"({"sub":"50","aud":"chat"})")).code(),
+              ErrorCode::login_failed)
+        << "no expiry";
+}
+
+TEST_F(HandlersTest, Ed25519TokensFromAnotherKeyOrAlgorithmAreRefused) {
+    const SignedTokens issuer;
+    const SignedTokens stranger;
+    const SignedTokens next;
+    host.load("handler", "handshake",
+              "auth: ed25519\npublic_keys:\n  k1: " + issuer.public_key() +
+                  "\n  k2: " + next.public_key() + "\n");
+    const std::string claims = SignedTokens::claims("\"7\"", 600);
+    EXPECT_EQ(handshake(new_session(), 7, stranger.mint(claims)).code(), ErrorCode::login_failed)
+        << "signed by a key nobody configured";
+    EXPECT_EQ(
+        handshake(new_session(), 7, issuer.mint(claims, R"({"alg":"EdDSA","kid":"k9"})")).code(),
+        ErrorCode::login_failed)
+        << "an unknown key id";
+    EXPECT_EQ(handshake(new_session(), 7, issuer.mint(claims, R"({"alg":"EdDSA"})")).code(),
+              ErrorCode::login_failed)
+        << "no key id while two keys are configured";
+    EXPECT_EQ(
+        handshake(new_session(), 7, issuer.mint(claims, R"({"alg":"HS256","kid":"k1"})")).code(),
+        ErrorCode::login_failed);
+    const std::string unsigned_token = jwt::base64url_encode(std::string(R"({"alg":"none"})")) +
+                                       "." + jwt::base64url_encode(claims) + ".";
+    EXPECT_EQ(handshake(new_session(), 7, unsigned_token).code(), ErrorCode::login_failed);
+    EXPECT_EQ(handshake(new_session(), 7, "not a token").code(), ErrorCode::login_failed);
+    // While keys rotate, tokens of either key are good.
+    EXPECT_EQ(handshake(new_session(), 7, issuer.mint(claims)).code(), ErrorCode::ok);
+    EXPECT_EQ(
+        handshake(new_session(), 8,
+                  next.mint(SignedTokens::claims("\"8\"", 600), R"({"alg":"EdDSA","kid":"k2"})"))
+            .code(),
+        ErrorCode::ok);
+}
+
 TEST(HandshakeSettingsTest, MistakesAreConfigErrors) {
-    EXPECT_THAT(config_error("handshake", "auth: hmac\n"),
-                HasSubstr("'hmac' is not a valid auth (one of: none, static, hmac-sha256)"));
+    EXPECT_THAT(
+        config_error("handshake", "auth: hmac\n"),
+        HasSubstr("'hmac' is not a valid auth (one of: none, static, hmac-sha256, ed25519)"));
+    EXPECT_THAT(config_error("handshake", "auth: ed25519\n"),
+                HasSubstr("'public_keys' is missing"));
+    EXPECT_THAT(config_error("handshake", "auth: ed25519\npublic_keys: {k1: abc}\n"),
+                HasSubstr("public key 'k1': an Ed25519 public key is 32 bytes, not 2"));
+    EXPECT_THAT(config_error("handshake", "auth: ed25519\npublic_keys: {k1: \"a+b=\"}\n"),
+                HasSubstr("is not unpadded base64url"));
+    EXPECT_THAT(
+        config_error("handshake", "auth: ed25519\npublic_keys: {k1: {file: /nonexistent.pem}}\n"),
+        HasSubstr("cannot open /nonexistent.pem"));
+    EXPECT_THAT(config_error("handshake", "auth: static\ntokens: {1: x}\npublic_keys: {k1: x}\n"),
+                HasSubstr("public_keys is read only with 'auth: ed25519'"));
     EXPECT_THAT(config_error("handshake", "auth: static\n"), HasSubstr("'tokens' is missing"));
     EXPECT_THAT(config_error("handshake", "auth: static\ntokens: {}\n"),
                 HasSubstr("nobody could log in"));
@@ -351,7 +457,7 @@ TEST(HandshakeSettingsTest, MistakesAreConfigErrors) {
                 HasSubstr("the token of user 1 is empty"));
     // A forgotten `auth:` must not leave the broker open.
     EXPECT_THAT(config_error("handshake", "tokens: {1: x}\n"),
-                HasSubstr("tokens are read only with 'auth: static' (auth is 'none')"));
+                HasSubstr("tokens is read only with 'auth: static' (auth is 'none')"));
     EXPECT_THAT(config_error("handshake", "secret: x\n"),
                 HasSubstr("secret is read only with 'auth: hmac-sha256'"));
     EXPECT_THAT(config_error("handshake", "auth: hmac-sha256\n"), HasSubstr("'secret' is missing"));
