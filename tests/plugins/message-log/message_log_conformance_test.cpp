@@ -302,8 +302,10 @@ TYPED_TEST_P(MessageLogConformance, ConcurrentAppendersGetGapFreeUniqueSequences
                     io,
                     [](MessageLog& target, Conversation to, std::vector<std::uint64_t>& out,
                        UserId sender) -> asio::awaitable<void> {
+                        // Named first: GCC 12 destroys a temporary argument inside co_await twice.
+                        Frame frame = text_frame(sender, "x");
                         const AppendResult result =
-                            co_await target.append(to, sender, 0, text_frame(sender, "x"));
+                            co_await target.append(to, sender, 0, std::move(frame));
                         out.push_back(result.seq);
                     }(*this->log, i % 2 == 0 ? group : direct, seqs[static_cast<std::size_t>(t)],
                                       static_cast<UserId>(t + 1)),

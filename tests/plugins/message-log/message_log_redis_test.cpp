@@ -292,8 +292,10 @@ TEST(message_log_redis, SeveralNodesAppendingAtOnceGetGapFreeSequences) {
                     io,
                     [](MessageLog& log, Conversation to, std::vector<AppendResult>& out,
                        UserId sender, std::uint64_t id) -> asio::awaitable<void> {
+                        // Named first: GCC 12 destroys a temporary argument inside co_await twice.
+                        Frame frame = text_frame(sender, "x");
                         const AppendResult result =
-                            co_await log.append(to, sender, id, text_frame(sender, "x"));
+                            co_await log.append(to, sender, id, std::move(frame));
                         out.push_back(result);
                     }(*nodes[static_cast<std::size_t>(n)]->log, group,
                                                         results[static_cast<std::size_t>(n)],
