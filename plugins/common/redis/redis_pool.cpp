@@ -54,7 +54,7 @@ void RedisPool::shutdown() {
 asio::awaitable<RedisReply> RedisPool::call(RedisCommand command) {
     // The reply arrives on the strand; the caller resumes on its own executor.
     return await_foreign<RedisReply>([self = shared_from_this(), command = std::move(command)](
-                                         Completer<RedisReply> done) mutable {
+                                         const Completer<RedisReply>& done) mutable {
         std::vector<PendingCommand> one;
         one.push_back(
             PendingCommand{std::move(command), [done](std::exception_ptr error, RedisReply reply) {
@@ -76,7 +76,7 @@ asio::awaitable<std::vector<RedisReply>> RedisPool::call_all(std::vector<RedisCo
     };
     return await_foreign<std::vector<RedisReply>>(
         [self = shared_from_this(),
-         commands = std::move(commands)](Completer<std::vector<RedisReply>> done) mutable {
+         commands = std::move(commands)](const Completer<std::vector<RedisReply>>& done) mutable {
             auto batch = std::make_shared<Batch>();
             batch->replies.resize(commands.size());
             batch->left = commands.size();

@@ -186,12 +186,12 @@ TEST(message_log_redis, AnAppendOnlyRedisKeepsEpochAndSequencesAcrossARestart) {
 }
 
 TEST(message_log_redis, RetentionByAgeDropsOldMessagesAndMovesFirstSeq) {
-    LogNode node{log_settings(shared_redis(), unique_prefix(':'), "max_age: 500ms\n")};
+    LogNode node{log_settings(shared_redis(), unique_prefix(':'), "max_age: 1s\n")};
     const auto ab = Conversation::direct(1, 2);
     for (int i = 0; i < 3; ++i) {
         node.append(ab, 1, 0, "old");
     }
-    std::this_thread::sleep_for(700ms);
+    std::this_thread::sleep_for(1500ms);
     // Even with no append since, a read no longer sees them.
     MessagePage page = node.read(ab);
     EXPECT_THAT(page.messages, IsEmpty());
@@ -227,7 +227,7 @@ TEST(message_log_redis, RetentionByCountKeepsTheNewestAndMovesFirstSeq) {
 }
 
 TEST(message_log_redis, ADuplicateIsRecognisedOnlyWithinTheDedupWindow) {
-    LogNode node{log_settings(shared_redis(), unique_prefix(':'), "dedup_window: 500ms\n")};
+    LogNode node{log_settings(shared_redis(), unique_prefix(':'), "dedup_window: 1s\n")};
     const auto ab = Conversation::direct(1, 2);
     const AppendResult first = node.append(ab, 1, 7, "hello");
     const AppendResult resent = node.append(ab, 1, 7, "hello");
@@ -235,7 +235,7 @@ TEST(message_log_redis, ADuplicateIsRecognisedOnlyWithinTheDedupWindow) {
     EXPECT_EQ(resent.seq, first.seq);
     EXPECT_EQ(resent.server_msg_id, first.server_msg_id);
 
-    std::this_thread::sleep_for(700ms);
+    std::this_thread::sleep_for(1500ms);
     const AppendResult late = node.append(ab, 1, 7, "hello");
     EXPECT_FALSE(late.duplicate);
     EXPECT_EQ(late.seq, 2u);
