@@ -36,6 +36,9 @@ registry:
 store:
   settings:
     address: "$PARLEY_TEST_REDIS"
+message_log:
+  settings:
+    address: "$PARLEY_TEST_REDIS"
 YAML
     cat >"$state/client.yaml" <<YAML
 # parley-cli -c .cluster/client.yaml --user N: find the nodes in ZooKeeper, pick the least loaded.

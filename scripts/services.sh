@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts and stops the backends a cluster needs, on free loopback ports, with throw-away data:
-# redis-server, a ZooKeeper server and the Kafka mock (parley-kafka-mock, from the build).
+# redis-server (append-only file fsynced on every write, in STATE_DIR/redis), a ZooKeeper server
+# and the Kafka mock (parley-kafka-mock, from the build).
 #
 #   services.sh start STATE_DIR   start all three; write STATE_DIR/services.env
 #   services.sh stop STATE_DIR    stop what `start` started there (by pid), remove its data
@@ -56,7 +57,10 @@ start_redis() {
     local port
     port=$(free_port)
     mkdir -p "$state/redis"
-    redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
+    # As durable as message-log-redis needs (docs/plugins/message-log-redis.md): every write is
+    # in the append-only file, fsynced, before Redis answers. No RDB snapshots.
+    redis-server --port "$port" --bind 127.0.0.1 --save "" \
+        --appendonly yes --appendfsync always \
         --dir "$state/redis" --daemonize no >"$state/redis.log" 2>&1 &
     echo $! >"$state/redis.pid"
     wait_for_port redis-server "$port" "$!" "$state/redis.log"

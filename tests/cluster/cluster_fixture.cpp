@@ -59,6 +59,10 @@ store:
     address: "{redis}"
     key_prefix: "{prefix}:"
     session_ttl: {ttl}
+message_log:
+  settings:
+    address: "{redis}"
+    key_prefix: "{prefix}:log:"
 )",
                        fmt::arg("kafka", kafka_bootstrap()), fmt::arg("prefix", prefix_),
                        fmt::arg("zookeeper", zookeeper_connect()),
@@ -90,6 +94,7 @@ logging:
   - private
   - group
   - presence
+  - sync
 )",
                     fmt::arg("id", node_id(index)), fmt::arg("backends", backends_yaml()),
                     fmt::arg("policy", options.duplicate_login));

@@ -1,5 +1,6 @@
 // A 3-node cluster, end to end: private messages between nodes, groups with members on every
-// node, cluster-wide presence, duplicate logins across nodes, and a node killed outright.
+// node, cluster-wide presence, duplicate logins across nodes, a node killed outright, and Redis
+// (store and message log) going away and coming back.
 #include <algorithm>
 #include <thread>
 
@@ -105,11 +106,17 @@ TEST_F(ClusterMessagingTest, ManyMessagesToAUserOnAnotherNodeArriveInOrder) {
     }
 }
 
-TEST_F(ClusterMessagingTest, MessageToAUserOfflineEverywhereIsRefused) {
+TEST_F(ClusterMessagingTest, MessageToAUserOfflineEverywhereIsStoredAndAcked) {
     start_cluster();
     auto sender = login(0, 7);
     ASSERT_TRUE(sender->send_frame(FrameType::private_message, 7, 8, chat(1, "anyone?")));
-    EXPECT_TRUE(sender->expect_error(ErrorCode::recipient_unavailable, 10s));
+    // The message log keeps it for user 8's next login (cluster_delivery_test.cpp).
+    const auto frame = sender->read_frame(10s);
+    wire::Ack ack;
+    ASSERT_TRUE(frame && frame->type() == FrameType::ack && frame->parse_body(ack));
+    EXPECT_EQ(ack.client_msg_id(), 1u);
+    EXPECT_EQ(ack.seq(), 1u);
+    EXPECT_NE(ack.epoch(), 0u);
 }
 
 TEST_F(ClusterMessagingTest, GroupMessageReachesEveryMemberOnEveryNodeExactlyOnce) {
@@ -206,7 +213,7 @@ TEST_F(ClusterMessagingTest, UsersOfAKilledNodeLeavePresenceWithinTheTtl) {
     EXPECT_THAT(users, Contains(51U));
 }
 
-TEST_F(ClusterMessagingTest, WhileRedisIsDownLoginsFailFastAndLocalSessionsServeOn) {
+TEST_F(ClusterMessagingTest, WhileRedisIsDownLoginsAndMessagesFailFastAndServiceResumes) {
     RedisServer redis;
     ClusterOptions options;
     options.redis_address = redis.endpoint();
@@ -224,9 +231,10 @@ TEST_F(ClusterMessagingTest, WhileRedisIsDownLoginsFailFastAndLocalSessionsServe
     EXPECT_EQ(error.code(), static_cast<std::uint32_t>(ErrorCode::backend_unavailable))
         << error.msg();
 
-    ASSERT_TRUE(alice->send_frame(FrameType::private_message, 71, 72, chat(1, "still here")));
-    EXPECT_TRUE(acked(*alice, 1));
-    EXPECT_TRUE(receives(*bob, 71, "still here"));
+    // A message is ACKed only once the message log (in the same Redis) has it: it is refused,
+    // not lost, and the sessions stay.
+    ASSERT_TRUE(alice->send_frame(FrameType::private_message, 71, 72, chat(1, "not now")));
+    EXPECT_TRUE(alice->expect_error(ErrorCode::backend_unavailable, 10s));
 
     // Once Redis is back (empty), the nodes re-assert their sessions and logins work again.
     redis.restart();
@@ -242,6 +250,9 @@ TEST_F(ClusterMessagingTest, WhileRedisIsDownLoginsFailFastAndLocalSessionsServe
     } while (std::chrono::steady_clock::now() < deadline);
     ASSERT_TRUE(reply && reply->type() == FrameType::handshake) << "no login after Redis came back";
     EXPECT_THAT(online_users(*alice), IsSupersetOf({71U, 72U}));
+    ASSERT_TRUE(alice->send_frame(FrameType::private_message, 71, 72, chat(2, "back")));
+    EXPECT_TRUE(acked(*alice, 2));
+    EXPECT_TRUE(receives(*bob, 71, "back"));
 }
 
 }  // namespace

@@ -13,10 +13,14 @@ ServerCommand redis_command(const TempDir& dir, const RedisServerOptions& option
     command.args = {"--port",       std::to_string(command.port),
                     "--bind",       "127.0.0.1",
                     "--save",       "",
-                    "--appendonly", "no",
+                    "--appendonly", options.append_only ? "yes" : "no",
                     "--dir",        dir.path().string(),
                     "--daemonize",  "no",
                     "--logfile",    ""};
+    if (options.append_only) {
+        command.args.emplace_back("--appendfsync");
+        command.args.emplace_back("always");
+    }
     if (!options.password.empty()) {
         command.args.emplace_back("--requirepass");
         command.args.push_back(options.password);

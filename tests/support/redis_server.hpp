@@ -1,6 +1,6 @@
 #pragma once
-// redis-server as a child process of a test, on its own loopback port, with nothing persisted:
-// a restart comes back empty, as a Redis without persistence does.
+// redis-server as a child process of a test, on its own loopback port, with nothing persisted
+// unless asked: a restart comes back empty, as a Redis without persistence does.
 
 #include <cstdint>
 #include <string>
@@ -13,13 +13,16 @@ namespace parley::test {
 struct RedisServerOptions {
     /// Non-empty: the server requires it (`requirepass`).
     std::string password;
+    /// Keeps every write in an append-only file fsynced before the reply (`--appendonly yes
+    /// --appendfsync always`), so a restart comes back with the data.
+    bool append_only = false;
 };
 
 /// Starts /usr/bin/redis-server on a free loopback port (`--bind 127.0.0.1 --save ""
-/// --appendonly no`, working directory in a temporary directory) and waits until it accepts
-/// connections; the constructor throws with the server's output when it cannot start. The
-/// destructor stops it, only this pid, and prints its log when the current test has failed.
-/// Use from the test's thread.
+/// --appendonly no` unless `append_only`, working directory in a temporary directory) and waits
+/// until it accepts connections; the constructor throws with the server's output when it cannot
+/// start. The destructor stops it, only this pid, and prints its log when the current test has
+/// failed. Use from the test's thread.
 class RedisServer {
   public:
     explicit RedisServer(const RedisServerOptions& options = {});
@@ -31,7 +34,8 @@ class RedisServer {
 
     /// SIGTERM (SIGKILL after 5 s): clients see their connections close.
     void stop() { process_.stop(); }
-    /// Starts it again (stopping it first if it runs) on the same port, empty.
+    /// Starts it again (stopping it first if it runs) on the same port: empty, or with what its
+    /// append-only file kept.
     void restart() { process_.restart(); }
     /// SIGSTOP / SIGCONT: connections stay open but nothing is answered.
     void pause() { process_.pause(); }

@@ -1,23 +1,18 @@
 #pragma once
 
 #include <chrono>
-#include <cstddef>
 #include <string>
 
 #include <parley/config_node.hpp>
-#include <parley/endpoint.hpp>
+
+#include "redis_client_settings.hpp"
 
 namespace parley::plugins::redis {
 
 /// The plugin's settings, validated. docs/plugins/store-redis.md describes each one.
 struct RedisSettings {
-    Endpoint address{"127.0.0.1", 6379};
-    std::string password;  ///< empty: no AUTH
-    int database = 0;
+    RedisClientSettings client;
     std::string key_prefix = "parley:";
-    std::size_t pool_size = 2;
-    std::chrono::milliseconds connect_timeout{2000};
-    std::chrono::milliseconds command_timeout{2000};
     std::chrono::milliseconds session_ttl{30000};
 };
 

@@ -36,7 +36,7 @@ RedisStore::RedisStore(const asio::any_io_executor& executor, RedisSettings sett
     : keys_(settings.key_prefix),
       node_id_(std::move(node_id)),
       ttl_(settings.session_ttl),
-      pool_(std::make_shared<RedisPool>(executor, std::move(settings), all_scripts())),
+      pool_(std::make_shared<RedisPool>(executor, std::move(settings.client), all_scripts())),
       refresher_(std::make_shared<SessionRefresher>(pool_, executor, keys_, node_id_, ttl_)) {
     pool_->on_ready([weak = std::weak_ptr<SessionRefresher>(refresher_)] {
         if (const auto refresher = weak.lock()) {

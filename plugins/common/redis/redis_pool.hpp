@@ -9,9 +9,9 @@
 
 #include <parley/asio.hpp>
 
+#include "redis_client_settings.hpp"
 #include "redis_command.hpp"
 #include "redis_connection.hpp"
-#include "redis_settings.hpp"
 #include "script_cache.hpp"
 #include "strand_lock.hpp"
 
@@ -36,7 +36,7 @@ struct PendingCommand {
 /// they must not call back into the pool synchronously.
 class RedisPool final : public std::enable_shared_from_this<RedisPool>, private ConnectionEvents {
   public:
-    RedisPool(const asio::any_io_executor& executor, RedisSettings settings,
+    RedisPool(const asio::any_io_executor& executor, RedisClientSettings settings,
               std::vector<const RedisScript*> scripts);
     ~RedisPool() override;
     RedisPool(const RedisPool&) = delete;
@@ -53,6 +53,9 @@ class RedisPool final : public std::enable_shared_from_this<RedisPool>, private 
     /// Runs `command` on the strand and resumes the caller on its own executor with the reply.
     /// Throws parley::Error(backend_unavailable) when Redis cannot be reached or did not answer.
     asio::awaitable<RedisReply> call(RedisCommand command);
+    /// Runs `commands` back to back on one connection (one pipelined round trip) and resumes
+    /// the caller with their replies, in order. Throws as call() does when any of them failed.
+    asio::awaitable<std::vector<RedisReply>> call_all(std::vector<RedisCommand> commands);
     /// Sends `commands` back to back on one connection: one pipelined round trip.
     void send_batch(std::vector<PendingCommand> commands);
 
@@ -67,7 +70,7 @@ class RedisPool final : public std::enable_shared_from_this<RedisPool>, private 
                          bool unresponsive) override;
 
     std::shared_ptr<StrandLock> lock_;
-    RedisSettings settings_;
+    RedisClientSettings settings_;
     std::string address_;
     ScriptCache scripts_;
     std::vector<std::shared_ptr<RedisConnection>> connections_;

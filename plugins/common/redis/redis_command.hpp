@@ -9,7 +9,7 @@
 
 namespace parley::plugins::redis {
 
-/// A Lua script the store runs atomically on the server. Defined once, as a constant.
+/// A Lua script a plugin runs atomically on the server. Defined once, as a constant.
 struct RedisScript {
     std::string name;  ///< for messages
     std::string body;

@@ -10,7 +10,7 @@ namespace parley::plugins::redis {
 
 /// What serialises the plugin's work. Every hiredis call and every piece of connection state
 /// runs on `strand`. The mutex is held by each of those handlers too, uncontended, so that the
-/// store can be shut down synchronously from any thread even when the event loop is stopped and
+/// client can be shut down synchronously from any thread even when the event loop is stopped and
 /// the strand will never run again.
 struct StrandLock {
     explicit StrandLock(const asio::any_io_executor& executor) : strand(executor) {}

@@ -10,8 +10,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "redis_client_settings.hpp"
 #include "redis_command.hpp"
-#include "redis_settings.hpp"
 #include "script_cache.hpp"
 #include "strand_lock.hpp"
 
@@ -55,7 +55,7 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
         closed,  ///< shut down for good
     };
 
-    RedisConnection(std::shared_ptr<StrandLock> lock, const RedisSettings& settings,
+    RedisConnection(std::shared_ptr<StrandLock> lock, const RedisClientSettings& settings,
                     ScriptCache& scripts, ConnectionEvents& events);
     ~RedisConnection();
     RedisConnection(const RedisConnection&) = delete;
@@ -101,7 +101,7 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
     std::exception_ptr unavailable() const;
 
     std::shared_ptr<StrandLock> lock_;
-    const RedisSettings settings_;
+    const RedisClientSettings settings_;
     ScriptCache& scripts_;
     ConnectionEvents& events_;
     std::string address_;

@@ -35,8 +35,9 @@ std::string context_failure(const redisAsyncContext* context) {
 
 }  // namespace
 
-RedisConnection::RedisConnection(std::shared_ptr<StrandLock> lock, const RedisSettings& settings,
-                                 ScriptCache& scripts, ConnectionEvents& events)
+RedisConnection::RedisConnection(std::shared_ptr<StrandLock> lock,
+                                 const RedisClientSettings& settings, ScriptCache& scripts,
+                                 ConnectionEvents& events)
     : lock_(std::move(lock)),
       settings_(settings),
       scripts_(scripts),
@@ -162,8 +163,8 @@ void RedisConnection::handshake(std::vector<std::string> args, std::string what,
         if (reply.is_error()) {
             std::string reason;
             if (reply.error_kind() == "NOAUTH") {
-                reason = "it requires a password (" + reply.text +
-                         "); set `password` in the store settings";
+                reason = "it requires a password (" + reply.text + "); set `password` in the " +
+                         settings_.owner + " settings";
             } else if (reply.error_kind() == "WRONGPASS" || what == "the password") {
                 reason = "it refused the password (" + reply.text + ")";
             } else {
@@ -252,7 +253,7 @@ void RedisConnection::on_reply(redisAsyncContext* context, void* reply, void* re
     auto* self = static_cast<RedisConnection*>(context->data);
     if (self == nullptr) {
         owned->done(std::make_exception_ptr(
-                        Error(ErrorCode::backend_unavailable, "the Redis store is shut down")),
+                        Error(ErrorCode::backend_unavailable, "the Redis client is shut down")),
                     {});
         return;
     }
@@ -345,7 +346,7 @@ void RedisConnection::close() {
     }
     ++attempt_;
     phase_ = Phase::closed;
-    last_error_ = "the store is shutting down";
+    last_error_ = settings_.owner + " is shutting down";
     attempt_timer_.cancel();
     reply_timer_.cancel();
     resolver_.cancel();
@@ -393,11 +394,11 @@ std::exception_ptr RedisConnection::unavailable() const {
     if (phase_ == Phase::closed) {
         return std::make_exception_ptr(
             Error(ErrorCode::backend_unavailable,
-                  "the Redis store for " + address_ + " is shutting down"));
+                  settings_.owner + " for Redis at " + address_ + " is shutting down"));
     }
     return std::make_exception_ptr(Error(
         ErrorCode::backend_unavailable, "Redis at " + address_ + " is unavailable: " + last_error_ +
-                                            "; the store keeps reconnecting"));
+                                            "; " + settings_.owner + " keeps reconnecting"));
 }
 
 }  // namespace parley::plugins::redis

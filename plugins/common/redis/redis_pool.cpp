@@ -12,7 +12,7 @@
 
 namespace parley::plugins::redis {
 
-RedisPool::RedisPool(const asio::any_io_executor& executor, RedisSettings settings,
+RedisPool::RedisPool(const asio::any_io_executor& executor, RedisClientSettings settings,
                      std::vector<const RedisScript*> scripts)
     : lock_(std::make_shared<StrandLock>(executor)),
       settings_(std::move(settings)),
@@ -54,7 +54,7 @@ void RedisPool::shutdown() {
 asio::awaitable<RedisReply> RedisPool::call(RedisCommand command) {
     // The reply arrives on the strand; the caller resumes on its own executor.
     return await_foreign<RedisReply>([self = shared_from_this(), command = std::move(command)](
-                                         Completer<RedisReply> done) mutable {
+                                         const Completer<RedisReply>& done) mutable {
         std::vector<PendingCommand> one;
         one.push_back(
             PendingCommand{std::move(command), [done](std::exception_ptr error, RedisReply reply) {
@@ -66,6 +66,42 @@ asio::awaitable<RedisReply> RedisPool::call(RedisCommand command) {
                            }});
         self->send_batch(std::move(one));
     });
+}
+
+asio::awaitable<std::vector<RedisReply>> RedisPool::call_all(std::vector<RedisCommand> commands) {
+    // Filled on the strand, one slot per command; the last reply completes the wait.
+    struct Batch {
+        std::vector<RedisReply> replies;
+        std::size_t left = 0;
+    };
+    return await_foreign<std::vector<RedisReply>>(
+        [self = shared_from_this(),
+         commands = std::move(commands)](const Completer<std::vector<RedisReply>>& done) mutable {
+            auto batch = std::make_shared<Batch>();
+            batch->replies.resize(commands.size());
+            batch->left = commands.size();
+            if (commands.empty()) {
+                done.set_value({});
+                return;
+            }
+            std::vector<PendingCommand> pending;
+            pending.reserve(commands.size());
+            for (std::size_t i = 0; i < commands.size(); ++i) {
+                pending.push_back(PendingCommand{
+                    std::move(commands[i]),
+                    [done, batch, i](std::exception_ptr error, RedisReply reply) {
+                        if (error) {
+                            done.set_exception(std::move(error));  // the first failure wins
+                            return;
+                        }
+                        batch->replies[i] = std::move(reply);
+                        if (--batch->left == 0) {
+                            done.set_value(std::move(batch->replies));
+                        }
+                    }});
+            }
+            self->send_batch(std::move(pending));
+        });
 }
 
 void RedisPool::send_batch(std::vector<PendingCommand> commands) {
@@ -109,11 +145,12 @@ std::exception_ptr RedisPool::unavailable() const {
     if (closed_) {
         return std::make_exception_ptr(
             Error(ErrorCode::backend_unavailable,
-                  "the Redis store for " + address_ + " is shutting down"));
+                  settings_.owner + " for Redis at " + address_ + " is shutting down"));
     }
     return std::make_exception_ptr(
-        Error(ErrorCode::backend_unavailable, "Redis at " + address_ + " is unavailable: " +
-                                                  last_reason_ + "; the store keeps reconnecting"));
+        Error(ErrorCode::backend_unavailable, "Redis at " + address_ +
+                                                  " is unavailable: " + last_reason_ + "; " +
+                                                  settings_.owner + " keeps reconnecting"));
 }
 
 void RedisPool::connection_ready(RedisConnection& /*connection*/) {
@@ -124,9 +161,9 @@ void RedisPool::connection_ready(RedisConnection& /*connection*/) {
         outage_ = false;
         const auto seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - outage_since_).count();
-        spdlog::info("store-redis: Redis at {} is back after {:.1f} s", address_, seconds);
+        spdlog::info("{}: Redis at {} is back after {:.1f} s", settings_.owner, address_, seconds);
     } else if (all_ready && !announced_) {
-        spdlog::info("store-redis: connected to Redis at {} (database {}, {} connections)",
+        spdlog::info("{}: connected to Redis at {} (database {}, {} connections)", settings_.owner,
                      address_, settings_.database, connections_.size());
     }
     announced_ = announced_ || all_ready;
@@ -151,9 +188,9 @@ void RedisPool::connection_down(RedisConnection& connection, const std::string& 
     outage_ = true;
     outage_since_ = std::chrono::steady_clock::now();
     spdlog::warn(
-        "store-redis: Redis at {} is unavailable: {}; store calls fail with 2000 until it is "
-        "back, reconnecting in the background",
-        address_, reason);
+        "{}: Redis at {} is unavailable: {}; its calls fail with 2000 until it is back, "
+        "reconnecting in the background",
+        settings_.owner, address_, reason);
 }
 
 }  // namespace parley::plugins::redis

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <parley/message_log.hpp>
+
+#include "log_keys.hpp"
+#include "redis_log_settings.hpp"
+#include "redis_pool.hpp"
+
+namespace parley::plugins::message_log_redis {
+
+/// The MessageLog of a cluster, in one Redis primary every node shares. Each append is one Lua
+/// script: the dedup check, the next seq, the message, the dedup record, retention and the
+/// participants' indexes change together. The log's epoch lives in Redis too, so a Redis that
+/// lost its data starts a new one. docs/plugins/message-log-redis.md describes the keys and the
+/// guarantees.
+///
+/// Thread safe: every call may come from any event loop at once. Each runs on the plugin's
+/// strand (over the host's executor) and resumes the caller on its own executor; none blocks.
+/// An append completes only once Redis answered it. Failures throw Error(backend_unavailable).
+/// The destructor stops everything synchronously, from any thread: calls still in flight fail.
+class RedisLog final : public MessageLog {
+  public:
+    RedisLog(const asio::any_io_executor& executor, RedisLogSettings settings);
+    ~RedisLog() override;
+    RedisLog(const RedisLog&) = delete;
+    RedisLog& operator=(const RedisLog&) = delete;
+
+    asio::awaitable<AppendResult> append(Conversation conversation, UserId sender,
+                                         std::uint64_t client_msg_id, Frame frame) override;
+    asio::awaitable<MessagePage> read(Conversation conversation, std::uint64_t after,
+                                      std::uint32_t limit) override;
+    asio::awaitable<MessagePage> read_back(Conversation conversation, std::uint64_t before,
+                                           std::uint32_t limit) override;
+    asio::awaitable<void> acknowledge(UserId user, Conversation conversation,
+                                      std::uint64_t seq) override;
+    asio::awaitable<std::vector<StreamPosition>> positions(UserId user,
+                                                           std::vector<GroupId> groups) override;
+
+  private:
+    /// Runs `command`, throwing for a Redis error reply.
+    asio::awaitable<redis::RedisReply> run(redis::RedisCommand command, const char* what);
+    /// The read script for `conversation`: "f" or "b" from stream id `start`, `count` entries.
+    redis::RedisCommand read_command(const Conversation& conversation, const char* direction,
+                                     std::string start, std::uint32_t count) const;
+    /// The epoch script, with a fresh candidate.
+    redis::RedisCommand epoch_command() const;
+    /// A page of `conversation` from the read script's reply; an empty one, with the log's
+    /// epoch, for a conversation that never had a message.
+    asio::awaitable<MessagePage> page_of(redis::RedisCommand command);
+
+    LogKeys keys_;
+    const std::uint64_t max_messages_;
+    const std::int64_t max_age_ms_;
+    const std::int64_t dedup_window_ms_;
+    std::shared_ptr<redis::RedisPool> pool_;
+};
+
+}  // namespace parley::plugins::message_log_redis
