@@ -41,12 +41,13 @@ void ClusterTest::start_cluster(ClusterOptions options) {
 }
 
 std::string ClusterTest::backends_yaml() const {
-    return fmt::format(R"(transport:
+    return fmt::format(
+        R"(transport:
   settings:
     brokers: "{kafka}"
     topic_prefix: "{prefix}."
     group_prefix: "{prefix}."
-    message_timeout: 10s
+    message_timeout: {message_timeout}
     properties:
       session.timeout.ms: 6000  # a killed node's route is adopted soon after it left
 registry:
@@ -64,12 +65,14 @@ message_log:
     address: "{redis}"
     key_prefix: "{prefix}:log:"
 )",
-                       fmt::arg("kafka", kafka_bootstrap()), fmt::arg("prefix", prefix_),
-                       fmt::arg("zookeeper", zookeeper_connect()),
-                       fmt::arg("redis", options_.redis_address.empty() ? redis_address()
-                                                                        : options_.redis_address),
-                       fmt::arg("registry_timeout", options_.registry_session_timeout),
-                       fmt::arg("ttl", options_.session_ttl));
+        fmt::arg("kafka",
+                 options_.kafka_bootstrap.empty() ? kafka_bootstrap() : options_.kafka_bootstrap),
+        fmt::arg("message_timeout", options_.message_timeout), fmt::arg("prefix", prefix_),
+        fmt::arg("zookeeper", zookeeper_connect()),
+        fmt::arg("redis",
+                 options_.redis_address.empty() ? redis_address() : options_.redis_address),
+        fmt::arg("registry_timeout", options_.registry_session_timeout),
+        fmt::arg("ttl", options_.session_ttl));
 }
 
 std::string ClusterTest::zookeeper_connect() const {

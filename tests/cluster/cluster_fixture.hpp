@@ -26,6 +26,10 @@ struct ClusterOptions {
     std::string registry_session_timeout = "4s";
     /// Empty: the shared Redis. A test that stops Redis gives the cluster one of its own.
     std::string redis_address;
+    /// Empty: the shared Kafka mock. A test that takes brokers down starts one of its own.
+    std::string kafka_bootstrap;
+    /// How long a record may wait for Kafka before its publish fails.
+    std::string message_timeout = "10s";
 };
 
 class ClusterTest : public ::testing::Test {

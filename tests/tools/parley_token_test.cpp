@@ -108,8 +108,8 @@ TEST(ParleyTokenTest, RefusesMistakes) {
     const ToolRun ttl =
         run_tool(dir, {"mint", "--private-key", key.string(), "--user", "1", "--ttl", "soon"});
     EXPECT_EQ(ttl.status, 2);
-    const ToolRun unknown = run_tool(dir, {"mint", "--private-key", key.string(), "--user", "1",
-                                           "--color", "red"});
+    const ToolRun unknown =
+        run_tool(dir, {"mint", "--private-key", key.string(), "--user", "1", "--color", "red"});
     EXPECT_THAT(unknown.output, HasSubstr("unknown option --color"));
 }
 

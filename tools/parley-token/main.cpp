@@ -1,8 +1,6 @@
 // parley-token: makes Ed25519 key pairs and mints the signed login tokens that handler-handshake
 // checks under `auth: ed25519` (docs/plugins/handler-handshake.md).
 
-#include <sys/stat.h>
-
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -17,6 +15,7 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <sys/stat.h>
 
 #include "jwt/compact_token.hpp"
 #include "jwt/ed25519_keys.hpp"
@@ -84,8 +83,8 @@ std::int64_t seconds_of(const std::string& text) {
     std::size_t used = 0;
     const long long count = std::stoll(text, &used);
     const std::string unit = text.substr(used);
-    const std::map<std::string, std::int64_t> units{{"", 1}, {"s", 1}, {"m", 60}, {"h", 3600},
-                                                    {"d", 86400}};
+    const std::map<std::string, std::int64_t> units{
+        {"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}};
     const auto it = units.find(unit);
     if (it == units.end() || count < 0) {
         throw std::invalid_argument("'" + text + "' is not a duration like 90s, 15m, 1h or 7d");
@@ -147,8 +146,8 @@ int mint(Arguments& args) {
     if (kid) {
         header["kid"] = *kid;
     }
-    boost::json::object claims{{"sub", user}, {"iat", now}, {"nbf", now + delay},
-                               {"exp", now + delay + ttl}};
+    boost::json::object claims{
+        {"sub", user}, {"iat", now}, {"nbf", now + delay}, {"exp", now + delay + ttl}};
     if (audience) {
         claims["aud"] = *audience;
     }

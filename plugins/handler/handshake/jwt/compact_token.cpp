@@ -34,8 +34,8 @@ std::string base64url_encode(std::span<const std::uint8_t> bytes) {
     out.reserve((bytes.size() * 4 + 2) / 3);
     std::size_t i = 0;
     for (; i + 3 <= bytes.size(); i += 3) {
-        const std::uint32_t n = (std::uint32_t{bytes[i]} << 16) |
-                                (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
+        const std::uint32_t n =
+            (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
         out.push_back(kAlphabet[(n >> 18) & 63]);
         out.push_back(kAlphabet[(n >> 12) & 63]);
         out.push_back(kAlphabet[(n >> 6) & 63]);

@@ -87,10 +87,9 @@ bool Ed25519PublicKey::verify(std::span<const std::uint8_t> message,
         throw std::runtime_error("out of memory");
     }
     // Ed25519 signs the message itself (no separate digest): one-shot EVP_DigestVerify.
-    const bool ok =
-        EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key_.get()) == 1 &&
-        EVP_DigestVerify(ctx, signature.data(), signature.size(), message.data(),
-                         message.size()) == 1;
+    const bool ok = EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key_.get()) == 1 &&
+                    EVP_DigestVerify(ctx, signature.data(), signature.size(), message.data(),
+                                     message.size()) == 1;
     EVP_MD_CTX_free(ctx);
     ERR_clear_error();
     return ok;
@@ -109,8 +108,8 @@ std::vector<std::uint8_t> Ed25519PublicKey::raw() const {
 Ed25519PrivateKey Ed25519PrivateKey::generate() {
     EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
     EVP_PKEY* key = nullptr;
-    const bool ok = ctx != nullptr && EVP_PKEY_keygen_init(ctx) == 1 &&
-                    EVP_PKEY_keygen(ctx, &key) == 1;
+    const bool ok =
+        ctx != nullptr && EVP_PKEY_keygen_init(ctx) == 1 && EVP_PKEY_keygen(ctx, &key) == 1;
     EVP_PKEY_CTX_free(ctx);
     if (!ok) {
         throw std::runtime_error(openssl_error("generating an Ed25519 key failed"));
@@ -123,8 +122,7 @@ Ed25519PrivateKey Ed25519PrivateKey::from_raw(std::span<const std::uint8_t> seed
         throw std::invalid_argument("an Ed25519 private key is 32 bytes, not " +
                                     std::to_string(seed.size()));
     }
-    PkeyPtr key(
-        EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
+    PkeyPtr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
     if (!key) {
         throw std::invalid_argument(openssl_error("not an Ed25519 private key"));
     }
@@ -145,10 +143,9 @@ std::vector<std::uint8_t> Ed25519PrivateKey::sign(std::span<const std::uint8_t> 
     std::vector<std::uint8_t> signature(64);
     std::size_t size = signature.size();
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    const bool ok = ctx != nullptr &&
-                    EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key_.get()) == 1 &&
-                    EVP_DigestSign(ctx, signature.data(), &size, message.data(),
-                                   message.size()) == 1;
+    const bool ok =
+        ctx != nullptr && EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key_.get()) == 1 &&
+        EVP_DigestSign(ctx, signature.data(), &size, message.data(), message.size()) == 1;
     EVP_MD_CTX_free(ctx);
     if (!ok) {
         throw std::runtime_error(openssl_error("Ed25519 signing failed"));
