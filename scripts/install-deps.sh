@@ -6,6 +6,10 @@
 #   install-deps.sh --services also the servers the tests and a local cluster run against
 #   install-deps.sh --bench    also the peers the benchmark compares with, the plot tool, and
 #                              RocksDB for bench/message-log
+#   install-deps.sh --browser  also Chromium (headless) and a font, for the browser test of web/
+#
+# Node.js and npm (the web client's tests) come from Debian unless `node` and `npm` are already
+# on the PATH, from whatever source.
 set -euo pipefail
 
 packages=(
@@ -17,11 +21,21 @@ packages=(
     # tests
     libgtest-dev libgmock-dev
 )
+if ! command -v node >/dev/null 2>&1; then
+    packages+=(nodejs)
+fi
+if ! command -v npm >/dev/null 2>&1; then
+    packages+=(npm)
+fi
 for arg in "$@"; do
     case $arg in
         --services) packages+=(redis-server zookeeper default-jre-headless) ;;
         --bench) packages+=(redis-server nats-server mosquitto gnuplot-nox librocksdb-dev) ;;
-        *) echo "install-deps: unknown option '$arg' (expected --services or --bench)" >&2; exit 2 ;;
+        --browser) packages+=(chromium fonts-dejavu-core) ;;
+        *)
+            echo "install-deps: unknown option '$arg' (expected --services, --bench or --browser)" >&2
+            exit 2
+            ;;
     esac
 done
 
