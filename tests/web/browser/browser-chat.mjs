@@ -9,6 +9,7 @@
 //                                              ws listener (http://host:port/), parley-cli
 //                                              connects to H:P
 //   options: --chromium PATH (/usr/bin/chromium), --screenshot PATH, --no-screenshot, --headful
+//   parleyd and parley-cli come from $PARLEY_BUILD_DIR, by default the tree's build/.
 //
 // Exits 0 when every step passed; prints "N passed, N failed" last. Every wait is bounded.
 
@@ -24,6 +25,8 @@ import { Cli, Parleyd } from '../support/parleyd.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
+// parleyd and parley-cli come from $PARLEY_BUILD_DIR (ctest sets it), else the tree's build/.
+process.env.PARLEY_BUILD_DIR ??= path.join(root, 'build');
 const STEP_TIMEOUT_MS = 15000;
 
 function parseArgs(argv) {
