@@ -6,6 +6,11 @@
 #   install-deps.sh --services also the servers the tests and a local cluster run against
 #   install-deps.sh --bench    also the peers the benchmark compares with, the plot tool, and
 #                              RocksDB for bench/message-log
+#   install-deps.sh --browser  also Chromium (headless) and a font, and the npm packages of the
+#                              browser test (tests/web/browser: puppeteer-core, no browser download)
+#
+# Node.js and npm (the web client's tests) come from Debian unless `node` and `npm` are already
+# on the PATH, from whatever source.
 set -euo pipefail
 
 packages=(
@@ -17,11 +22,25 @@ packages=(
     # tests
     libgtest-dev libgmock-dev
 )
+if ! command -v node >/dev/null 2>&1; then
+    packages+=(nodejs)
+fi
+if ! command -v npm >/dev/null 2>&1; then
+    packages+=(npm)
+fi
+browser=0
 for arg in "$@"; do
     case $arg in
         --services) packages+=(redis-server zookeeper default-jre-headless) ;;
         --bench) packages+=(redis-server nats-server mosquitto gnuplot-nox librocksdb-dev) ;;
-        *) echo "install-deps: unknown option '$arg' (expected --services or --bench)" >&2; exit 2 ;;
+        --browser)
+            packages+=(chromium fonts-dejavu-core)
+            browser=1
+            ;;
+        *)
+            echo "install-deps: unknown option '$arg' (expected --services, --bench or --browser)" >&2
+            exit 2
+            ;;
     esac
 done
 
@@ -34,13 +53,25 @@ done
 
 if ((${#missing[@]} == 0)); then
     echo "install-deps: all ${#packages[@]} packages present"
-    exit 0
+else
+    sudo=""
+    if ((EUID != 0)); then
+        sudo="sudo"
+    fi
+    echo "install-deps: installing ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-sudo=""
-if ((EUID != 0)); then
-    sudo="sudo"
+# The browser test's npm packages, exactly as package-lock.json pins them; skipped while the
+# installed tree is newer than the lock file.
+if ((browser)); then
+    web_test="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/web/browser"
+    if [[ ! "$web_test/node_modules/.package-lock.json" -nt "$web_test/package-lock.json" ]]; then
+        echo "install-deps: npm ci in tests/web/browser"
+        # puppeteer-core downloads no browser; it drives Debian's /usr/bin/chromium.
+        (cd "$web_test" && npm ci --no-audit --no-fund --loglevel=error)
+    else
+        echo "install-deps: npm packages of tests/web/browser present"
+    fi
 fi
-echo "install-deps: installing ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -9,7 +9,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${PARLEY_BUILD_DIR:-$root/build}
 export PARLEY_BUILD_DIR=$build
 
-"$root/scripts/install-deps.sh" --services
+"$root/scripts/install-deps.sh" --services --browser
 "$root/scripts/build.sh"
 "$root/scripts/check-format.sh"
 
