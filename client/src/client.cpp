@@ -157,6 +157,7 @@ asio::awaitable<void> Client::run() {
             }
             avoid = choice->node_id;
             sync_running_ = false;
+            inbox_->end_sync();
             const std::set<std::uint64_t> resent = requeue_unacknowledged();
             for (const std::uint64_t id : attempt->unanswered_ids()) {
                 if (resent.contains(id)) {
@@ -339,6 +340,7 @@ void Client::handle_handshake_reply(const std::shared_ptr<ConnectionAttempt>& at
         // The handshake asked for a sync; its SYNC DONE (id 0) comes before live messages.
         sync_running_ = true;
         sync_id_ = 0;
+        inbox_->begin_sync();
         last_received_ = std::chrono::steady_clock::now();
         last_sync_ = last_received_;
         asio::co_spawn(
@@ -367,6 +369,7 @@ void Client::handle_error(ConnectionAttempt& attempt, const Frame& frame) {
     if (error.ref_id != 0 && sync_running_ && error.ref_id == sync_id_) {
         // The client's own SYNC failed; the next gap asks again.
         sync_running_ = false;
+        inbox_->end_sync();
         spdlog::warn("parley client: sync refused: {}", describe(error.code, error.message));
         return;
     }
@@ -509,7 +512,7 @@ void Client::deliver(Frame frame, std::uint64_t ref_id) {
 
 void Client::write(ConnectionAttempt& attempt, Frame frame, std::uint64_t ref_id) {
     if (ref_id != 0) {
-        attempt.sent_request(ref_id, frame.raw_type());
+        attempt.sent_request({ref_id, frame.raw_type(), frame.receiver()});
         const bool chat =
             frame.type() == FrameType::private_message || frame.type() == FrameType::group_message;
         if (message_log_ && chat) {

@@ -41,7 +41,7 @@ void Client::handle_ack(ConnectionAttempt& attempt, const Frame& frame) {
         spdlog::warn("parley client: ignoring an ACK whose body does not parse");
         return;
     }
-    attempt.answered(ack.client_msg_id());
+    const auto request = attempt.answered(ack.client_msg_id());
     const auto sent = resends_->answered(ack.client_msg_id());
     if (events_.on_ack) {
         events_.on_ack(ack.client_msg_id(), ack.server_msg_id());
@@ -50,6 +50,12 @@ void Client::handle_ack(ConnectionAttempt& attempt, const Frame& frame) {
         // The user's own message is part of the conversation too.
         deliver_messages(inbox_->accept_own(conversation_of(*sent, options_.user_id), ack.seq(),
                                             ack.epoch(), Clock::now()));
+    } else if (request && request->type == static_cast<std::uint32_t>(FrameType::group_join) &&
+               ack.seq() != 0) {
+        // A new member's position starts at the group's newest message: what came before is
+        // history, and the next message is no gap.
+        deliver_messages(inbox_->start_at(
+            ConversationId{ChatKind::group_message, request->receiver}, ack.seq(), ack.epoch()));
     }
 }
 
@@ -75,6 +81,7 @@ void Client::handle_sync_done(ConnectionAttempt& attempt, const Frame& frame) {
         deliver_messages(inbox_->settle(stream, state.delivered()));
         report.streams.push_back(stream);
     }
+    inbox_->end_sync();
     inbox_->held().restart_gap_clocks(Clock::now());
     if (events_.on_sync) {
         events_.on_sync(report);
@@ -157,6 +164,7 @@ bool Client::resync_due(std::chrono::steady_clock::time_point now) const {
 void Client::request_sync(ConnectionAttempt& attempt) {
     last_sync_ = Clock::now();
     sync_running_ = true;
+    inbox_->begin_sync();
     sync_id_ = kFirstSyncId + syncs_sent_++;
     attempt.link->send(
         make_sync_request(options_.user_id, sync_id_, inbox_->positions().snapshot()));

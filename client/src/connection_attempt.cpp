@@ -24,8 +24,15 @@ void ConnectionAttempt::end(const std::string& reason, bool may_retry) {
     delivery_timer.cancel();
 }
 
-void ConnectionAttempt::answered(std::uint64_t id) {
-    std::erase_if(unanswered_, [id](const Request& request) { return request.id == id; });
+std::optional<ConnectionAttempt::Request> ConnectionAttempt::answered(std::uint64_t id) {
+    const auto it = std::find_if(unanswered_.begin(), unanswered_.end(),
+                                 [id](const Request& request) { return request.id == id; });
+    if (it == unanswered_.end()) {
+        return std::nullopt;
+    }
+    const Request request = *it;
+    unanswered_.erase(it);
+    return request;
 }
 
 std::uint64_t ConnectionAttempt::answer_oldest(std::uint32_t type) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/steady_timer.hpp>
@@ -27,10 +28,16 @@ class ConnectionAttempt {
     /// one reported; `may_retry` false means the client must not reconnect.
     void end(const std::string& reason, bool may_retry);
 
+    /// A request written to the link and not answered yet.
+    struct Request {
+        std::uint64_t id;
+        std::uint32_t type;      ///< its frame type
+        std::uint32_t receiver;  ///< its header's receiver (a user or a group)
+    };
     /// Remembers a request written to the link, until answered.
-    void sent_request(std::uint64_t id, std::uint32_t type) { unanswered_.push_back({id, type}); }
-    /// Forgets the outstanding request `id`, if it is one.
-    void answered(std::uint64_t id);
+    void sent_request(Request request) { unanswered_.push_back(request); }
+    /// Forgets and returns the outstanding request `id`, if it is one.
+    std::optional<Request> answered(std::uint64_t id);
     /// Forgets and returns the oldest outstanding request of frame `type`; 0 when there is
     /// none. The server answers in request order, so an ERROR without a ref_id answers it.
     std::uint64_t answer_oldest(std::uint32_t type);
@@ -54,11 +61,6 @@ class ConnectionAttempt {
     const std::string& end_reason() const noexcept { return end_reason_; }
 
   private:
-    struct Request {
-        std::uint64_t id;
-        std::uint32_t type;
-    };
-
     std::deque<Request> unanswered_;
     bool ended_ = false;
     bool may_retry_ = true;

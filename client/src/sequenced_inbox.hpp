@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -34,6 +35,15 @@ class SequencedInbox {
     /// the messages now due.
     std::vector<ChatEvent> settle(const StreamReport& stream, std::uint64_t delivered);
 
+    /// The user's position in `conversation` is at least `seq` (a group joined at `seq`):
+    /// nothing up to it is delivered. Returns the held messages now due.
+    std::vector<ChatEvent> start_at(const ConversationId& conversation, std::uint64_t seq,
+                                    std::uint64_t epoch);
+    /// A sync starts: until end_sync(), messages at or below a position are kept aside
+    /// rather than dropped, for a SYNC DONE that reports a new epoch (settle()).
+    void begin_sync();
+    void end_sync();
+
     PositionTracker& positions() { return positions_; }
     ReorderBuffer& held() { return held_; }
 
@@ -46,6 +56,9 @@ class SequencedInbox {
 
     PositionTracker positions_;
     ReorderBuffer held_;
+    bool syncing_ = false;
+    // During a sync: what looked like duplicates, by conversation and seq.
+    std::map<ConversationId, std::map<std::uint64_t, ChatEvent>> aside_;
 };
 
 }  // namespace parley::client

@@ -212,6 +212,41 @@ TEST_F(ClientDelivery, AMessageWhoseAckWasLostIsResentAndDeliveredOnce) {
         << alice.events().all();
 }
 
+TEST_F(ClientDelivery, ALateJoinerGetsWhatFollowsTheJoinAtOnceAndNothingBefore) {
+    constexpr GroupId kGroup = 7;
+    const auto node = start_node(log_node_config());
+    ClientHarness alice({node->endpoint()}, test_options(kAlice));
+    alice.start();
+    ASSERT_TRUE(alice.events().wait_for("connected ")) << alice.events().all();
+    const auto joined = alice.client().join(kGroup);
+    ASSERT_TRUE(alice.events().wait_contains("ack " + std::to_string(joined) + " "));
+    std::vector<std::uint64_t> ids;
+    for (int i = 0; i < 5; ++i) {
+        ids.push_back(alice.client().send_group(kGroup, "before-" + numbered(i)));
+    }
+    for (const auto id : ids) {
+        ASSERT_TRUE(alice.events().wait_contains("ack " + std::to_string(id) + " "));
+    }
+
+    auto options = test_options(kBob);
+    options.resync_interval = milliseconds{300};  // syncs would bring back anything misplaced
+    ClientHarness bob({node->endpoint()}, options);
+    bob.start();
+    ASSERT_TRUE(bob.events().wait_for("sync ")) << bob.events().all();
+    const auto bob_joined = bob.client().join(kGroup);
+    ASSERT_TRUE(bob.events().wait_contains("ack " + std::to_string(bob_joined) + " "));
+    alice.client().send_group(kGroup, "after-join");
+    ASSERT_TRUE(bob.events().wait_contains("after-join", 10s)) << bob.events().all();
+    bob.events().wait_contains("a line that never comes", 1s);  // several resyncs
+    EXPECT_EQ(bob.events().count_containing("before-"), 0)
+        << "what was said before the join is history, not unread\n"
+        << bob.events().all();
+    const auto position =
+        bob.client().positions().find(ConversationId{ChatKind::group_message, kGroup});
+    ASSERT_NE(position, bob.client().positions().end());
+    EXPECT_EQ(position->second.seq, 6u);
+}
+
 TEST_F(ClientDelivery, HistoryPagesBackwardsOldestFirst) {
     const auto node = start_node(log_node_config());
     ClientHarness alice({node->endpoint()}, test_options(kAlice));

@@ -138,6 +138,25 @@ describe('an offline recipient', { timeout: 60000 }, () => {
     await events.waitFor('message', (m) => m.content === 'after');
     assert.equal(events.of('message').filter((m) => m.content === 'exactly once').length, 1);
   });
+
+  test('a late joiner gets what follows the join at once, and nothing from before', async () => {
+    const alice = client(311);
+    await alice.start();
+    await alice.join(31);
+    for (let i = 1; i <= 5; i += 1) await alice.sendGroup(31, `before ${i}`);
+
+    const bob = client(312, { resyncIntervalMs: 300 });
+    const events = new Recorder(bob);
+    await bob.start();
+    await events.waitFor('sync');
+    const joined = await bob.join(31);
+    assert.equal(joined.seq, 5n, "the join's ACK says where bob's position starts");
+    await alice.sendGroup(31, 'after the join');
+    await events.waitFor('message', (m) => m.content === 'after the join');
+    await sleep(1000); // several resyncs: none may bring back what came before the join
+    assert.deepEqual(events.of('message').filter((m) => m.peer === 31).map((m) => m.content),
+      ['after the join']);
+  });
 });
 
 describe('Inbox: in order, exactly once', { timeout: 60000 }, () => {

@@ -475,6 +475,10 @@ export class ParleyClient {
       // The user's own message is part of the conversation too.
       const { kind, peer } = req.conversation;
       this.deliver(conn, this.inbox.accept(kind, peer, ack.seq, null, ack.epoch));
+    } else if (req?.type === FrameType.GROUP_JOIN && ack.seq !== 0n) {
+      // A new member starts at the group's newest message: earlier ones are history, and the
+      // next one is no gap.
+      this.deliver(conn, this.inbox.startAt(ConversationKind.GROUP, req.receiver, ack.seq, ack.epoch));
     }
   }
 

@@ -67,6 +67,24 @@ export class Inbox {
     return due;
   }
 
+  /**
+   * The position in (kind, peer) is at least `seq` (a group joined when its newest message was
+   * `seq`): nothing up to it is handed out. Returns the held events now due.
+   */
+  startAt(kind, peer, seq, epoch = 0n) {
+    const c = this.conversation(kind, peer);
+    const s = BigInt(seq);
+    const due = [];
+    if (epoch) c.epoch = BigInt(epoch);
+    if (s > c.seq) {
+      c.seq = s;
+      c.moved = true;
+    }
+    for (const held of [...c.held.keys()]) if (held <= c.seq) c.held.delete(held);
+    this.release(c, due);
+    return due;
+  }
+
   /** A sync starts: see `syncing`. */
   beginSync() {
     this.syncing = true;

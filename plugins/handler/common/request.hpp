@@ -45,10 +45,15 @@ inline std::uint64_t check_chat_request(RequestContext& ctx, const Frame& frame,
 }
 
 /// Tells the session's user that the request `client_msg_id` was accepted.
-inline void send_ack(RequestContext& ctx, std::uint64_t client_msg_id) {
+/// Accepts the request `client_msg_id`; `seq` and `epoch`, when given, say where in a
+/// conversation the request left the user (a group join: where their position starts).
+inline void send_ack(RequestContext& ctx, std::uint64_t client_msg_id, std::uint64_t seq = 0,
+                     std::uint64_t epoch = 0) {
     wire::Ack ack;
     ack.set_client_msg_id(client_msg_id);
     ack.set_server_msg_id(ctx.node.next_message_id());
+    ack.set_seq(seq);
+    ack.set_epoch(epoch);
     ctx.session->send(Frame::make(FrameType::ack, kNoUser, ctx.session->user(), ack));
 }
 

@@ -27,6 +27,10 @@ asio::awaitable<void> GroupJoinHandler::handle(RequestContext& ctx, const Frame&
         const MessagePage now =
             co_await log->read(conversation, std::numeric_limits<std::uint64_t>::max(), 0);
         co_await log->acknowledge(user, conversation, now.last_seq);
+        // The ACK says where the position starts, so the client does not take the next
+        // message for a gap.
+        send_ack(ctx, request.client_msg_id(), now.last_seq, now.epoch);
+        co_return;
     }
     send_ack(ctx, request.client_msg_id());
 }
