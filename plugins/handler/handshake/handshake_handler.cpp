@@ -18,6 +18,7 @@
 #include <parley/message_log.hpp>
 #include <parley/router.hpp>
 
+#include "certificate_user.hpp"
 #include "common/replay.hpp"
 
 namespace parley::plugins::handlers {
@@ -53,6 +54,7 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
     if (user == kNoUser) {
         throw Error(ErrorCode::login_failed, "user id 0 is not a user");
     }
+    check_certificate_user(*ctx.session, user);
     if (!verifier_.verify(user, hello.token())) {
         throw Error(ErrorCode::login_failed, "bad token for user " + who);
     }
