@@ -44,6 +44,28 @@ class ReadableWhenWritable final : public StreamWaiter {
 
 }  // namespace
 
+/// Waits for the stream below to take the bytes this stream still holds, then tells the
+/// writer: the session counted them as written, so nothing else would send them.
+class WsStream::FlushFirst final : public StreamWaiter,
+                                   public std::enable_shared_from_this<FlushFirst> {
+  public:
+    FlushFirst(WsStream& stream, std::shared_ptr<StreamWaiter> target)
+        : stream_(stream), target_(std::move(target)) {}
+    void stream_readable(const error_code& ec) override { stream_writable(ec); }
+    void stream_writable(const error_code& ec) override {
+        error_code flushed = ec;
+        if (!flushed && !stream_.flush(flushed) && would_block(flushed)) {
+            stream_.lower_->wait_writable(shared_from_this());
+            return;
+        }
+        target_->stream_writable(flushed);
+    }
+
+  private:
+    WsStream& stream_;  // owned by the session target_ keeps alive
+    std::shared_ptr<StreamWaiter> target_;
+};
+
 WsStream::WsStream(std::unique_ptr<ByteStream> lower, std::shared_ptr<const WsContext> context)
     : lower_(std::move(lower)),
       context_(std::move(context)),
@@ -242,7 +264,8 @@ std::size_t WsStream::write_some(const FrameBuffers& buffers, error_code& ec) {
     if (!flush(ec) && !would_block(ec)) {
         return 0;
     }
-    ec = {};
+    // Taken, but maybe not all written yet: would_block makes the session wait, and the wait
+    // writes the rest first (FlushFirst).
     return consumed;
 }
 
@@ -260,6 +283,10 @@ void WsStream::wait_readable(std::shared_ptr<StreamWaiter> target) {
 }
 
 void WsStream::wait_writable(std::shared_ptr<StreamWaiter> target) {
+    if (pending()) {
+        lower_->wait_writable(std::make_shared<FlushFirst>(*this, std::move(target)));
+        return;
+    }
     lower_->wait_writable(std::move(target));
 }
 

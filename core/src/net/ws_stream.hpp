@@ -41,6 +41,7 @@ class WsStream final : public ByteStream {
     std::optional<PeerIdentity> peer_identity() const override { return lower_->peer_identity(); }
 
   private:
+    class FlushFirst;
     enum class State : std::uint8_t {
         upgrading,  ///< reading the HTTP request
         answering,  ///< writing a response that is not an upgrade; then eof
