@@ -185,9 +185,10 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
     std::vector<std::string> advertised = config_.server.advertise;
     for (std::size_t i = 0; i < listeners_.size(); ++i) {
         auto& listener = listeners_[i];
-        listener->start();
         const auto bound = listener->local_endpoint();
         const std::string& protocol = config_.server.listen[i].protocol;
+        stream_factories_[i].set_listener_name(protocol + "://" + to_string(bound));
+        listener->start();
         spdlog::info("listening on {}://{}", protocol, to_string(bound));
         if (config_.server.advertise.empty()) {
             if (bound.address().is_unspecified()) {
@@ -196,7 +197,10 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
                     "address clients cannot use; set server.advertise to the reachable one",
                     to_string(bound));
             }
-            advertised.push_back(ServiceEndpoint{protocol, Endpoint::from(bound), {}}.to_string());
+            const auto& websocket = config_.server.listen[i].websocket;
+            advertised.push_back(ServiceEndpoint{protocol, Endpoint::from(bound),
+                                                 websocket ? websocket->path : std::string{}}
+                                     .to_string());
         }
     }
     ServiceInstance self{

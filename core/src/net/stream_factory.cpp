@@ -16,18 +16,27 @@ StreamFactory::StreamFactory(const config::ListenEndpoint& endpoint,
     const std::string name =
         endpoint.protocol + "://" + Endpoint{endpoint.host, endpoint.port}.to_string();
     if (endpoint.tls) {
-        tls_ = std::make_shared<const TlsContext>(*endpoint.tls, name);
+        tls_ = std::make_shared<TlsContext>(*endpoint.tls, name);
     }
     if (endpoint.websocket) {
         // A message carries one whole frame: its header and a body of up to max_frame_size.
-        ws_ = std::make_shared<const WsContext>(*endpoint.websocket,
-                                                limits.max_frame_size + kFrameHeaderSize, name);
+        ws_ = std::make_shared<WsContext>(*endpoint.websocket,
+                                          limits.max_frame_size + kFrameHeaderSize, name);
     }
 }
 
 StreamFactory::~StreamFactory() = default;
 StreamFactory::StreamFactory(StreamFactory&&) noexcept = default;
 StreamFactory& StreamFactory::operator=(StreamFactory&&) noexcept = default;
+
+void StreamFactory::set_listener_name(const std::string& name) {
+    if (tls_) {
+        tls_->set_listener(name);
+    }
+    if (ws_) {
+        ws_->listener = name;
+    }
+}
 
 std::unique_ptr<ByteStream> StreamFactory::make(LoopSocket socket) const {
     std::unique_ptr<ByteStream> stream;

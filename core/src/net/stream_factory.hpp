@@ -26,9 +26,13 @@ class StreamFactory {
 
     std::unique_ptr<ByteStream> make(LoopSocket socket) const;
 
+    /// Names the listener in log lines by its bound address ("tls://127.0.0.1:7443"). Call
+    /// before it accepts.
+    void set_listener_name(const std::string& name);
+
   private:
-    std::shared_ptr<const TlsContext> tls_;  ///< tls and wss
-    std::shared_ptr<const WsContext> ws_;    ///< ws and wss
+    std::shared_ptr<TlsContext> tls_;  ///< tls and wss
+    std::shared_ptr<WsContext> ws_;    ///< ws and wss
 };
 
 }  // namespace parley::net

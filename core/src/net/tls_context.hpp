@@ -29,6 +29,8 @@ class TlsContext {
     SSL_CTX* native() const noexcept { return context_; }
     /// "tls://127.0.0.1:7443", for log lines.
     const std::string& listener() const noexcept { return listener_; }
+    /// Once bound (port 0 is then known); before the listener accepts.
+    void set_listener(std::string name) { listener_ = std::move(name); }
     RateLimitedLog& failure_log() const noexcept { return failure_log_; }
 
     /// Who the verified client certificate of `ssl` says the peer is; nothing without one.
