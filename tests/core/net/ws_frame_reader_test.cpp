@@ -1,10 +1,15 @@
 // The WebSocket frame reader without sockets: masking, pieces, fragments, control frames and
-// what closes the connection.
+// what closes the connection; and what the TLS and WebSocket streams weigh.
 #include "net/ws_frame_reader.hpp"
+
+#include <cstdio>
 
 #include <gtest/gtest.h>
 
+#include "net/tcp_stream.hpp"
+#include "net/tls_stream.hpp"
 #include "net/ws_frames.hpp"
+#include "net/ws_stream.hpp"
 
 namespace parley::net::ws {
 namespace {
@@ -117,3 +122,18 @@ TEST(WsFramesTest, GoodbyeCodesMapToCloseCodes) {
 
 }  // namespace
 }  // namespace parley::net::ws
+
+namespace parley::net {
+namespace {
+
+// What a TLS or WebSocket stream adds to an idle connection (docs/architecture.md): printed,
+// and bounded so that growth is a decision.
+TEST(StreamSizes, OfAnIdleConnection) {
+    std::printf("sizeof: TcpStream %zu, TlsStream %zu, WsStream %zu, ws::FrameReader %zu\n",
+                sizeof(TcpStream), sizeof(TlsStream), sizeof(WsStream), sizeof(ws::FrameReader));
+    EXPECT_LE(sizeof(TlsStream), sizeof(TcpStream) + 40);
+    EXPECT_LE(sizeof(WsStream), 192U);
+}
+
+}  // namespace
+}  // namespace parley::net
