@@ -16,6 +16,8 @@ packages=(
     libssl-dev librdkafka-dev libhiredis-dev libzookeeper-mt-dev libsqlite3-dev
     # tests
     libgtest-dev libgmock-dev
+    # scripts/make-test-certs.sh
+    openssl
 )
 for arg in "$@"; do
     case $arg in
