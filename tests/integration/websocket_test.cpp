@@ -2,6 +2,15 @@
 // fragmented messages, pings, origins, close codes, and the static files of a ws listener.
 #include <fstream>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <openssl/ssl.h>
+
 #include "integration/node_fixture.hpp"
 #include "support/test_certificates.hpp"
 #include "support/ws_client.hpp"
@@ -174,10 +183,51 @@ TEST_F(WebSocketTest, WssCarriesWebSocketOverTls) {
                               certs.server.certificate.string() + "\", key: \"" +
                               certs.server.key.string() + "\"}}"};
     start();
-    // Not a TLS client: the wss port says so, and a TLS client that does not upgrade gets
-    // nothing but a closed connection. A full wss chat is the client library's test.
+    auto tcp = login(2);
+
+    namespace asio = boost::asio;
+    namespace beast = boost::beast;
+    asio::io_context io;
+    asio::ssl::context tls(asio::ssl::context::tls_client);
+    tls.load_verify_file(certs.ca.string());
+    beast::websocket::stream<asio::ssl::stream<asio::ip::tcp::socket>> wss(io, tls);
+    const std::string& endpoint = daemon->endpoints().at(1);
+    const auto colon = endpoint.rfind(':');
+    asio::ip::tcp::resolver resolver(io);
+    asio::connect(beast::get_lowest_layer(wss),
+                  resolver.resolve(endpoint.substr(0, colon), endpoint.substr(colon + 1)));
+    wss.next_layer().set_verify_mode(asio::ssl::verify_peer);
+    SSL_set1_host(wss.next_layer().native_handle(), "127.0.0.1");
+    wss.next_layer().handshake(asio::ssl::stream_base::client);
+    wss.handshake(endpoint, "/parley");
+    wss.binary(true);
+    auto exchange = [&](const Frame& frame) {
+        wss.write(asio::buffer(frame.bytes().data(), frame.bytes().size()));
+        beast::flat_buffer buffer;
+        wss.read(buffer);
+        const std::string bytes = beast::buffers_to_string(buffer.data());
+        FrameDecoder decoder(1 << 20);
+        decoder.consume({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+        return decoder.frame_ready() ? decoder.take_frame() : Frame();
+    };
+    wire::Handshake hello;
+    hello.set_user_id(1);
+    const Frame ok = exchange(Frame::make(FrameType::handshake, kNoUser, kNoUser, hello));
+    ASSERT_FALSE(ok.empty());
+    EXPECT_EQ(ok.type(), FrameType::handshake);
+    const Frame ack =
+        exchange(Frame::make(FrameType::private_message, kNoUser, 2, chat(1, "over wss")));
+    ASSERT_FALSE(ack.empty());
+    EXPECT_EQ(ack.type(), FrameType::ack);
+    const auto delivered = test::read_until(*tcp, FrameType::private_message);
+    ASSERT_TRUE(delivered.has_value());
+    wire::ChatMessage body;
+    ASSERT_TRUE(delivered->parse_body(body));
+    EXPECT_EQ(body.content(), "over wss");
+
+    // A client that speaks plain frames to the wss port is told to use TLS.
     RawClient plain;
-    ASSERT_TRUE(plain.connect(daemon->endpoints().at(1)));
+    ASSERT_TRUE(plain.connect(endpoint));
     ASSERT_TRUE(plain.send_frame(FrameType::heartbeat, kNoUser, kNoUser, wire::Heartbeat{}));
     const auto goodbye = plain.read_frame();
     ASSERT_TRUE(goodbye.has_value());
