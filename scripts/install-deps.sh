@@ -21,6 +21,8 @@ packages=(
     libssl-dev librdkafka-dev libhiredis-dev libzookeeper-mt-dev libsqlite3-dev
     # tests
     libgtest-dev libgmock-dev
+    # scripts/make-test-certs.sh
+    openssl
 )
 if ! command -v node >/dev/null 2>&1; then
     packages+=(nodejs)

@@ -9,9 +9,9 @@ namespace parley::cli {
 namespace {
 
 const std::vector<std::string>& option_names() {
-    static const std::vector<std::string> names{"--server", "--config",       "--user",
-                                                "--token",  "--policy",       "--script",
-                                                "--help",   "--no-reconnect", "--log-level"};
+    static const std::vector<std::string> names{
+        "--server",       "--config",    "--user", "--token", "--policy", "--script",  "--help",
+        "--no-reconnect", "--log-level", "--ca",   "--cert",  "--key",    "--insecure"};
     return names;
 }
 
@@ -63,6 +63,15 @@ CliOptions parse_cli_options(const std::vector<std::string>& args) {
             options.policy = value();
         } else if (name == "--log-level") {
             options.log_level = value();
+        } else if (name == "--ca") {
+            options.ca = value();
+        } else if (name == "--cert") {
+            options.certificate = value();
+        } else if (name == "--key") {
+            options.key = value();
+        } else if (name == "--insecure") {
+            flag();
+            options.insecure = true;
         } else if (name == "--script") {
             flag();
             options.script = true;
@@ -84,12 +93,13 @@ CliOptions parse_cli_options(const std::vector<std::string>& args) {
 }
 
 std::string cli_usage() {
-    return R"(usage: parley-cli [--server HOST:PORT]... [--config FILE] --user ID [options]
+    return R"(usage: parley-cli [--server [tls://]HOST:PORT]... [--config FILE] --user ID [options]
 
 Connects to a Parley broker as one user and sends what you type.
 
-  -s, --server HOST:PORT  a server to connect to; repeat for several (default 127.0.0.1:7400
-                          when neither --server nor --config is given)
+  -s, --server HOST:PORT  a server to connect to, tls://HOST:PORT for TLS; repeat for
+                          several (default 127.0.0.1:7400 when neither --server nor --config
+                          is given)
   -c, --config FILE       client configuration YAML (servers or registry plugin, policy,
                           heartbeat and reconnect settings); --server replaces its servers
   -u, --user ID           the user to log in as (1 to 4294967295)
@@ -102,6 +112,11 @@ Connects to a Parley broker as one user and sends what you type.
       --no-reconnect      stop instead of reconnecting when the connection drops
       --log-level LEVEL   library log level on stderr: trace debug info warn error off
                           (default warn)
+      --ca FILE           CA certificates (PEM) a tls:// server's certificate must chain to
+                          (default: the system's)
+      --cert FILE         this client's certificate (PEM) for servers that ask for one
+      --key FILE          its private key (PEM; default: in the --cert file)
+      --insecure          do not check the server's certificate or name: for testing only
   -h, --help              this text
 
 Commands: /msg USER TEXT, /group GROUP TEXT, /join GROUP, /leave GROUP, /users [CURSOR],

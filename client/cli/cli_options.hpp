@@ -20,6 +20,10 @@ struct CliOptions {
     bool script = false;                          ///< --script
     bool no_reconnect = false;                    ///< --no-reconnect
     std::string log_level = "warn";               ///< --log-level
+    std::optional<std::string> ca;                ///< --ca: CA file for tls:// servers
+    std::optional<std::string> certificate;       ///< --cert: client certificate (mutual TLS)
+    std::optional<std::string> key;               ///< --key: its private key
+    bool insecure = false;                        ///< --insecure: no certificate checks
     bool help = false;                            ///< --help
 };
 

@@ -58,6 +58,22 @@ client::ClientConfig build_config(const cli::CliOptions& options) {
     if (options.no_reconnect) {
         config.options.reconnect = false;
     }
+    if (options.ca) {
+        config.options.tls.ca_file = *options.ca;
+    }
+    if (options.certificate) {
+        config.options.tls.certificate_file = *options.certificate;
+    }
+    if (options.key) {
+        config.options.tls.key_file = *options.key;
+    }
+    if (options.insecure) {
+        config.options.tls.verify = false;
+    }
+    if (!config.options.tls.verify) {
+        std::cerr << "parley-cli: WARNING: TLS certificate checks are off (--insecure): anyone "
+                     "between you and the server can read and change what you send\n";
+    }
     if (config.options.client_name == client::ClientOptions{}.client_name) {
         config.options.client_name = "parley-cli/0.1";
     }

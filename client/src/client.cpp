@@ -211,14 +211,15 @@ asio::awaitable<void> Client::run_attempt(std::shared_ptr<ConnectionAttempt> att
             }
         });
 
-    Endpoint endpoint;
+    ServiceEndpoint endpoint;
     try {
-        endpoint = parse_endpoint(attempt->choice.endpoint);
+        endpoint = parse_service_endpoint(attempt->choice.endpoint);
     } catch (const std::invalid_argument& e) {
         attempt->end(e.what(), true);
         co_return;
     }
-    if (!co_await attempt->link->connect(endpoint)) {
+    const TlsOptions* tls = endpoint.scheme == "tls" ? &options_.tls : nullptr;
+    if (!co_await attempt->link->connect(endpoint.address, tls)) {
         attempt->end(attempt->link->error_text(), true);
         co_return;
     }

@@ -106,6 +106,15 @@ ClientConfig parse_client_config(const ConfigNode& root, const std::filesystem::
             timeout->fail("connect_timeout must be positive");
         }
     }
+    if (const ConfigNode* tls = reader.find("tls")) {
+        SettingsReader tls_reader(*tls, "tls settings");
+        options.tls.ca_file = tls_reader.get_string("ca", options.tls.ca_file);
+        options.tls.certificate_file =
+            tls_reader.get_string("certificate", options.tls.certificate_file);
+        options.tls.key_file = tls_reader.get_string("key", options.tls.key_file);
+        options.tls.verify = !tls_reader.get_bool("insecure", !options.tls.verify);
+        tls_reader.finish();
+    }
     options.resync_interval = reader.get_duration("resync_interval", options.resync_interval,
                                                   std::chrono::milliseconds(0));
     reader.finish();

@@ -8,21 +8,32 @@ namespace {
 
 /// The schemes FrameConnection speaks.
 bool can_speak(const ServiceEndpoint& endpoint) {
-    return endpoint.scheme == "tcp";
+    return endpoint.scheme == "tcp" || endpoint.scheme == "tls";
 }
 
 }  // namespace
 
-std::optional<Endpoint> dialable_endpoint(const ServiceInstance& instance) {
+std::optional<ServiceEndpoint> dialable_service_endpoint(const ServiceInstance& instance) {
     for (const auto& text : instance.endpoints) {
         if (!service_endpoint_problem(text).empty()) {
             continue;
         }
-        if (const ServiceEndpoint endpoint = parse_service_endpoint(text); can_speak(endpoint)) {
-            return endpoint.address;
+        if (ServiceEndpoint endpoint = parse_service_endpoint(text); can_speak(endpoint)) {
+            return endpoint;
         }
     }
     return std::nullopt;
+}
+
+std::optional<Endpoint> dialable_endpoint(const ServiceInstance& instance) {
+    if (auto endpoint = dialable_service_endpoint(instance)) {
+        return endpoint->address;
+    }
+    return std::nullopt;
+}
+
+std::string choice_text(const ServiceEndpoint& endpoint) {
+    return endpoint.scheme == "tcp" ? endpoint.address.to_string() : endpoint.to_string();
 }
 
 std::string undialable_reason(const std::vector<ServiceInstance>& instances) {
@@ -41,7 +52,9 @@ std::string undialable_reason(const std::vector<ServiceInstance>& instances) {
     if (offers.empty()) {
         return {};
     }
-    return "no instance offers an endpoint this client speaks (tcp://host:port): " + offers;
+    return "no instance offers an endpoint this client speaks (tcp://host:port or "
+           "tls://host:port): " +
+           offers;
 }
 
 }  // namespace parley::client

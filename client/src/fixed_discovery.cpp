@@ -11,9 +11,10 @@ FixedDiscovery::FixedDiscovery(const std::vector<std::string>& endpoints) {
     }
     for (const auto& text : endpoints) {
         const ServiceEndpoint endpoint = parse_service_endpoint(text);
-        if (endpoint.scheme != "tcp") {
+        if (endpoint.scheme != "tcp" && endpoint.scheme != "tls") {
             throw std::invalid_argument("cannot connect to '" + text + "': this client speaks " +
-                                        "tcp only (host:port or tcp://host:port)");
+                                        "tcp and tls only (host:port, tcp://host:port or "
+                                        "tls://host:port)");
         }
         instances_.push_back(ServiceInstance{
             kParleyService, endpoint.address.to_string(), {endpoint.to_string()}, 0, {}});

@@ -6,6 +6,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 namespace parley::client {
 namespace {
@@ -30,7 +32,7 @@ FrameConnection::FrameConnection(const Executor& executor, std::uint32_t max_bod
       writer_wakeup_(executor),
       decoder_(max_body_size) {}
 
-asio::awaitable<bool> FrameConnection::connect(const Endpoint& endpoint) {
+asio::awaitable<bool> FrameConnection::connect(const Endpoint& endpoint, const TlsOptions* tls) {
     auto [resolve_error, results] =
         co_await resolver_.async_resolve(endpoint.host, std::to_string(endpoint.port), kUseTuple);
     if (closed_) {
@@ -50,6 +52,55 @@ asio::awaitable<bool> FrameConnection::connect(const Endpoint& endpoint) {
     }
     boost::system::error_code ignored;
     socket_.set_option(asio::ip::tcp::no_delay(true), ignored);  // small frames, sent now
+    if (tls != nullptr) {
+        co_return co_await start_tls(endpoint, *tls);
+    }
+    co_return true;
+}
+
+asio::awaitable<bool> FrameConnection::start_tls(const Endpoint& endpoint, const TlsOptions& tls) {
+    const std::string where = "tls://" + endpoint.to_string();
+    try {
+        tls_context_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+        tls_context_->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                                  asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+        if (tls.ca_file.empty()) {
+            tls_context_->set_default_verify_paths();
+        } else {
+            tls_context_->load_verify_file(tls.ca_file);
+        }
+        if (!tls.certificate_file.empty()) {
+            tls_context_->use_certificate_chain_file(tls.certificate_file);
+            tls_context_->use_private_key_file(
+                tls.key_file.empty() ? tls.certificate_file : tls.key_file,
+                asio::ssl::context::pem);
+        }
+    } catch (const boost::system::system_error& e) {
+        close("TLS set-up for " + where + " failed: " + e.what());
+        co_return false;
+    }
+    tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, *tls_context_);
+    SSL* ssl = tls_->native_handle();
+    // SNI; SSL_set_tlsext_host_name() is a macro with a C cast.
+    SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(endpoint.host.c_str()));
+    if (tls.verify) {
+        tls_->set_verify_mode(asio::ssl::verify_peer);
+        SSL_set1_host(ssl, endpoint.host.c_str());  // a mismatch: "hostname mismatch"
+    }
+    auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, kUseTuple);
+    if (closed_) {
+        co_return false;
+    }
+    if (ec) {
+        std::string why = ec.message();
+        if (const long verify = SSL_get_verify_result(ssl); verify != X509_V_OK) {
+            why = std::string{"the server's certificate is not trusted: "} +
+                  X509_verify_cert_error_string(verify);
+        }
+        close("TLS handshake with " + where + " failed: " + why);
+        co_return false;
+    }
     co_return true;
 }
 
@@ -83,7 +134,8 @@ asio::awaitable<void> FrameConnection::write_loop() {
             const auto bytes = batch.back().bytes();
             buffers.emplace_back(bytes.data(), bytes.size());
         }
-        auto [ec, written] = co_await asio::async_write(socket_, buffers, kUseTuple);
+        auto [ec, written] = tls_ ? co_await asio::async_write(*tls_, buffers, kUseTuple)
+                                  : co_await asio::async_write(socket_, buffers, kUseTuple);
         if (ec) {
             close("write failed: " + ec.message());
         }
@@ -103,7 +155,9 @@ asio::awaitable<Frame> FrameConnection::read_frame() {
                 co_return decoder_.take_frame();
             }
         }
-        auto [ec, size] = co_await socket_.async_read_some(asio::buffer(read_buffer_), kUseTuple);
+        auto [ec, size] =
+            tls_ ? co_await tls_->async_read_some(asio::buffer(read_buffer_), kUseTuple)
+                 : co_await socket_.async_read_some(asio::buffer(read_buffer_), kUseTuple);
         if (ec) {
             close(describe_read_error(ec));
             co_return Frame{};

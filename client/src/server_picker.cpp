@@ -17,10 +17,10 @@ std::optional<ServerChoice> ServerPicker::pick(const std::vector<ServiceInstance
                                                UserId user, std::string_view avoid) {
     std::vector<const ServiceInstance*> candidates;
     const ServiceInstance* avoided = nullptr;
-    std::vector<Endpoint> dialable(nodes.size());
+    std::vector<ServiceEndpoint> dialable(nodes.size());
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         const ServiceInstance& node = nodes[i];
-        auto endpoint = dialable_endpoint(node);
+        auto endpoint = dialable_service_endpoint(node);
         if (!endpoint) {
             continue;
         }
@@ -39,7 +39,7 @@ std::optional<ServerChoice> ServerPicker::pick(const std::vector<ServiceInstance
     }
     const ServiceInstance& chosen = choose(candidates, user);
     const auto index = static_cast<std::size_t>(&chosen - nodes.data());
-    return ServerChoice{chosen.id, dialable[index].to_string()};
+    return ServerChoice{chosen.id, choice_text(dialable[index])};
 }
 
 const std::vector<std::string>& server_policy_names() {

@@ -11,8 +11,6 @@
 #include <parley/endpoint.hpp>
 #include <parley/log_failure.hpp>
 
-#include "net/tcp_stream.hpp"
-
 namespace parley {
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -68,6 +66,9 @@ Broker::Broker(config::BrokerConfig config)
     environment_ = std::make_unique<net::SessionEnvironment>(
         net::SessionEnvironment{config_.server.session, dispatcher_, *node_, *this});
     install_plugins();
+    for (const auto& endpoint : config_.server.listen) {
+        stream_factories_.emplace_back(endpoint, config_.server.session);
+    }
 }
 
 Broker::~Broker() {
@@ -145,10 +146,12 @@ std::vector<tcp::endpoint> Broker::endpoints() const {
 }
 
 void Broker::bind() {
-    for (const auto& endpoint : config_.server.listen) {
+    for (std::size_t i = 0; i < config_.server.listen.size(); ++i) {
+        const net::StreamFactory* streams = &stream_factories_[i];
         listeners_.push_back(std::make_unique<net::Listener>(
-            control_, endpoint, loops_, [this](asio::io_context& loop, net::LoopSocket socket) {
-                accept(loop, std::move(socket));
+            control_, config_.server.listen[i], loops_,
+            [this, streams](asio::io_context& loop, net::LoopSocket socket) {
+                accept(loop, streams->make(std::move(socket)));
             }));
     }
 }
@@ -182,9 +185,10 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
     std::vector<std::string> advertised = config_.server.advertise;
     for (std::size_t i = 0; i < listeners_.size(); ++i) {
         auto& listener = listeners_[i];
-        listener->start();
         const auto bound = listener->local_endpoint();
         const std::string& protocol = config_.server.listen[i].protocol;
+        stream_factories_[i].set_listener_name(protocol + "://" + to_string(bound));
+        listener->start();
         spdlog::info("listening on {}://{}", protocol, to_string(bound));
         if (config_.server.advertise.empty()) {
             if (bound.address().is_unspecified()) {
@@ -193,7 +197,10 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
                     "address clients cannot use; set server.advertise to the reachable one",
                     to_string(bound));
             }
-            advertised.push_back(ServiceEndpoint{protocol, Endpoint::from(bound), {}}.to_string());
+            const auto& websocket = config_.server.listen[i].websocket;
+            advertised.push_back(ServiceEndpoint{protocol, Endpoint::from(bound),
+                                                 websocket ? websocket->path : std::string{}}
+                                     .to_string());
         }
     }
     ServiceInstance self{
@@ -267,13 +274,12 @@ asio::awaitable<void> Broker::drain() {
     transport_->stop();
 }
 
-void Broker::accept(asio::io_context& loop, net::LoopSocket socket) {
+void Broker::accept(asio::io_context& loop, std::unique_ptr<net::ByteStream> stream) {
     if (stopping_) {
         return;
     }
-    auto session = std::make_shared<net::ClientSession>(
-        loop, std::make_unique<net::TcpStream>(std::move(socket)), *environment_,
-        node_->next_session_epoch());
+    auto session = std::make_shared<net::ClientSession>(loop, std::move(stream), *environment_,
+                                                        node_->next_session_epoch());
     tracker_.add(session);
     session->start();
 }

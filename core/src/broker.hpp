@@ -27,6 +27,7 @@
 #include "net/loop_pool.hpp"
 #include "net/session_environment.hpp"
 #include "net/session_tracker.hpp"
+#include "net/stream_factory.hpp"
 
 namespace parley {
 
@@ -61,7 +62,7 @@ class Broker final : private net::SessionEvents {
     void on_login(const std::shared_ptr<net::ClientSession>& session) override;
     void on_leaving(net::ClientSession& session) override;
     void on_closed(net::ClientSession& session) override;
-    void accept(boost::asio::io_context& loop, net::LoopSocket socket);
+    void accept(boost::asio::io_context& loop, std::unique_ptr<net::ByteStream> stream);
     void load_plugins();
     /// Hands what the plugins registered to the parts of the node that use it.
     void install_plugins();
@@ -100,6 +101,8 @@ class Broker final : private net::SessionEvents {
     /// The watch on parley.im feeding adoption_; dropped at shutdown, and in any case before
     /// host_ (and with it the registry) goes.
     Subscription node_watch_;
+    /// One per listener, in configuration order: what its protocol makes of a socket.
+    std::vector<net::StreamFactory> stream_factories_;
     std::vector<std::unique_ptr<net::Listener>> listeners_;
     boost::asio::signal_set signals_;
     std::atomic<bool> stopping_{false};

@@ -51,33 +51,36 @@ TEST(FixedDiscovery, RefusesAnEmptyOrBadListAndSchemesItCannotSpeak) {
     EXPECT_THROW(FixedDiscovery({}), std::invalid_argument);
     EXPECT_THROW(FixedDiscovery({"127.0.0.1"}), std::invalid_argument);
     try {
-        FixedDiscovery({"tls://127.0.0.1:7443"});
+        FixedDiscovery({"wss://127.0.0.1:7443/parley"});
         FAIL() << "no exception";
     } catch (const std::invalid_argument& e) {
-        EXPECT_NE(std::string(e.what()).find("this client speaks tcp only"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("this client speaks tcp and tls only"),
+                  std::string::npos);
     }
+    FixedDiscovery tls({"tls://127.0.0.1:7443"});
+    EXPECT_EQ(test::run_awaitable(tls.instances())[0].endpoints,
+              std::vector<std::string>{"tls://127.0.0.1:7443"});
 }
 
-TEST(DialableEndpoint, IsTheFirstTcpEndpointSkippingOtherSchemes) {
-    const ServiceInstance node{kParleyService,
-                               "a",
-                               {"wss://h:443/chat", "tls://h:7443", "tcp://[::1]:7400", "h:7401"},
-                               0,
-                               {}};
+TEST(DialableEndpoint, IsTheFirstTcpOrTlsEndpointSkippingOtherSchemes) {
+    const ServiceInstance node{
+        kParleyService, "a", {"wss://h:443/chat", "tcp://[::1]:7400", "tls://h:7443"}, 0, {}};
     const auto endpoint = dialable_endpoint(node);
     ASSERT_TRUE(endpoint);
     EXPECT_EQ(endpoint->to_string(), "[::1]:7400");
+    const ServiceInstance secure{kParleyService, "s", {"ws://h:80/p", "tls://h:7443"}, 0, {}};
+    EXPECT_EQ(dialable_service_endpoint(secure)->to_string(), "tls://h:7443");
     const ServiceInstance bare{kParleyService, "b", {"10.0.0.1:7400"}, 0, {}};
     EXPECT_EQ(dialable_endpoint(bare)->to_string(), "10.0.0.1:7400") << "bare means tcp";
     EXPECT_FALSE(dialable_endpoint({kParleyService, "c", {"ws://h:80/x", "garbage"}, 0, {}}));
 }
 
 TEST(DialableEndpoint, TheReasonNamesWhatEachInstanceOffers) {
-    const std::vector<ServiceInstance> none{{kParleyService, "a", {"tls://h:7443"}, 0, {}},
+    const std::vector<ServiceInstance> none{{kParleyService, "a", {"wss://h:8443/parley"}, 0, {}},
                                             {kParleyService, "b", {}, 0, {}}};
     EXPECT_EQ(undialable_reason(none),
-              "no instance offers an endpoint this client speaks (tcp://host:port): a offers "
-              "tls://h:7443; b offers no endpoint");
+              "no instance offers an endpoint this client speaks (tcp://host:port or "
+              "tls://host:port): a offers wss://h:8443/parley; b offers no endpoint");
     EXPECT_EQ(undialable_reason({{kParleyService, "c", {"tcp://h:1"}, 0, {}}}), "");
     EXPECT_EQ(undialable_reason({}), "");
 }

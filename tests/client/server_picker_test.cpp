@@ -92,7 +92,7 @@ TEST(ServerPicker, SkipsNodesWithoutEndpointsAndUsesTheFirstEndpoint) {
 
 TEST(ServerPicker, SkipsSchemesTheClientCannotSpeak) {
     auto picker = make_server_picker("round-robin", 1);
-    const std::vector<ServiceInstance> nodes{node("secure", {"tls://h:7443"}, 0),
+    const std::vector<ServiceInstance> nodes{node("web", {"wss://h:443/p"}, 0),
                                              node("mixed", {"wss://h:443/p", "tcp://h:7400"}, 0)};
     for (int i = 0; i < 3; ++i) {
         const auto choice = picker->pick(nodes, 1);
@@ -100,7 +100,10 @@ TEST(ServerPicker, SkipsSchemesTheClientCannotSpeak) {
         EXPECT_EQ(choice->node_id, "mixed");
         EXPECT_EQ(choice->endpoint, "h:7400") << "the tcp endpoint, as host:port";
     }
-    EXPECT_FALSE(picker->pick({node("secure", {"tls://h:7443"}, 0)}, 1));
+    EXPECT_FALSE(picker->pick({node("web", {"wss://h:443/p"}, 0)}, 1));
+    const auto secure = picker->pick({node("secure", {"ws://h:80/p", "tls://h:7443"}, 0)}, 1);
+    ASSERT_TRUE(secure);
+    EXPECT_EQ(secure->endpoint, "tls://h:7443") << "tls keeps its scheme";
 }
 
 TEST(ServerPicker, KnowsEveryPolicyByName) {

@@ -5,6 +5,8 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 namespace parley::test {
 namespace {
@@ -72,11 +74,54 @@ bool RawClient::connect(const std::string& endpoint, std::chrono::milliseconds t
         return false;
     }
     socket_.set_option(tcp::no_delay(true));
+    tls_.reset();  // plain until connect_tls() says otherwise
     // A new connection is a new byte stream.
     decoder_ = FrameDecoder(kMaxBody);
     buffer_.clear();
     buffer_pos_ = 0;
     closed_ = false;
+    return true;
+}
+
+bool RawClient::connect_tls(const std::string& endpoint, const ClientTls& tls,
+                            std::chrono::milliseconds timeout) {
+    tls_.reset();
+    tls_error_.clear();
+    if (!connect(endpoint, timeout)) {
+        tls_error_ = "TCP connect failed";
+        return false;
+    }
+    tls_context_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    if (!tls.ca.empty()) {
+        tls_context_->load_verify_file(tls.ca.string());
+    }
+    if (!tls.certificate.empty()) {
+        tls_context_->use_certificate_chain_file(tls.certificate.string());
+        tls_context_->use_private_key_file(tls.key.string(), asio::ssl::context::pem);
+    }
+    tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *tls_context_);
+    if (tls.verify) {
+        // OpenSSL's own name check: a mismatch is reported as "hostname mismatch".
+        tls_->set_verify_mode(asio::ssl::verify_peer);
+        SSL_set1_host(tls_->native_handle(), tls.host_name.c_str());
+    }
+    // SNI; SSL_set_tlsext_host_name() is a macro with a C cast.
+    SSL_ctrl(tls_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(tls.host_name.c_str()));
+    bool done = false;
+    boost::system::error_code result;
+    tls_->async_handshake(asio::ssl::stream_base::client, [&](const boost::system::error_code& ec) {
+        result = ec;
+        done = true;
+    });
+    if (!run(timeout, done) || result) {
+        tls_error_ = done ? result.message() : "handshake timed out";
+        if (const long verify = SSL_get_verify_result(tls_->native_handle()); verify != X509_V_OK) {
+            tls_error_ += std::string{" ("} + X509_verify_cert_error_string(verify) + ")";
+        }
+        closed_ = true;
+        return false;
+    }
     return true;
 }
 
@@ -89,11 +134,15 @@ void RawClient::close() {
 bool RawClient::send_bytes(std::span<const std::uint8_t> bytes, std::chrono::milliseconds timeout) {
     bool done = false;
     boost::system::error_code result;
-    asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()),
-                      [&](const boost::system::error_code& ec, std::size_t) {
-                          result = ec;
-                          done = true;
-                      });
+    auto written = [&](const boost::system::error_code& ec, std::size_t) {
+        result = ec;
+        done = true;
+    };
+    if (tls_) {
+        asio::async_write(*tls_, asio::buffer(bytes.data(), bytes.size()), written);
+    } else {
+        asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()), written);
+    }
     if (!run(timeout, done)) {
         return false;
     }
@@ -158,12 +207,16 @@ std::optional<Frame> RawClient::read_frame(std::chrono::milliseconds timeout) {
         bool done = false;
         boost::system::error_code result;
         std::size_t received = 0;
-        socket_.async_read_some(asio::buffer(chunk),
-                                [&](const boost::system::error_code& ec, std::size_t n) {
-                                    result = ec;
-                                    received = n;
-                                    done = true;
-                                });
+        auto read = [&](const boost::system::error_code& ec, std::size_t n) {
+            result = ec;
+            received = n;
+            done = true;
+        };
+        if (tls_) {
+            tls_->async_read_some(asio::buffer(chunk), read);
+        } else {
+            socket_.async_read_some(asio::buffer(chunk), read);
+        }
         run(left, done);
         // Bytes that arrived as the deadline hit still count: they are part of the stream.
         buffer_.insert(buffer_.end(), chunk, chunk + received);

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -14,6 +16,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <gtest/gtest.h>
 
 #include <parley/error.hpp>
@@ -24,6 +28,15 @@
 #include "parley.pb.h"
 
 namespace parley::test {
+
+/// How a RawClient speaks TLS: what it trusts, the name it expects, its own certificate.
+struct ClientTls {
+    std::filesystem::path ca;             ///< trusted CA file; empty: the system's
+    std::string host_name = "localhost";  ///< checked against the server's certificate
+    bool verify = true;                   ///< false: accept any certificate
+    std::filesystem::path certificate;    ///< client certificate (mutual TLS); may be empty
+    std::filesystem::path key;
+};
 
 /// Not thread safe: one client per thread. Operations run on the client's own io_context and
 /// are cancelled at their deadline.
@@ -38,6 +51,11 @@ class RawClient {
 
     /// Connects to "host:port" (as DaemonProcess::endpoint() gives it).
     bool connect(const std::string& endpoint, std::chrono::milliseconds timeout = kTimeout);
+    /// Connects, then does the TLS handshake; false when either failed (tls_error() says why
+    /// the handshake did). Every later call goes through TLS.
+    bool connect_tls(const std::string& endpoint, const ClientTls& tls,
+                     std::chrono::milliseconds timeout = kTimeout);
+    const std::string& tls_error() const noexcept { return tls_error_; }
     void close();
 
     /// Writes all of `bytes`; false when the write failed or timed out.
@@ -82,6 +100,9 @@ class RawClient {
 
     boost::asio::io_context io_;
     boost::asio::ip::tcp::socket socket_;
+    std::unique_ptr<boost::asio::ssl::context> tls_context_;
+    std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
+    std::string tls_error_;
     FrameDecoder decoder_;
     std::vector<std::uint8_t> buffer_;  ///< read but not yet decoded, from buffer_pos_
     std::size_t buffer_pos_ = 0;

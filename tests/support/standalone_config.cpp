@@ -49,7 +49,9 @@ std::string standalone_yaml(const StandaloneConfig& config) {
     std::ostringstream out;
     out << "node:\n  id: " << quoted(config.node_id) << "\n";
 
-    out << "server:\n  listen: [" << joined(quoted_all(config.listen)) << "]\n";
+    std::vector<std::string> listen = quoted_all(config.listen);
+    listen.insert(listen.end(), config.extra_listeners.begin(), config.extra_listeners.end());
+    out << "server:\n  listen: [" << joined(listen) << "]\n";
     put(out, "threads", config.threads);
     put(out, "heartbeat_interval", config.heartbeat_interval);
     put(out, "idle_heartbeats", config.idle_heartbeats);

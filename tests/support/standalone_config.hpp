@@ -12,6 +12,9 @@ namespace parley::test {
 struct StandaloneConfig {
     std::string node_id = "test-node";
     std::vector<std::string> listen{"127.0.0.1:0"};
+    /// More listeners after `listen`, each a YAML flow map:
+    /// "{address: \"127.0.0.1:0\", protocol: ws}".
+    std::vector<std::string> extra_listeners;
     std::optional<int> threads = 2;
     /// Durations and sizes are YAML text, as an operator would write them: "200ms", "1MiB".
     std::optional<std::string> heartbeat_interval;

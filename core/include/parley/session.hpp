@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include <parley/asio.hpp>
 #include <parley/error.hpp>
 #include <parley/frame.hpp>
+#include <parley/peer_identity.hpp>
 #include <parley/types.hpp>
 
 namespace parley {
@@ -60,6 +62,10 @@ class BOOST_SYMBOL_VISIBLE Session {
     /// Marks the session as logged in as `user` and makes it reachable through the node's
     /// directory. The Store must already have granted the login.
     virtual void complete_login(UserId user) = 0;
+
+    /// What the transport proved about the peer (a verified client certificate), or nothing
+    /// (plain TCP, TLS without a client certificate). On the session's loop only.
+    virtual std::optional<PeerIdentity> peer_identity() const { return std::nullopt; }
 };
 
 using SessionPtr = std::shared_ptr<Session>;

@@ -92,14 +92,31 @@ ListenEndpoint parse_listen_entry(const ConfigNode& node) {
     SettingsReader reader(node, "listen entry");
     ListenEndpoint endpoint = parse_endpoint(reader.require("address"));
     if (const ConfigNode* protocol = reader.find("protocol")) {
-        const std::string name = protocol->as_string();
-        if (name == "tls" || name == "ws" || name == "wss") {
-            protocol->fail("protocol '" + name + "' is not supported yet; only tcp is");
+        endpoint.protocol = protocol->as_string();
+        if (endpoint.protocol != "tcp" && endpoint.protocol != "tls" && endpoint.protocol != "ws" &&
+            endpoint.protocol != "wss") {
+            protocol->fail("unknown protocol '" + endpoint.protocol +
+                           "' (expected tcp, tls, ws or wss)");
         }
-        if (name != "tcp") {
-            protocol->fail("unknown protocol '" + name + "' (only tcp is supported)");
+    }
+    const bool over_tls = endpoint.protocol == "tls" || endpoint.protocol == "wss";
+    const bool websocket = endpoint.protocol == "ws" || endpoint.protocol == "wss";
+    if (const ConfigNode* tls = reader.find("tls")) {
+        if (!over_tls) {
+            tls->fail("tls settings need protocol tls or wss, not " + endpoint.protocol);
         }
-        endpoint.protocol = name;
+        endpoint.tls = parse_tls_settings(*tls);
+    } else if (over_tls) {
+        node.fail("protocol " + endpoint.protocol +
+                  " needs tls settings: {certificate: FILE, key: FILE}");
+    }
+    if (const ConfigNode* ws = reader.find("websocket")) {
+        if (!websocket) {
+            ws->fail("websocket settings need protocol ws or wss, not " + endpoint.protocol);
+        }
+        endpoint.websocket = parse_websocket_settings(*ws);
+    } else if (websocket) {
+        endpoint.websocket = WebSocketSettings{};
     }
     reader.finish();
     endpoint.where = node.location();
@@ -123,7 +140,11 @@ ListenEndpoint parse_endpoint(const ConfigNode& node) {
                   " (expected \"host:port\", e.g. \"127.0.0.1:7400\")");
     }
     const Endpoint endpoint = parley::parse_endpoint(text, PortZero::allowed);
-    return ListenEndpoint{endpoint.host, endpoint.port, "tcp", node.location()};
+    ListenEndpoint listen;
+    listen.host = endpoint.host;
+    listen.port = endpoint.port;
+    listen.where = node.location();
+    return listen;
 }
 
 BrokerConfig parse_broker_config(const ConfigNode& root) {

@@ -10,6 +10,7 @@
 #include <parley/config_node.hpp>
 #include <parley/host/plugin_loader.hpp>
 
+#include "config/listener_settings.hpp"
 #include "config/session_limits.hpp"
 
 namespace parley::config {
@@ -17,8 +18,10 @@ namespace parley::config {
 struct ListenEndpoint {
     std::string host;
     std::uint16_t port = 0;        ///< 0 picks a free port (tests)
-    std::string protocol = "tcp";  ///< what clients speak to it; only tcp for now
+    std::string protocol = "tcp";  ///< what clients speak to it: tcp, tls, ws or wss
     SourceLocation where;
+    std::optional<TlsSettings> tls;              ///< tls and wss
+    std::optional<WebSocketSettings> websocket;  ///< ws and wss
 };
 
 struct ServerSettings {
@@ -54,8 +57,8 @@ BrokerConfig parse_broker_config(const ConfigNode& root);
 /// "host:port" -> endpoint; throws ConfigError at `node` when malformed.
 ListenEndpoint parse_endpoint(const ConfigNode& node);
 
-/// A server.listen entry: "host:port" (tcp) or {address: "host:port", protocol: tcp}; throws
-/// ConfigError for a malformed one or a protocol that is not supported (yet).
+/// A server.listen entry: "host:port" (tcp) or {address, protocol, tls, websocket}; throws
+/// ConfigError for a malformed one, an unknown protocol or settings the protocol lacks.
 ListenEndpoint parse_listen_entry(const ConfigNode& node);
 
 /// A server.advertise entry, "host:port" or "scheme://host:port", as "scheme://host:port".

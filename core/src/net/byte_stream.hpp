@@ -3,10 +3,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
 #include <boost/system/error_code.hpp>
+
+#include <parley/peer_identity.hpp>
 
 #include "net/frame_buffers.hpp"
 
@@ -64,6 +67,9 @@ class ByteStream {
     /// Asked for when needed (logs), not kept: a string per connection is memory an idle
     /// connection should not pay for.
     virtual std::string remote_address() const = 0;
+
+    /// What the stream verified about the peer (a TLS client certificate); nothing by default.
+    virtual std::optional<PeerIdentity> peer_identity() const { return std::nullopt; }
 };
 
 }  // namespace parley::net

@@ -56,6 +56,7 @@ class ClientSession final : public Session,
     UserId user() const noexcept override { return user_.load(std::memory_order_acquire); }
     std::uint64_t epoch() const noexcept override { return epoch_; }
     std::string remote_address() const override { return stream_->remote_address(); }
+    std::optional<PeerIdentity> peer_identity() const override { return stream_->peer_identity(); }
     asio::any_io_executor executor() const override;
 
     void send(Frame frame) override;

@@ -18,6 +18,7 @@
 #include <parley/message_log.hpp>
 #include <parley/router.hpp>
 
+#include "certificate_user.hpp"
 #include "common/replay.hpp"
 
 namespace parley::plugins::handlers {
@@ -53,6 +54,7 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
     if (user == kNoUser) {
         throw Error(ErrorCode::login_failed, "user id 0 is not a user");
     }
+    check_certificate_user(*ctx.session, user);
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     switch (verifier_.verify(user, hello.token(),
                              std::chrono::duration_cast<std::chrono::seconds>(now).count())) {

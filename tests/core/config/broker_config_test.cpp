@@ -138,17 +138,47 @@ TEST(BrokerConfigTest, ListenEntriesMayBeMapsNamingTheProtocol) {
     EXPECT_EQ(listen[2].port, 7401);
 }
 
-TEST(BrokerConfigTest, ListenProtocolsOtherThanTcpAreRefused) {
-    for (const std::string protocol : {"tls", "ws", "wss"}) {
+TEST(BrokerConfigTest, TlsListenersNeedTheirCertificateSettings) {
+    for (const std::string protocol : {"tls", "wss"}) {
         std::string text = kValid;
         text.replace(text.find("\"127.0.0.1:7400\""), 16,
                      "{address: \"127.0.0.1:7400\", protocol: " + protocol + "}");
         const std::string error = error_of(text);
-        EXPECT_NE(error.find("protocol '" + protocol + "' is not supported yet; only tcp is"),
-                  std::string::npos)
+        EXPECT_NE(error.find("protocol " + protocol + " needs tls settings"), std::string::npos)
             << error;
         EXPECT_NE(error.find("cfg.yaml:"), std::string::npos) << error;
     }
+    std::string text = kValid;
+    text.replace(
+        text.find("\"127.0.0.1:7400\""), 16,
+        "{address: \"127.0.0.1:7400\", protocol: tls, tls: {certificate: /nonexistent.pem, "
+        "key: /nonexistent.key}}");
+    EXPECT_NE(error_of(text).find("'/nonexistent.pem' is not a readable file"), std::string::npos)
+        << error_of(text);
+    text = kValid;
+    text.replace(text.find("\"127.0.0.1:7400\""), 16,
+                 "{address: \"127.0.0.1:7400\", protocol: tcp, tls: {}}");
+    EXPECT_NE(error_of(text).find("tls settings need protocol tls or wss, not tcp"),
+              std::string::npos)
+        << error_of(text);
+}
+
+TEST(BrokerConfigTest, WebSocketListenersTakeDefaults) {
+    std::string text = kValid;
+    text.replace(text.find("\"127.0.0.1:7400\""), 16,
+                 "{address: \"127.0.0.1:7400\", protocol: ws}");
+    const auto listen = parse(text).server.listen;
+    ASSERT_TRUE(listen[0].websocket.has_value());
+    EXPECT_EQ(listen[0].websocket->path, "/parley");
+    EXPECT_TRUE(listen[0].websocket->allowed_origins.empty());
+    text = kValid;
+    text.replace(text.find("\"127.0.0.1:7400\""), 16,
+                 "{address: \"127.0.0.1:7400\", protocol: ws, websocket: {path: chat, "
+                 "allowed_origins: [\"https://a.example\"]}}");
+    EXPECT_NE(error_of(text).find("path must start with '/'"), std::string::npos) << error_of(text);
+}
+
+TEST(BrokerConfigTest, UnknownListenProtocolsAreRefused) {
     std::string text = kValid;
     text.replace(text.find("\"127.0.0.1:7400\""), 16,
                  "{address: \"127.0.0.1:7400\", protocol: udp}");

@@ -8,6 +8,7 @@
 
 #include <parley/client/backoff.hpp>
 #include <parley/client/conversation.hpp>
+#include <parley/client/tls_options.hpp>
 #include <parley/types.hpp>
 
 namespace parley::client {
@@ -28,6 +29,9 @@ struct ClientOptions {
     BackoffOptions backoff;
     /// Name resolution, TCP connect and handshake together must finish within this.
     std::chrono::milliseconds connect_timeout{5000};
+
+    /// For tls:// endpoints: what to trust, and this client's certificate for mutual TLS.
+    TlsOptions tls;
 
     /// Largest frame body accepted from the server.
     std::uint32_t max_body_size = 4 * 1024 * 1024;

@@ -15,8 +15,10 @@
 namespace parley::client {
 
 struct ServerChoice {
-    std::string node_id;   ///< the instance id
-    std::string endpoint;  ///< "host:port": the instance's first endpoint the client can speak
+    std::string node_id;  ///< the instance id
+    /// The instance's first endpoint the client can speak: "host:port" (tcp) or
+    /// "tls://host:port".
+    std::string endpoint;
 };
 
 /// A load-balancing policy. Not thread safe: one picker per client, used on the client's loop.
