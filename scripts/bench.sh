@@ -332,7 +332,9 @@ package_version() {
     printf '    "nproc": %s,\n' "$(nproc)"
     printf '    "cpu": %s,\n' "$(json_string "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')")"
     printf '    "kernel": %s,\n' "$(json_string "$(uname -r)")"
-    printf '    "memory": %s\n' "$(json_string "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)")"
+    printf '    "memory": %s,\n' "$(json_string "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)")"
+    # Where the durable servers keep their files: fsync costs what this file system makes it cost.
+    printf '    "temp_dir": %s\n' "$(json_string "$(df -T "${TMPDIR:-/tmp}" | awk 'NR == 2 {print $2 " on " $1}')")"
     printf '  },\n'
     printf '  "versions": {\n'
     printf '    "parleyd": %s,\n' "$(json_string "$("$build/bin/parleyd" --version)")"
