@@ -57,12 +57,9 @@ void create_jetstream_stream(const Endpoint& server) {
                 input.consume(bytes);
                 if (line == "PING") {
                     asio::write(socket, asio::buffer(std::string_view{"PONG\r\n"}));
-                } else if (line.starts_with("-ERR")) {
-                    answer = line;
-                    return;
                 } else if (line.starts_with("MSG ")) {
                     answered = true;  // the payload is the next line: one-line JSON
-                } else if (answered) {
+                } else if (answered || line.starts_with("-ERR")) {
                     answer = line;
                     return;
                 }
