@@ -7,6 +7,8 @@
 #
 #   scripts/bench.sh                 the full comparison (5 repetitions)
 #   scripts/bench.sh --quick         one short repetition of everything, to check it works
+#   scripts/bench.sh --durable       the durable rows: Parley with its SQLite and memory message
+#                                    logs, nats-server with JetStream, mosquitto with persistence
 #
 # Results go to bench/results/<timestamp>/: runs/*.json (one per run), results.json,
 # results.md, results.png and the servers' logs. See docs/performance.md.
@@ -23,8 +25,13 @@ usage: scripts/bench.sh [options]
   --quick                 one repetition with short windows (warm-up 0.5 s, 2 s measured)
   --reps N                repetitions of every run (5)
   --warmup S --duration S seconds of warm-up and of measurement per run (1, 5)
-  --servers "LIST"        any of: parley nats mosquitto mosquitto-qos1 redis (all)
-  --workloads "LIST"      any of: private-closed private-open group idle connect (all)
+  --servers "LIST"        any of: parley nats mosquitto mosquitto-qos1 redis (all), and the
+                          durable ones: parley-sqlite parley-memory nats-js mosquitto-persist
+  --workloads "LIST"      any of: private-closed private-open group idle connect (all), and
+                          sync (Parley with a message log only)
+  --durable               servers "parley parley-sqlite parley-memory nats-js
+                          mosquitto-persist", workloads "private-closed private-open group sync"
+  --sync-senders N        users who send the sync workload's 100,000 messages (1)
   --idle-connections N    connections of the idle workload (10000); 100000 or 1000000 spread
                           over 127.0.0.x source addresses and raise the open-file limits
   --cross A,B             also run 1:1 across two Parley nodes already running at A and B
@@ -42,6 +49,7 @@ quick=false
 servers="parley nats mosquitto mosquitto-qos1 redis"
 workloads="private-closed private-open group idle connect"
 idle_connections=10000
+sync_senders=1
 cross=""
 do_build=true
 pin=true
@@ -57,6 +65,10 @@ while (($# > 0)); do
         --servers) servers=$2; shift ;;
         --workloads) workloads=$2; shift ;;
         --idle-connections) idle_connections=$2; shift ;;
+        --durable)
+            servers="parley parley-sqlite parley-memory nats-js mosquitto-persist"
+            workloads="private-closed private-open group sync" ;;
+        --sync-senders) sync_senders=$2; shift ;;
         --cross) cross=$2; shift ;;
         --no-build) do_build=false ;;
         --no-pin) pin=false ;;
@@ -124,6 +136,9 @@ cleanup() {
         stop_pid "$pid"
     done
     started=()
+    if [[ -n $server_dir ]]; then
+        rm -rf "$server_dir"
+    fi
 }
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
@@ -151,13 +166,30 @@ wait_for_port() {  # port pid name
 # --- the servers ---------------------------------------------------------------------------
 server_pid=""
 server_port=""
+server_dir=""  # a durable server's files, removed when it stops
+current_tag=""
+
+start_parley() {  # logfile overlay [config...]
+    local logfile=$1 overlay=$2
+    shift 2
+    local configs=(-c "$root/bench/config/parleyd-bench.yaml")
+    local extra
+    for extra in "$@"; do
+        configs+=(-c "$extra")
+    done
+    "${server_cpu[@]}" "$build/bin/parleyd" "${configs[@]}" -c "$overlay" >"$logfile" 2>&1 &
+}
 
 start_server() {  # name tag
     local name=$1 tag=$2
     server_port=$("$bench_bin" --free-port)
     local logfile=$out/logs/$tag.log
     case $name in
-        parley)
+        parley-sqlite|nats-js|mosquitto-persist)
+            server_dir=$(mktemp -d "${TMPDIR:-/tmp}/parley-bench-$name.XXXXXX") ;;
+    esac
+    case $name in
+        parley|parley-sqlite|parley-memory)
             local overlay=$out/logs/$tag.yaml
             cat >"$overlay" <<EOF
 server:
@@ -168,8 +200,29 @@ registry:
       - id: bench
         endpoints: ["127.0.0.1:$server_port"]
 EOF
-            "${server_cpu[@]}" "$build/bin/parleyd" -c "$root/bench/config/parleyd-bench.yaml" \
-                -c "$overlay" >"$logfile" 2>&1 &
+            case $name in
+                parley) start_parley "$logfile" "$overlay" ;;
+                parley-memory)
+                    start_parley "$logfile" "$overlay" \
+                        "$root/bench/config/parleyd-bench-memory-log.yaml" ;;
+                parley-sqlite)
+                    printf 'message_log:\n  settings:\n    path: %s/messages.db\n' \
+                        "$server_dir" >>"$overlay"
+                    start_parley "$logfile" "$overlay" "$root/bench/config/parleyd-bench-sqlite.yaml" ;;
+            esac
+            ;;
+        nats-js)
+            local conf=$out/logs/$tag.conf
+            sed "s|@STORE_DIR@|$server_dir|" "$root/bench/config/nats-server-jetstream.conf.in" \
+                >"$conf"
+            "${server_cpu[@]}" nats-server -c "$conf" -a 127.0.0.1 -p "$server_port" \
+                >"$logfile" 2>&1 &
+            ;;
+        mosquitto-persist)
+            local conf=$out/logs/$tag.conf
+            sed -e "s/@PORT@/$server_port/" -e "s|@PERSIST_DIR@|$server_dir|" \
+                "$root/bench/config/mosquitto-persist.conf.in" >"$conf"
+            "${server_cpu[@]}" mosquitto -c "$conf" >"$logfile" 2>&1 &
             ;;
         nats)
             "${server_cpu[@]}" nats-server -c "$root/bench/config/nats-server.conf" \
@@ -194,6 +247,12 @@ EOF
 stop_server() {
     stop_pid "$server_pid"
     forget_pid "$server_pid"
+    if [[ -n $server_dir ]]; then
+        # What the durable server left on disk, for the record.
+        du -sk "$server_dir" | cut -f1 >"$out/logs/$current_tag.disk-kib" || true
+        rm -rf "$server_dir"
+        server_dir=""
+    fi
 }
 
 protocol_args() {
@@ -203,6 +262,9 @@ protocol_args() {
         mosquitto) echo "--protocol mqtt --qos 0" ;;
         mosquitto-qos1) echo "--protocol mqtt --qos 1" ;;
         redis) echo "--protocol redis" ;;
+        parley-sqlite|parley-memory) echo "--protocol parley --durable" ;;
+        nats-js) echo "--protocol nats --durable" ;;
+        mosquitto-persist) echo "--protocol mqtt --qos 1 --durable" ;;
     esac
 }
 
@@ -214,17 +276,26 @@ workload_args() {
         group) echo "--workload group --groups 10 --members 100 --group-senders 1 --window 32 $timing" ;;
         idle) echo "--workload idle --connections $idle_connections --hold ${hold}s" ;;
         connect) echo "--workload connect --connect-concurrency 256 --duration ${duration}s" ;;
+        # While the user is offline each sender keeps 64 messages awaiting their ACK; the replay
+        # after the login is what is measured.
+        sync) echo "--workload sync --messages 100000 --senders $sync_senders --window 64 --drain-timeout 60s" ;;
     esac
 }
 
-applies() {  # server workload: MQTT QoS 1 only changes how messages travel
-    [[ $1 != mosquitto-qos1 || $2 == private-* || $2 == group ]]
+applies() {  # server workload
+    case $1 in
+        # MQTT QoS 1 and the durable servers only change how messages travel.
+        mosquitto-qos1|nats-js|mosquitto-persist) [[ $2 == private-* || $2 == group ]] ;;
+        parley-sqlite|parley-memory) [[ $2 == private-* || $2 == group || $2 == sync ]] ;;
+        *) [[ $2 != sync ]] ;;
+    esac
 }
 
 failures=0
 run_one() {  # server workload rep
     local server=$1 workload=$2 rep=$3
     local tag=$workload-$server-r$rep
+    current_tag=$tag
     start_server "$server" "$tag" || { failures=$((failures + 1)); stop_server; return; }
     # With the server's pid the generator also reports its CPU use and run-queue waits.
     # shellcheck disable=SC2046 # the argument lists are meant to split
@@ -261,7 +332,9 @@ package_version() {
     printf '    "nproc": %s,\n' "$(nproc)"
     printf '    "cpu": %s,\n' "$(json_string "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')")"
     printf '    "kernel": %s,\n' "$(json_string "$(uname -r)")"
-    printf '    "memory": %s\n' "$(json_string "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)")"
+    printf '    "memory": %s,\n' "$(json_string "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)")"
+    # Where the durable servers keep their files: fsync costs what this file system makes it cost.
+    printf '    "temp_dir": %s\n' "$(json_string "$(df -T "${TMPDIR:-/tmp}" | awk 'NR == 2 {print $2 " on " $1}')")"
     printf '  },\n'
     printf '  "versions": {\n'
     printf '    "parleyd": %s,\n' "$(json_string "$("$build/bin/parleyd" --version)")"

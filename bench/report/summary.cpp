@@ -75,7 +75,10 @@ std::string params_text(const json::object& run) {
         {"concurrency", "in flight"},
         {"payload_bytes", "payload B"},
         {"duration_s", "measured s"},
-        {"hold_s", "hold s"}};
+        {"hold_s", "hold s"},
+        {"messages", "messages"},
+        {"senders", "senders"},
+        {"sync_limit", "per SYNC"}};
     std::ostringstream out;
     for (const auto& [key, title] : kShown) {
         const auto* value = params->as_object().if_contains(key);
@@ -108,7 +111,8 @@ const std::vector<CaseSpec>& case_specs() {
           {"p50_us", "p50 µs", "latency_us.p50", false},
           {"p999_us", "p99.9 µs", "latency_us.p999", false},
           {"max_us", "max µs", "latency_us.max", false},
-          {"throughput", "msgs/s", "throughput", true}}},
+          {"throughput", "msgs/s", "throughput", true},
+          {"ack_p99_us", "ACK p99 µs", "ack_latency_us.p99", false}}},
         {"group",
          "group fan-out",
          {{"throughput", "deliveries/s", "throughput", true},
@@ -125,6 +129,11 @@ const std::vector<CaseSpec>& case_specs() {
          "cross-node 1:1 closed loop",
          {{"throughput", "msgs/s", "throughput", true},
           {"p99_us", "p99 µs", "latency_us.p99", false}}},
+        {"sync",
+         "sync after being offline",
+         {{"throughput", "msgs/s replayed", "throughput", true},
+          {"first_us", "login to first message µs", "sync.first_message_us", false},
+          {"fill_rate", "sent while offline, msgs/s", "sync.fill_per_s", true}}},
     };
     return kCases;
 }
@@ -138,7 +147,7 @@ std::optional<std::string> case_of(const json::object& run) {
         }
         return text_at(run, "mode") == "open" ? "private-open" : "private-closed";
     }
-    if (workload == "group" || workload == "idle" || workload == "connect") {
+    if (workload == "group" || workload == "idle" || workload == "connect" || workload == "sync") {
         return workload;
     }
     return std::nullopt;

@@ -197,4 +197,8 @@ void Connection::on_refused(Connection& connection, std::string_view reason) {
     events_.on_refused(connection, reason);
 }
 
+void Connection::on_sync_done(Connection& connection, const SyncRoundEnd& end) {
+    events_.on_sync_done(connection, end);
+}
+
 }  // namespace parley::bench

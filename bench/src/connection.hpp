@@ -75,6 +75,7 @@ class Connection final : private ProtocolEvents {
     void on_delivery(Connection& connection, std::string_view payload) override;
     void on_ack(Connection& connection) override;
     void on_refused(Connection& connection, std::string_view reason) override;
+    void on_sync_done(Connection& connection, const SyncRoundEnd& end) override;
 
     Loop& loop_;
     ProtocolAdapter& protocol_;

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "jetstream_setup.hpp"
 #include "loop.hpp"
 #include "options.hpp"
 #include "payload.hpp"
@@ -34,6 +35,8 @@ std::uint64_t descriptors_needed(const BenchOptions& o) {
             return o.connections;
         case WorkloadKind::connect:
             return o.connect_concurrency;
+        case WorkloadKind::sync:
+            return std::uint64_t{o.sync_senders} + 1;
     }
     return 0;
 }
@@ -95,6 +98,11 @@ int main(int argc, char** argv) {
     const auto started = steady_ns();
     RunResult result;
     try {
+        if (options.durable && options.protocol == Protocol::nats) {
+            for (const auto& endpoint : options.endpoints) {
+                create_jetstream_stream(endpoint);
+            }
+        }
         result = run_threads(options);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "parley-bench: %s\n", e.what());

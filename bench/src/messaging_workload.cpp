@@ -48,6 +48,7 @@ void MessagingWorkload::plan_private() {
     const bool separate = protocol_->separate_publisher();
     spread_sources(std::uint64_t{options_.users} * (separate ? 2 : 1));
     senders_.resize(share_.size());
+    sender_of_user_.resize(share_.size());
     for (std::uint32_t local = 0; local < share_.size(); ++local) {
         const std::uint32_t user = share_.begin + local;
         const std::uint32_t id = options_.id_base + user;
@@ -58,7 +59,9 @@ void MessagingWorkload::plan_private() {
             out = &add_connection(local, kReadChunk);
             plan_login(*out, LoginRequest{id, false, {}, true}, endpoint_of(user));
         }
-        senders_[local] = Sender{out, user, 0, 0};
+        senders_[local].out = out;
+        senders_[local].user = user;
+        sender_of_user_[local] = local;
     }
 }
 
@@ -69,6 +72,7 @@ void MessagingWorkload::plan_group() {
     spread_sources(std::uint64_t{options_.groups} * (members + (separate ? per_group : 0)));
     group_ids_.resize(share_.size());
     senders_.resize(std::size_t{share_.size()} * per_group);
+    sender_of_user_.assign(std::size_t{share_.size()} * members, kNotASender);
     next_group_seq_.assign(std::size_t{share_.size()} * members * per_group, 0);
     for (std::uint32_t g = 0; g < share_.size(); ++g) {
         const std::uint32_t group = share_.begin + g;
@@ -86,7 +90,11 @@ void MessagingWorkload::plan_group() {
                     out = &add_connection(local, kReadChunk);
                     plan_login(*out, LoginRequest{id, false, {}, true}, endpoint_of(user));
                 }
-                senders_[std::size_t{g} * per_group + m] = Sender{out, user, group, 0};
+                const auto s = std::size_t{g} * per_group + m;
+                senders_[s].out = out;
+                senders_[s].user = user;
+                senders_[s].group = group;
+                sender_of_user_[local] = static_cast<std::uint32_t>(s);
             }
         }
     }
@@ -112,6 +120,7 @@ RunResult MessagingWorkload::run() {
     result_.delivered = tracker_.delivered();
     result_.duplicated += tracker_.duplicates();
     result_.malformed += tracker_.unknown();
+    result_.unacked = unacked_;
     return result_;
 }
 
@@ -233,6 +242,11 @@ void MessagingWorkload::send(std::size_t s, std::uint64_t sent_ns) {
     }
     sender.out->queued();
     ++sender.in_flight;
+    if (options_.durable) {
+        ++sender.unacked;
+        ++unacked_;
+        sender.ack_due.push(sent_ns);
+    }
     if (tracker_.sent() >= quota_) {
         sending_ = false;
     }
@@ -331,9 +345,32 @@ void MessagingWorkload::count_arrival(std::size_t s, const Stamp& stamp) {
     if (outcome == DeliveryTracker::Outcome::completed) {
         auto& sender = senders_[s];
         --sender.in_flight;
-        if (sending_ && options_.mode == LoopMode::closed) {
+        if (sending_ && options_.mode == LoopMode::closed && may_send(sender)) {
             send(s, steady_ns());
         }
+    }
+}
+
+void MessagingWorkload::on_ack(Connection& connection) {
+    Workload::on_ack(connection);
+    if (!options_.durable || connection.user() >= sender_of_user_.size()) {
+        return;
+    }
+    const auto s = sender_of_user_[connection.user()];
+    if (s == kNotASender || senders_[s].unacked == 0) {
+        ++result_.unexpected_acks;
+        return;
+    }
+    auto& sender = senders_[s];
+    --sender.unacked;
+    --unacked_;
+    const auto sent_ns = sender.ack_due.pop();
+    if (sent_ns >= window_begin_ns_ && sent_ns < window_end_ns_) {
+        const auto now = loop_.batch_ns();
+        result_.ack_latency.record(now > sent_ns ? now - sent_ns : 0);
+    }
+    if (sending_ && options_.mode == LoopMode::closed && may_send(sender)) {
+        send(s, steady_ns());
     }
 }
 
@@ -343,7 +380,7 @@ void MessagingWorkload::poll_drain() {
         last_progress_count_ = tracker_.delivered();
         last_progress_ns_ = now;
     }
-    const bool all_in = !sending_ && tracker_.delivered() >= tracker_.expected();
+    const bool all_in = !sending_ && tracker_.delivered() >= tracker_.expected() && unacked_ == 0;
     const bool stalled =
         options_.messages > 0 && now - last_progress_ns_ > ms_to_ns(options_.drain_timeout);
     if (all_in || stalled || now >= drain_deadline_ns_) {

@@ -7,6 +7,8 @@
 // losses and duplicates, and record latency for messages sent inside the measured window.
 // With --threads, each thread owns a disjoint slice of users (or groups) and messages stay
 // within the slice, so threads never share state.
+// With --durable a message also stays in flight until the server has acknowledged it to its
+// sender (stored), and the time from send to acknowledgement is recorded as well.
 
 #include <cstdint>
 #include <vector>
@@ -15,6 +17,7 @@
 
 #include "delivery_tracker.hpp"
 #include "payload.hpp"
+#include "send_times.hpp"
 #include "workload.hpp"
 
 namespace parley::bench {
@@ -27,10 +30,13 @@ class MessagingWorkload final : public Workload {
   private:
     struct Sender {
         Connection* out = nullptr;
-        std::uint32_t user = 0;   ///< global user index
-        std::uint32_t group = 0;  ///< global group index (group workload)
-        std::uint32_t in_flight = 0;
+        std::uint32_t user = 0;       ///< global user index
+        std::uint32_t group = 0;      ///< global group index (group workload)
+        std::uint32_t in_flight = 0;  ///< not yet delivered to every recipient
+        std::uint32_t unacked = 0;    ///< durable: not yet acknowledged to the sender
+        SendTimes ack_due;            ///< durable: send times of the unacknowledged ones
     };
+    static constexpr std::uint32_t kNotASender = UINT32_MAX;
 
     void plan_private();
     void plan_group();
@@ -46,7 +52,13 @@ class MessagingWorkload final : public Workload {
     std::uint64_t next_random();
     std::size_t endpoint_of(std::uint32_t user) const { return user % servers_.size(); }
 
+    bool may_send(const Sender& sender) const {
+        return sender.in_flight < options_.window &&
+               (!options_.durable || sender.unacked < options_.window);
+    }
+
     void on_delivery(Connection& connection, std::string_view payload) override;
+    void on_ack(Connection& connection) override;
     void deliver_private(std::uint32_t receiver, const Stamp& stamp);
     void deliver_group(std::uint32_t receiver, const Stamp& stamp);
     void count_arrival(std::size_t sender, const Stamp& stamp);
@@ -55,6 +67,8 @@ class MessagingWorkload final : public Workload {
     const Share share_;  ///< users (private) or groups (group) of this thread
     std::vector<std::uint32_t> group_ids_;
     std::vector<Sender> senders_;
+    std::vector<std::uint32_t> sender_of_user_;  ///< local user index -> sender, or kNotASender
+    std::uint64_t unacked_ = 0;                  ///< durable: over all senders
     std::vector<std::uint64_t> next_group_seq_;  ///< per (local member, sender of its group)
     DeliveryTracker tracker_;
     std::uint64_t random_state_;

@@ -1,7 +1,7 @@
-// MQTT 3.1.1: CONNECT (clean session), SUBSCRIBE, PUBLISH at QoS 0 or 1, PUBACK both ways,
-// PINGREQ as the heartbeat. A user's inbox is the topic u/<id>, a group is g/<id>. MQTT 3.1.1
-// has no "no local" option, so a group member also receives its own messages; the workload
-// recognises and discards them.
+// MQTT 3.1.1: CONNECT (clean session, or a persistent one), SUBSCRIBE, PUBLISH at QoS 0 or 1,
+// PUBACK both ways, PINGREQ as the heartbeat. A user's inbox is the topic u/<id>, a group is
+// g/<id>. MQTT 3.1.1 has no "no local" option, so a group member also receives its own messages;
+// the workload recognises and discards them.
 #include <string>
 
 #include "protocols.hpp"
@@ -57,15 +57,16 @@ std::uint32_t get_be16(const char* in) {
 
 class MqttProtocol final : public ProtocolAdapter {
   public:
-    explicit MqttProtocol(int qos) : qos_(qos) {}
+    MqttProtocol(int qos, bool persistent_session)
+        : qos_(qos), persistent_session_(persistent_session) {}
 
     void write_login(const LoginRequest& login, ProtocolState& state, ByteBuffer& out) override {
         const std::string client_id = "pb-" + std::to_string(login.user_id);
         put_header(out, connect, 10 + 2 + client_id.size());
         put_be16(out, 4);
         out.append("MQTT");
-        out.append_byte(4);     // protocol level 3.1.1
-        out.append_byte(0x02);  // clean session
+        out.append_byte(4);                                  // protocol level 3.1.1
+        out.append_byte(persistent_session_ ? 0x00 : 0x02);  // clean session flag
         put_be16(out, kKeepAliveSeconds);
         put_be16(out, static_cast<std::uint32_t>(client_id.size()));
         out.append(client_id);
@@ -201,12 +202,13 @@ class MqttProtocol final : public ProtocolAdapter {
     }
 
     int qos_;
+    bool persistent_session_;
 };
 
 }  // namespace
 
-std::unique_ptr<ProtocolAdapter> make_mqtt_protocol(int qos) {
-    return std::make_unique<MqttProtocol>(qos);
+std::unique_ptr<ProtocolAdapter> make_mqtt_protocol(int qos, bool persistent_session) {
+    return std::make_unique<MqttProtocol>(qos, persistent_session);
 }
 
 }  // namespace parley::bench

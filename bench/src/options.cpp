@@ -17,7 +17,7 @@ namespace {
 constexpr const char* kUsage = R"(usage: parley-bench [options]
 
   --protocol parley|nats|mqtt|redis       wire protocol of the server (parley)
-  --workload private|group|idle|connect   what to measure (private)
+  --workload private|group|idle|connect|sync   what to measure (private)
   --endpoint HOST:PORT                    server; repeat for several nodes (127.0.0.1:7400)
   --cross-node                            private messages go to users on another endpoint
   --mode closed|open                      closed: a window per sender; open: a fixed rate
@@ -25,12 +25,18 @@ constexpr const char* kUsage = R"(usage: parley-bench [options]
   --rate N             open loop msgs/s (25000)  --payload N     message bytes (64)
   --groups N           groups (10)               --members N     members per group (100)
   --group-senders N    senders per group (1)     --qos 0|1       MQTT publish QoS (0)
+  --durable            stored before acknowledged; a message is in flight until it is also
+                       acknowledged (NATS: JetStream stream and push consumers; MQTT: clean
+                       session off; Parley: needs a node with a message log)
+  --sync-limit N       sync: messages per SYNC round after the login's (10000)
+  --senders N          sync: users who send to the offline user, --messages in all (1)
   --connections N      idle connections (10000)  --hold D        idle time before RSS (5s)
   --connects N         connect storm total (0: run for --duration)
   --connect-concurrency N   connects in flight (256)
   --source-addresses N      spread connections over 127.0.0.1..N (0: as needed)
   --warmup D (1s)  --duration D (5s)  --drain-timeout D (5s)  --ready-timeout D (60s)
   --heartbeat-interval D (10s)        --messages N  stop after N messages, not after --duration
+                                      (sync: messages the offline user gets, 100000)
   --id-base N          first user and group id (1)
   --threads N          independent event loops over disjoint users (1)
   --server-pid PID     idle: read this process's VmRSS before and after
@@ -132,7 +138,8 @@ bool parse_options(int argc, char** argv, BenchOptions& o) {
              o.workload = parse_choice<WorkloadKind>(v, {{"private", WorkloadKind::private_chat},
                                                          {"group", WorkloadKind::group},
                                                          {"idle", WorkloadKind::idle},
-                                                         {"connect", WorkloadKind::connect}});
+                                                         {"connect", WorkloadKind::connect},
+                                                         {"sync", WorkloadKind::sync}});
          }},
         {"--mode",
          [&](std::string_view v) {
@@ -148,6 +155,8 @@ bool parse_options(int argc, char** argv, BenchOptions& o) {
         {"--group-senders", u32(o.group_senders)},
         {"--payload", u32(o.payload_size)},
         {"--qos", [&](std::string_view v) { o.mqtt_qos = static_cast<int>(parse_u32(v)); }},
+        {"--sync-limit", u32(o.sync_limit)},
+        {"--senders", u32(o.sync_senders)},
         {"--connections", u32(o.connections)},
         {"--connects", u32(o.connects)},
         {"--connect-concurrency", u32(o.connect_concurrency)},
@@ -179,6 +188,10 @@ bool parse_options(int argc, char** argv, BenchOptions& o) {
         }
         if (arg == "--cross-node") {
             o.cross_node = true;
+            continue;
+        }
+        if (arg == "--durable") {
+            o.durable = true;
             continue;
         }
         const auto setter = with_value.find(arg);
@@ -216,6 +229,24 @@ bool parse_options(int argc, char** argv, BenchOptions& o) {
         throw std::invalid_argument(
             "--group needs members >= 2, 1 <= group-senders <= members, groups >= threads");
     }
+    if (o.durable && o.protocol == Protocol::redis) {
+        throw std::invalid_argument("--durable: redis pub/sub stores nothing");
+    }
+    if (o.durable && o.protocol == Protocol::mqtt && o.mqtt_qos != 1) {
+        throw std::invalid_argument("--durable with MQTT needs --qos 1");
+    }
+    if (o.workload == WorkloadKind::sync) {
+        if (o.protocol != Protocol::parley) {
+            throw std::invalid_argument("--workload sync is Parley's (SYNC frames)");
+        }
+        if (o.threads != 1 || o.sync_limit == 0 || o.sync_senders == 0) {
+            throw std::invalid_argument(
+                "--workload sync needs --threads 1, --sync-limit >= 1 and --senders >= 1");
+        }
+        if (o.messages == 0) {
+            o.messages = 100000;
+        }
+    }
     if (o.mode == LoopMode::open && o.rate <= 0) {
         throw std::invalid_argument("--rate must be positive");
     }
@@ -246,6 +277,8 @@ const char* to_string(WorkloadKind workload) {
             return "idle";
         case WorkloadKind::connect:
             return "connect";
+        case WorkloadKind::sync:
+            return "sync";
     }
     return "?";
 }

@@ -9,7 +9,7 @@
 namespace parley::bench {
 
 enum class Protocol { parley, nats, mqtt, redis };
-enum class WorkloadKind { private_chat, group, idle, connect };
+enum class WorkloadKind { private_chat, group, idle, connect, sync };
 enum class LoopMode { closed, open };
 
 struct Endpoint {
@@ -34,6 +34,12 @@ struct BenchOptions {
     std::uint32_t group_senders = 1;  ///< per group
     std::uint32_t payload_size = 64;  ///< bytes of message content, at least the stamp
     int mqtt_qos = 0;
+    /// Messages must be stored before they are acknowledged, and senders count a message in
+    /// flight until its acknowledgement too: NATS through JetStream, MQTT with persistent
+    /// sessions (Parley stores whenever its node has a message log).
+    bool durable = false;
+    std::uint32_t sync_limit = 10000;  ///< sync: messages asked for per round after the first
+    std::uint32_t sync_senders = 1;    ///< sync: users who send to the offline one
 
     std::uint32_t connections = 10000;  ///< idle
     std::uint32_t connects = 0;         ///< connect storm: total; 0 = run for `duration`
@@ -47,6 +53,7 @@ struct BenchOptions {
     std::chrono::milliseconds ready_timeout{60000};
     std::chrono::milliseconds heartbeat_interval{10000};
     std::uint64_t messages = 0;  ///< stop after this many messages instead of after `duration`
+                                 ///< (sync: the messages sent to the offline user, 100000)
 
     std::uint32_t id_base = 1;  ///< first user id (and group id); ids are id_base + index
     unsigned threads = 1;

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "parley_sync.hpp"
 #include "protocols.hpp"
 #include "wire_helpers.hpp"
 
@@ -22,6 +23,7 @@ enum FrameType : unsigned char {
     error = 0x06,
     group_join = 0x08,
     goodbye = 0x0A,
+    sync = 0x0C,
 };
 
 /// Writes the header for a body of `body_size` bytes and returns where the body goes.
@@ -72,13 +74,17 @@ class ParleyProtocol final : public ProtocolAdapter {
     void write_login(const LoginRequest& login, ProtocolState& state, ByteBuffer& out) override {
         constexpr std::string_view kToken = "bench";
         constexpr std::string_view kName = "parley-bench";
-        const std::size_t body =
-            1 + wire::varint_size(login.user_id) + 2 + kToken.size() + 2 + kName.size();
+        const std::size_t body = 1 + wire::varint_size(login.user_id) + 2 + kToken.size() + 2 +
+                                 kName.size() + (login.sync ? 2 : 0);
         char* at = begin_frame(out, handshake, 0, body);
         *at++ = 0x08;
         at += wire::put_varint(at, login.user_id);
         write_field_string(at, 0x12, kToken);
         write_field_string(at, 0x1a, kName);
+        if (login.sync) {
+            *at++ = 0x28;  // sync = true: the replay follows HANDSHAKE OK
+            *at++ = 0x01;
+        }
         state.awaiting = 1;
         for (const auto group : login.groups) {
             const std::uint64_t id = state.next_id++;
@@ -99,6 +105,13 @@ class ParleyProtocol final : public ProtocolAdapter {
 
     void write_heartbeat(ProtocolState& /*state*/, ByteBuffer& out) override {
         begin_frame(out, heartbeat, 0, 0);
+    }
+
+    bool write_sync(std::span<const SyncPosition> positions, std::uint32_t limit,
+                    ProtocolState& state, ByteBuffer& out) override {
+        const auto body = sync_request_body(state.next_id++, positions, limit);
+        std::memcpy(begin_frame(out, sync, 0, body.size()), body.data(), body.size());
+        return true;
     }
 
     bool parse(ByteBuffer& in, ProtocolState& state, ByteBuffer& /*out*/, Connection& connection,
@@ -158,6 +171,9 @@ class ParleyProtocol final : public ProtocolAdapter {
                 events.on_refused(connection, "parley error " + std::to_string(code));
                 return true;
             }
+            case sync:
+                events.on_sync_done(connection, parse_sync_done(body));
+                return true;
             case goodbye: {
                 const auto code = varint_field(body, 1);
                 events.on_refused(connection, "parley goodbye " + std::to_string(code));

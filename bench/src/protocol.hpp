@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "byte_buffer.hpp"
 #include "options.hpp"
@@ -23,12 +24,28 @@ struct LoginRequest {
     bool inbox = false;                     ///< subscribe to the user's own private messages
     std::span<const std::uint32_t> groups;  ///< groups to join / subscribe to
     bool publisher_only = false;            ///< a second connection that only publishes
+    bool sync = false;  ///< Parley: replay what the user missed right after the login
+};
+
+/// How far a client holds one conversation (Parley's Position and StreamState).
+struct SyncPosition {
+    std::uint32_t kind = 0;  ///< 1 direct, 2 group
+    std::uint32_t peer = 0;
+    std::uint64_t epoch = 0;
+    std::uint64_t seq = 0;  ///< every message up to this one is in the client's hands
+};
+
+/// The end of one sync round (Parley SYNC DONE).
+struct SyncRoundEnd {
+    bool more = false;  ///< the round hit its limit: ask again from `streams`
+    std::vector<SyncPosition> streams;
 };
 
 /// Per-connection protocol bookkeeping, owned by the Connection.
 struct ProtocolState {
     std::uint32_t awaiting = 0;  ///< answers still due before the login is complete
     std::uint32_t next_id = 1;   ///< request ids / MQTT packet ids
+    std::uint32_t user_id = 0;   ///< the logged-in user, where the protocol needs it later
 };
 
 /// One message to write: the stamp and padding become its content.
@@ -47,6 +64,8 @@ class ProtocolEvents {
     virtual void on_ack(Connection& connection) = 0;
     /// The server refused something or said goodbye; `reason` is for the report.
     virtual void on_refused(Connection& connection, std::string_view reason) = 0;
+    /// A sync round ended (only adapters that write_sync report it).
+    virtual void on_sync_done(Connection& /*connection*/, const SyncRoundEnd& /*end*/) {}
 
   protected:
     ~ProtocolEvents() = default;
@@ -66,6 +85,12 @@ class ProtocolAdapter {
     virtual void write_private(const Outgoing& message, ProtocolState& state, ByteBuffer& out) = 0;
     virtual void write_group(const Outgoing& message, ProtocolState& state, ByteBuffer& out) = 0;
     virtual void write_heartbeat(ProtocolState& state, ByteBuffer& out) = 0;
+    /// Asks for the next sync round from `positions`, at most `limit` messages. False when the
+    /// protocol has no such request.
+    virtual bool write_sync(std::span<const SyncPosition> /*positions*/, std::uint32_t /*limit*/,
+                            ProtocolState& /*state*/, ByteBuffer& /*out*/) {
+        return false;
+    }
 
     /// Consumes every complete unit at the front of `in` and reports it to `events`; replies the
     /// protocol demands (PONG, PUBACK) are appended to `out`. False when the server broke the

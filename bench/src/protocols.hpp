@@ -9,9 +9,11 @@
 namespace parley::bench {
 
 std::unique_ptr<ProtocolAdapter> make_parley_protocol();
-std::unique_ptr<ProtocolAdapter> make_nats_protocol();
-/// `qos` 0 or 1, for both publishing and subscribing.
-std::unique_ptr<ProtocolAdapter> make_mqtt_protocol(int qos);
+/// `jetstream`: publish into a stream with acknowledgements, read through push consumers.
+std::unique_ptr<ProtocolAdapter> make_nats_protocol(bool jetstream);
+/// `qos` 0 or 1, for both publishing and subscribing; `persistent_session` logs in with clean
+/// session off, so the broker keeps the subscriptions and queued messages of an offline client.
+std::unique_ptr<ProtocolAdapter> make_mqtt_protocol(int qos, bool persistent_session);
 std::unique_ptr<ProtocolAdapter> make_redis_protocol();
 
 }  // namespace parley::bench

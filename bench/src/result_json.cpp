@@ -59,6 +59,13 @@ void write_params(JsonWriter& json, const BenchOptions& o) {
             }
             json.field("concurrency", o.connect_concurrency);
             break;
+        case WorkloadKind::sync:
+            json.field("messages", o.messages)
+                .field("senders", o.sync_senders)
+                .field("window", o.window)
+                .field("sync_limit", o.sync_limit)
+                .field("payload_bytes", o.payload_size);
+            break;
     }
     if (is_messaging(o)) {
         if (o.mode == LoopMode::closed) {
@@ -101,9 +108,25 @@ std::vector<std::string> problems_of(const BenchOptions& options, const RunResul
         add_if(r.misrouted, "deliveries to the wrong user or group");
         add_if(r.malformed, "deliveries with an unreadable stamp");
         add_if(r.refused, "requests refused by the server");
+        if (options.durable) {
+            add_if(r.unacked, "messages never acknowledged");
+            add_if(r.unexpected_acks, "acknowledgements of nothing outstanding");
+        }
         if (r.sent == 0) {
             problems.emplace_back("no message was sent");
         } else if (options.messages > 0 && r.sent < options.messages) {
+            problems.push_back("sent only " + std::to_string(r.sent) + " of " +
+                               std::to_string(options.messages) + " messages");
+        }
+    }
+    if (options.workload == WorkloadKind::sync) {
+        add_if(r.expected - r.delivered, "messages not replayed");
+        add_if(r.duplicated, "messages replayed twice");
+        add_if(r.misrouted, "messages for another user");
+        add_if(r.malformed, "messages with an unreadable stamp");
+        add_if(r.refused, "requests refused by the server");
+        add_if(r.unacked, "messages never acknowledged");
+        if (r.sent < options.messages) {
             problems.push_back("sent only " + std::to_string(r.sent) + " of " +
                                std::to_string(options.messages) + " messages");
         }
@@ -137,6 +160,7 @@ std::string result_json(const BenchOptions& o, const RunResult& r, const RunTime
     if (o.protocol == Protocol::mqtt) {
         json.field("qos", o.mqtt_qos);
     }
+    json.field("durable", o.durable);
     json.field("cross_node", o.cross_node).key("endpoints").begin_array();
     for (const auto& endpoint : o.endpoints) {
         json.value(endpoint.host + ":" + std::to_string(endpoint.port));
@@ -163,6 +187,9 @@ std::string result_json(const BenchOptions& o, const RunResult& r, const RunTime
     } else if (o.workload == WorkloadKind::connect) {
         json.field("throughput", per_second(r.logins_completed, r.window_seconds))
             .field("throughput_unit", "logins/s");
+    } else if (o.workload == WorkloadKind::sync) {
+        json.field("throughput", per_second(r.delivered_in_window, r.window_seconds))
+            .field("throughput_unit", "messages/s replayed");
     } else {
         json.key("throughput").null().field("throughput_unit", "");
     }
@@ -181,6 +208,26 @@ std::string result_json(const BenchOptions& o, const RunResult& r, const RunTime
             .field("sent_per_s", per_second(r.sent_in_window, r.window_seconds))
             .key("latency_us");
         write_latency(json, r.latency);
+        if (o.durable) {
+            json.field("unacked", r.unacked).key("ack_latency_us");
+            write_latency(json, r.ack_latency);
+        }
+    }
+    if (o.workload == WorkloadKind::sync) {
+        json.field("sent", r.sent)
+            .field("received", r.delivered)
+            .field("lost", r.expected - r.delivered)
+            .field("duplicated", r.duplicated)
+            .field("acks", r.acks)
+            .field("refused", r.refused)
+            .key("sync")
+            .begin_object()
+            .field("replay_s", r.window_seconds)
+            .field("rounds", r.sync_rounds)
+            .field("first_message_us", r.first_replay_us)
+            .field("fill_s", r.fill_seconds)
+            .field("fill_per_s", per_second(r.sent, r.fill_seconds))
+            .end_object();
     }
     json.key("login_latency_us");
     write_latency(json, r.login_latency);

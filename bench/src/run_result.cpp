@@ -30,6 +30,12 @@ void RunResult::merge(const RunResult& other) {
     window_seconds = std::max(window_seconds, other.window_seconds);
     schedule_lag_max_us = std::max(schedule_lag_max_us, other.schedule_lag_max_us);
     latency.merge(other.latency);
+    ack_latency.merge(other.ack_latency);
+    unacked += other.unacked;
+    unexpected_acks += other.unexpected_acks;
+    fill_seconds = std::max(fill_seconds, other.fill_seconds);
+    sync_rounds += other.sync_rounds;
+    first_replay_us = std::max(first_replay_us, other.first_replay_us);
     connections_wanted += other.connections_wanted;
     connections_ready += other.connections_ready;
     connection_failures += other.connection_failures;

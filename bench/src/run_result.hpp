@@ -26,6 +26,14 @@ struct RunResult {
     double window_seconds = 0;
     double schedule_lag_max_us = 0;  ///< open loop: how late the pacer got
     LatencyHistogram latency;        ///< delivery latency, send to arrival
+    // Durable runs: acknowledgements to the sender.
+    LatencyHistogram ack_latency;       ///< send to the sender's acknowledgement
+    std::uint64_t unacked = 0;          ///< sent but never acknowledged
+    std::uint64_t unexpected_acks = 0;  ///< acknowledgements of nothing outstanding
+    // Sync: the replay to a user who logs in after being offline.
+    double fill_seconds = 0;        ///< sending the messages while the user was offline
+    std::uint64_t sync_rounds = 0;  ///< SYNC DONE frames, the login's included
+    double first_replay_us = 0;     ///< login started to first replayed message
 
     // Connections.
     std::uint64_t connections_wanted = 0;

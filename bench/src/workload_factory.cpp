@@ -1,6 +1,7 @@
 #include "connect_storm_workload.hpp"
 #include "idle_workload.hpp"
 #include "messaging_workload.hpp"
+#include "sync_workload.hpp"
 #include "workload.hpp"
 
 namespace parley::bench {
@@ -15,6 +16,8 @@ std::unique_ptr<Workload> make_workload(const BenchOptions& options, PhaseSync& 
             return std::make_unique<IdleWorkload>(options, sync, thread);
         case WorkloadKind::connect:
             return std::make_unique<ConnectStormWorkload>(options, sync, thread);
+        case WorkloadKind::sync:
+            return std::make_unique<SyncWorkload>(options, sync, thread);
     }
     return nullptr;
 }

@@ -32,9 +32,11 @@ class BenchSmokeTest : public ::testing::Test {
   protected:
     void SetUp() override {
         DaemonOptions options;
-        options.configs = {bench_config()};
+        options.configs = configs();
         daemon_ = std::make_unique<DaemonProcess>(options);
     }
+
+    virtual std::vector<std::filesystem::path> configs() const { return {bench_config()}; }
 
     /// Runs parley-bench against the daemon with `args`; returns its JSON result.
     json::object run_bench(std::vector<std::string> args) {
@@ -136,6 +138,40 @@ TEST_F(BenchSmokeTest, TwoThreadsSplitThePrivateWorkload) {
     const auto result = run_bench(
         {"--workload", "private", "--users", "20", "--messages", "200", "--threads", "2"});
     expect_all_delivered(result, 200, 1);
+}
+
+/// The same daemon with a message log (in memory, so the test does not wait for a disk).
+class BenchWithMessageLogTest : public BenchSmokeTest {
+  protected:
+    std::vector<std::filesystem::path> configs() const override {
+        return {bench_config(), bench_config().parent_path() / "parleyd-bench-memory-log.yaml"};
+    }
+};
+
+TEST_F(BenchWithMessageLogTest, DurablePrivateMessagesAreAllAcknowledgedAndDelivered) {
+    const auto result =
+        run_bench({"--workload", "private", "--users", "20", "--messages", "200", "--durable"});
+    expect_all_delivered(result, 200, 1);
+    EXPECT_EQ(number(result, "acks"), 200);
+    EXPECT_EQ(number(result, "unacked"), 0);
+}
+
+TEST_F(BenchWithMessageLogTest, DurableGroupMessagesAreAllAcknowledgedAndDelivered) {
+    const auto result = run_bench({"--workload", "group", "--groups", "2", "--members", "10",
+                                   "--messages", "100", "--durable"});
+    expect_all_delivered(result, 100, 9);
+    EXPECT_EQ(number(result, "acks"), 100);
+}
+
+TEST_F(BenchWithMessageLogTest, SyncReplaysEveryMessageToTheUserWhoWasOffline) {
+    // The login's round replays 1000; the rest come in rounds of 600 asked for with SYNC.
+    const auto result = run_bench({"--workload", "sync", "--messages", "2500", "--senders", "2",
+                                   "--window", "16", "--sync-limit", "600"});
+    EXPECT_EQ(number(result, "sent"), 2500);
+    EXPECT_EQ(number(result, "received"), 2500);
+    EXPECT_EQ(number(result, "lost"), 0);
+    EXPECT_EQ(number(result, "duplicated"), 0);
+    EXPECT_EQ(number(result.at("sync").as_object(), "rounds"), 4);
 }
 
 }  // namespace
