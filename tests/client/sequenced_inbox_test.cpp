@@ -1,11 +1,11 @@
 // The client's in-order, exactly-once delivery on its own: gaps, duplicates, joins and a log
 // that lost its history (a new epoch) during a sync.
+#include "sequenced_inbox.hpp"
+
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
-
-#include "sequenced_inbox.hpp"
 
 namespace parley::client {
 namespace {

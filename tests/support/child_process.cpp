@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/temp_dir.hpp"
+
 extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX leaves it undeclared
 
 namespace parley::test {
@@ -102,6 +104,22 @@ std::optional<int> wait_for_exit(pid_t pid, std::chrono::milliseconds timeout) {
         // Polling keeps this free of SIGCHLD handlers, which would be process-wide state.
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+}
+
+ToolRun run_tool(const std::filesystem::path& program, const std::vector<std::string>& args,
+                 std::chrono::milliseconds timeout) {
+    TempDir dir{"tool-run"};
+    const auto log = dir.file("output.log");
+    const pid_t pid = spawn_logged(program, args, log);
+    ToolRun run;
+    if (auto status = wait_for_exit(pid, timeout)) {
+        run.status = *status;
+    } else {
+        ::kill(pid, SIGKILL);
+        run.status = wait_for_exit(pid, std::chrono::hours(1)).value_or(-1);
+    }
+    run.output = read_file(log);
+    return run;
 }
 
 }  // namespace parley::test

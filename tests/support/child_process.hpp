@@ -23,4 +23,16 @@ pid_t spawn_logged(const std::filesystem::path& program, const std::vector<std::
 /// (the exit code, or 128 + the signal number), or nothing while it still runs.
 std::optional<int> wait_for_exit(pid_t pid, std::chrono::milliseconds timeout);
 
+/// What a command-line tool did: its exit status (as wait_for_exit says it) and its stdout and
+/// stderr together.
+struct ToolRun {
+    int status = -1;
+    std::string output;
+};
+
+/// Runs `program` with `args` and stdin from /dev/null until it exits; one still running after
+/// `timeout` is killed (status 128 + 9).
+ToolRun run_tool(const std::filesystem::path& program, const std::vector<std::string>& args,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
 }  // namespace parley::test

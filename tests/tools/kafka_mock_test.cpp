@@ -33,25 +33,8 @@ std::vector<std::uint16_t> ports_of(const std::string& bootstrap) {
     return ports;
 }
 
-struct ToolRun {
-    int status = -1;
-    std::string output;
-};
-
-/// Runs the tool with `args` and stdin from /dev/null until it exits (at most 10 s).
 ToolRun run_tool(const std::vector<std::string>& args) {
-    TempDir dir{"kafka-mock-run"};
-    const auto log = dir.file("output.log");
-    const pid_t pid = spawn_logged(KafkaMock::default_binary(), args, log);
-    ToolRun run;
-    if (auto status = wait_for_exit(pid, 10s)) {
-        run.status = *status;
-    } else {
-        ::kill(pid, SIGKILL);
-        wait_for_exit(pid, 1h);
-    }
-    run.output = read_file(log);
-    return run;
+    return test::run_tool(KafkaMock::default_binary(), args);
 }
 
 TEST(KafkaMockToolTest, HelpSaysItIsForTestsOnly) {

@@ -1,7 +1,6 @@
 // parley-token as an issuer runs it: the key it makes and the tokens it mints are what
 // handler-handshake's `auth: ed25519` accepts.
 
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -24,11 +23,6 @@ using plugins::handlers::SignedTokenVerifier;
 using plugins::handlers::TokenVerdict;
 using ::testing::HasSubstr;
 
-struct ToolRun {
-    int status = -1;
-    std::string output;  ///< stdout and stderr
-};
-
 std::filesystem::path tool() {
     const char* build = std::getenv("PARLEY_BUILD_DIR");
     if (build == nullptr) {
@@ -37,17 +31,9 @@ std::filesystem::path tool() {
     return std::filesystem::path(build) / "bin" / "parley-token";
 }
 
-ToolRun run_tool(TempDir& dir, const std::vector<std::string>& args) {
-    const auto log = dir.file("output-" + std::to_string(std::rand()) + ".log");
-    const pid_t pid = spawn_logged(tool(), args, log);
-    ToolRun run;
-    if (auto status = wait_for_exit(pid, 10s)) {
-        run.status = *status;
-    } else {
-        ::kill(pid, SIGKILL);
-        wait_for_exit(pid, 1h);
-    }
-    run.output = read_file(log);
+/// The tool's run, its output without the last newline (a token or a key is one line).
+ToolRun run_tool(const std::vector<std::string>& args) {
+    ToolRun run = test::run_tool(tool(), args);
     if (!run.output.empty() && run.output.back() == '\n') {
         run.output.pop_back();
     }
@@ -63,7 +49,7 @@ std::int64_t now() {
 TEST(ParleyTokenTest, MintedTokensLogInWithTheKeyKeygenPrinted) {
     TempDir dir{"parley-token"};
     const auto key = dir.file("issuer.pem");
-    const ToolRun keygen = run_tool(dir, {"keygen", "--private-key", key.string()});
+    const ToolRun keygen = run_tool({"keygen", "--private-key", key.string()});
     ASSERT_EQ(keygen.status, 0) << keygen.output;
     EXPECT_EQ((std::filesystem::status(key).permissions() & std::filesystem::perms::others_read),
               std::filesystem::perms::none)
@@ -71,11 +57,11 @@ TEST(ParleyTokenTest, MintedTokensLogInWithTheKeyKeygenPrinted) {
     const auto raw = jwt::base64url_decode(keygen.output);
     ASSERT_TRUE(raw.has_value()) << keygen.output;
 
-    const ToolRun again = run_tool(dir, {"public-key", "--private-key", key.string()});
+    const ToolRun again = run_tool({"public-key", "--private-key", key.string()});
     EXPECT_EQ(again.output, keygen.output);
 
-    const ToolRun mint = run_tool(dir, {"mint", "--private-key", key.string(), "--user", "42",
-                                        "--kid", "k1", "--ttl", "10m", "--audience", "chat"});
+    const ToolRun mint = run_tool({"mint", "--private-key", key.string(), "--user", "42", "--kid",
+                                   "k1", "--ttl", "10m", "--audience", "chat"});
     ASSERT_EQ(mint.status, 0) << mint.output;
 
     SignedTokenSettings settings;
@@ -98,18 +84,18 @@ TEST(ParleyTokenTest, MintedTokensLogInWithTheKeyKeygenPrinted) {
 TEST(ParleyTokenTest, RefusesMistakes) {
     TempDir dir{"parley-token"};
     const auto key = dir.file("issuer.pem");
-    ASSERT_EQ(run_tool(dir, {"keygen", "--private-key", key.string()}).status, 0);
-    const ToolRun overwrite = run_tool(dir, {"keygen", "--private-key", key.string()});
+    ASSERT_EQ(run_tool({"keygen", "--private-key", key.string()}).status, 0);
+    const ToolRun overwrite = run_tool({"keygen", "--private-key", key.string()});
     EXPECT_EQ(overwrite.status, 2);
     EXPECT_THAT(overwrite.output, HasSubstr("exists; not overwriting a key"));
-    const ToolRun zero = run_tool(dir, {"mint", "--private-key", key.string(), "--user", "0"});
+    const ToolRun zero = run_tool({"mint", "--private-key", key.string(), "--user", "0"});
     EXPECT_EQ(zero.status, 2);
     EXPECT_THAT(zero.output, HasSubstr("--user takes a user id"));
     const ToolRun ttl =
-        run_tool(dir, {"mint", "--private-key", key.string(), "--user", "1", "--ttl", "soon"});
+        run_tool({"mint", "--private-key", key.string(), "--user", "1", "--ttl", "soon"});
     EXPECT_EQ(ttl.status, 2);
     const ToolRun unknown =
-        run_tool(dir, {"mint", "--private-key", key.string(), "--user", "1", "--color", "red"});
+        run_tool({"mint", "--private-key", key.string(), "--user", "1", "--color", "red"});
     EXPECT_THAT(unknown.output, HasSubstr("unknown option --color"));
 }
 
