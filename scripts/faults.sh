@@ -5,8 +5,8 @@
 # parley-fault-load, rounds of faults, then parley-fault-check's verdict.
 #
 #   scripts/faults.sh [--rounds N] [--kinds LIST] [--seed N] [--duration SECONDS] [--out DIR]
-#                     [--users N] [--rate R] [--baseline SECONDS] [--drain SECONDS]
-#                     [--tolerate LIST]
+#                     [--hold KIND=SECONDS] [--users N] [--rate R] [--baseline SECONDS]
+#                     [--drain SECONDS] [--tolerate LIST]
 #
 # Kinds: kill (kill -9 a node, start it again), stop (SIGSTOP a node past the ZooKeeper and
 # Kafka session time-outs, then SIGCONT), redis (restart Redis), zookeeper (restart ZooKeeper),
@@ -57,6 +57,14 @@ while (($#)); do
         --baseline) baseline=$2; shift 2 ;;
         --drain) drain=$2; shift 2 ;;
         --tolerate) tolerate=$2; shift 2 ;;
+        --hold)
+            [[ $2 =~ ^([a-z-]+)=([0-9]+)$ && -n ${hold[${BASH_REMATCH[1]}]:-} ]] || {
+                echo "faults: --hold takes KIND=SECONDS for one of: ${single_kinds[*]}" >&2
+                exit 2
+            }
+            hold[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+            shift 2
+            ;;
         -h | --help) usage ;;
         *) echo "faults: unknown option '$1'" >&2; usage ;;
     esac
@@ -112,9 +120,33 @@ begin_kill() {
     target[kill]=node-$n
     cluster kill "$n"
 }
-end_kill() {
-    local n=${target[kill]#node-}
-    cluster start-node "$n" || say "node-$n was not ready in time; carrying on"
+end_kill() { start_node "${target[kill]#node-}"; }
+
+# start_node N: starts node N, again if it gave up (a node whose Kafka route is still held by
+# the others may not get its partitions within startup_timeout and exit), as a supervisor
+# would. Fails after three tries.
+start_node() {
+    local try
+    for try in 1 2 3; do
+        cluster start-node "$1" && return
+        say "node-$1 did not start (try $try; see $PARLEY_CLUSTER_DIR/node-$1.log)"
+        if "$root/scripts/cluster.sh" status | grep -q "^node-$1: running"; then
+            cluster stop-node "$1" || true
+        fi
+        sleep 5
+    done
+    return 1
+}
+
+# Before a round: every node runs, whatever the last round left behind.
+ensure_nodes() {
+    local n
+    for n in 1 2 3; do
+        if ! "$root/scripts/cluster.sh" status | grep -q "^node-$n: running"; then
+            say "node-$n is not running; starting it"
+            start_node "$n" || say "node-$n could not be started"
+        fi
+    done
 }
 begin_stop() {
     local n=$1
@@ -173,21 +205,23 @@ shuffle_kinds() {
 }
 
 run_round() {
-    local number=$1 kind=$2 start end longest=0 k n node=$((RANDOM % 3 + 1)) names=""
+    local number=$1 kind=$2 start end longest=0 k n i node=$((RANDOM % 3 + 1)) names=""
     pick_parts "$kind"
+    ensure_nodes
     start=$(now_ms)
     for k in "${parts[@]}"; do
         n=$node
         # kill and stop together hit two different nodes.
         [[ $k == stop && " ${parts[*]} " == *" kill "* ]] && n=$((node % 3 + 1))
-        "begin_$k" "$n"
+        # A fault that could not be made is recorded as such; the run goes on.
+        "begin_$k" "$n" || { say "could not begin $k"; target[$k]+="!failed"; }
         if ((${hold[$k]} > longest)); then longest=${hold[$k]}; fi
         names+=${names:+"+"}$k:${target[$k]}
     done
     say "round $number: $kind ($names), held ${longest}s"
     sleep "$longest"
     for ((i = ${#parts[@]} - 1; i >= 0; i--)); do
-        "end_${parts[i]}"
+        "end_${parts[i]}" || say "could not end ${parts[i]}"
     done
     end=$(now_ms)
     echo "$number $kind $names $start $end" >>"$out/timeline.txt"
@@ -238,7 +272,10 @@ load_pid=""
 cluster stop
 started=0
 
-parameters="$rounds rounds of ${chosen[*]}; seed $seed; ${duration}s a round; $users users at $rate msg/s"
+holds=""
+for k in "${single_kinds[@]}"; do holds+=" $k=${hold[$k]}"; done
+parameters="$rounds rounds of ${chosen[*]}; seed $seed; ${duration}s a round; held (s):$holds;"
+parameters+=" $users users at $rate msg/s"
 parameters+=" each; 3 nodes, 3 Kafka brokers; $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
 status=0
 "$build/bin/parley-fault-check" --events "$out/events.log" --timeline "$out/timeline.txt" \
