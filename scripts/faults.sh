@@ -122,6 +122,13 @@ begin_kill() {
 }
 end_kill() { start_node "${target[kill]#node-}"; }
 
+# Not `status | grep -q`: grep's early exit fails the pipeline under pipefail.
+node_up() {
+    local status
+    status=$("$root/scripts/cluster.sh" status)
+    [[ $status == *"node-$1: running"* ]]
+}
+
 # start_node N: starts node N, again if it gave up (a node whose Kafka route is still held by
 # the others may not get its partitions within startup_timeout and exit), as a supervisor
 # would. Fails after three tries.
@@ -130,7 +137,7 @@ start_node() {
     for try in 1 2 3; do
         cluster start-node "$1" && return
         say "node-$1 did not start (try $try; see $PARLEY_CLUSTER_DIR/node-$1.log)"
-        if "$root/scripts/cluster.sh" status | grep -q "^node-$1: running"; then
+        if node_up "$1"; then
             cluster stop-node "$1" || true
         fi
         sleep 5
@@ -142,7 +149,7 @@ start_node() {
 ensure_nodes() {
     local n
     for n in 1 2 3; do
-        if ! "$root/scripts/cluster.sh" status | grep -q "^node-$n: running"; then
+        if ! node_up "$n"; then
             say "node-$n is not running; starting it"
             start_node "$n" || say "node-$n could not be started"
         fi
@@ -214,9 +221,10 @@ run_round() {
         # kill and stop together hit two different nodes.
         [[ $k == stop && " ${parts[*]} " == *" kill "* ]] && n=$((node % 3 + 1))
         # A fault that could not be made is recorded as such; the run goes on.
-        "begin_$k" "$n" || { say "could not begin $k"; target[$k]+="!failed"; }
+        local made=""
+        "begin_$k" "$n" || { say "could not begin $k"; made="!failed"; }
         if ((${hold[$k]} > longest)); then longest=${hold[$k]}; fi
-        names+=${names:+"+"}$k:${target[$k]}
+        names+=${names:+"+"}$k:${target[$k]}$made
     done
     say "round $number: $kind ($names), held ${longest}s"
     sleep "$longest"
