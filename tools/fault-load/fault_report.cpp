@@ -64,7 +64,7 @@ std::string recovery_text(const Tally& t) {
 }
 
 void table_row(std::ostream& out, const std::string& name, const Tally& t) {
-    out << std::left << std::setw(14) << name << std::right << std::setw(7) << t.rounds
+    out << std::left << std::setw(17) << name << std::right << std::setw(7) << t.rounds
         << std::setw(8) << t.sent << std::setw(8) << t.acked << std::setw(7) << t.server_errors
         << std::setw(7) << t.local_errors;
     for (const auto f : kColumns) {
@@ -74,7 +74,7 @@ void table_row(std::ostream& out, const std::string& name, const Tally& t) {
 }
 
 void table_header(std::ostream& out, const char* first) {
-    out << std::left << std::setw(14) << first << std::right << std::setw(7) << "rounds"
+    out << std::left << std::setw(17) << first << std::right << std::setw(7) << "rounds"
         << std::setw(8) << "sent" << std::setw(8) << "acked" << std::setw(7) << "err"
         << std::setw(7) << "local";
     for (const auto f : kColumns) {
