@@ -3,23 +3,67 @@
 # server and the Kafka mock on free ports, and parleyd nodes node-1..3 on 127.0.0.1:7401-7403
 # (config/cluster.yaml plus config/cluster/node-N.yaml).
 #
-#   scripts/cluster.sh start     build if needed, start backends and nodes, print how to chat
-#   scripts/cluster.sh stop      stop the nodes, then the backends (only what `start` started)
-#   scripts/cluster.sh status    which nodes run
-#   scripts/cluster.sh kill N    kill -9 node N, to watch its clients fail over
+#   scripts/cluster.sh start          build if needed, start backends and nodes, print how to chat
+#   scripts/cluster.sh stop           stop the nodes, then the backends (only what `start` started)
+#   scripts/cluster.sh status         which nodes run
+#   scripts/cluster.sh kill N         kill -9 node N, to watch its clients fail over
+#   scripts/cluster.sh stop-node N    stop node N cleanly (SIGTERM)
+#   scripts/cluster.sh start-node N   start node N again; returns once it is ready
+#   scripts/cluster.sh restart N      stop-node N, then start-node N
+#   scripts/cluster.sh pause N        SIGSTOP node N; `resume N` sends SIGCONT
+#   scripts/cluster.sh backend down|up redis|zookeeper   stop a backend, or start it again
+#   scripts/cluster.sh kafka down|up BROKER              a Kafka broker (1..3 or all)
 #
-# State, logs and a client configuration live in .cluster/ at the repository's root.
+# State, logs and a client configuration live in .cluster/ at the repository's root, or in
+# $PARLEY_CLUSTER_DIR. Nodes listen on 127.0.0.1:7401-7403, or on free ports with
+# PARLEY_CLUSTER_PORTS=auto (the ports are in node-N.yaml in the state directory).
+# PARLEY_CLUSTER_BUILD=0 makes `start` use the build as it is.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib/process.sh
 source "$root/scripts/lib/process.sh"
 build=${PARLEY_BUILD_DIR:-$root/build}
-state=$root/.cluster
+state=${PARLEY_CLUSTER_DIR:-$root/.cluster}
 nodes=(1 2 3)
 
 node_running() {
     [[ -f $state/node-$1.pid ]] && kill -0 "$(cat "$state/node-$1.pid")" 2>/dev/null
+}
+
+# A loopback port nothing listens on right now.
+free_port() {
+    local port
+    for _ in $(seq 200); do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    echo "cluster: no free loopback port found" >&2
+    return 1
+}
+
+node_port() {
+    sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$state/node-$1.yaml"
+}
+
+# Each node's listen address, as an overlay over config/cluster/node-N.yaml.
+write_listen_overlays() {
+    local n port
+    for n in "${nodes[@]}"; do
+        if [[ ${PARLEY_CLUSTER_PORTS:-} == auto ]]; then
+            port=$(free_port)
+        else
+            port=$((7400 + n))
+        fi
+        cat >"$state/node-$n.yaml" <<YAML
+# Where node-$n listens (scripts/cluster.sh).
+server:
+  listen: ["127.0.0.1:$port"]
+YAML
+    done
 }
 
 write_overlays() {
@@ -55,7 +99,7 @@ start_node() {
     local n=$1 ready=$state/node-$1.ready
     rm -f "$ready"
     "$build/bin/parleyd" -c "$root/config/cluster.yaml" -c "$root/config/cluster/node-$n.yaml" \
-        -c "$state/backends.yaml" --ready-file "$ready" >"$state/node-$n.log" 2>&1 &
+        -c "$state/backends.yaml" -c "$state/node-$n.yaml" --ready-file "$ready" >>"$state/node-$n.log" 2>&1 &
     echo $! >"$state/node-$n.pid"
     for _ in $(seq 300); do
         [[ -f $ready ]] && return
@@ -75,6 +119,7 @@ stop_nodes() {
     for n in "${nodes[@]}"; do
         node_running "$n" || { rm -f "$state/node-$n.pid"; continue; }
         pid=$(cat "$state/node-$n.pid")
+        kill -CONT "$pid" 2>/dev/null || true  # a paused node cannot hear SIGTERM
         stop_pid "$pid" 10
         rm -f "$state/node-$n.pid"
     done
@@ -86,26 +131,30 @@ cmd_start() {
         exit 1
     fi
     "$root/scripts/install-deps.sh" --services
-    "$root/scripts/build.sh"
+    if [[ ${PARLEY_CLUSTER_BUILD:-1} != 0 ]]; then
+        "$root/scripts/build.sh"
+    fi
     mkdir -p "$state"
+    rm -f "$state"/node-*.log
     trap 'stop_nodes; "$root/scripts/services.sh" stop "$state/services"; rm -rf "$state/services"' ERR
     "$root/scripts/services.sh" start "$state/services"
     write_overlays
+    write_listen_overlays
     for n in "${nodes[@]}"; do
         start_node "$n"
-        echo "cluster: node-$n ready on 127.0.0.1:740$n (log: .cluster/node-$n.log)"
+        echo "cluster: node-$n ready on 127.0.0.1:$(node_port "$n") (log: $state/node-$n.log)"
     done
     trap - ERR
     cat <<TEXT
 
 The cluster is up. Chat across nodes from two terminals:
 
-  $build/bin/parley-cli --server 127.0.0.1:7401 --user 1
-  $build/bin/parley-cli --server 127.0.0.1:7402 --user 2
+  $build/bin/parley-cli --server 127.0.0.1:$(node_port 1) --user 1
+  $build/bin/parley-cli --server 127.0.0.1:$(node_port 2) --user 2
 
 then type "/msg 2 hello" in the first. Or let the client find a node in ZooKeeper:
 
-  $build/bin/parley-cli -c .cluster/client.yaml --user 3
+  $build/bin/parley-cli -c $state/client.yaml --user 3
 
 Stop everything with: scripts/cluster.sh stop
 TEXT
@@ -121,7 +170,7 @@ cmd_stop() {
 cmd_status() {
     for n in "${nodes[@]}"; do
         if node_running "$n"; then
-            echo "node-$n: running (pid $(cat "$state/node-$n.pid"), 127.0.0.1:740$n)"
+            echo "node-$n: running (pid $(cat "$state/node-$n.pid"), 127.0.0.1:$(node_port "$n"))"
         else
             echo "node-$n: stopped"
         fi
@@ -136,10 +185,58 @@ cmd_kill() {
     echo "cluster: node-$n killed"
 }
 
+node_arg() {
+    [[ ${1:-} =~ ^[123]$ ]] || { echo "cluster: which node? 1, 2 or 3" >&2; exit 2; }
+    [[ -d $state/services ]] || { echo "cluster: not started" >&2; exit 1; }
+}
+
+cmd_stop_node() {
+    node_arg "${1:-}"
+    node_running "$1" || { echo "cluster: node-$1 is not running" >&2; exit 1; }
+    kill -CONT "$(cat "$state/node-$1.pid")" 2>/dev/null || true
+    stop_pid "$(cat "$state/node-$1.pid")" 10
+    rm -f "$state/node-$1.pid"
+    echo "cluster: node-$1 stopped"
+}
+
+cmd_start_node() {
+    node_arg "${1:-}"
+    node_running "$1" && { echo "cluster: node-$1 is already running" >&2; exit 1; }
+    start_node "$1"
+    echo "cluster: node-$1 ready on 127.0.0.1:$(node_port "$1")"
+}
+
+# signal_node N SIGNAL: SIGSTOP or SIGCONT, to freeze a node past its session time-outs.
+signal_node() {
+    node_arg "${1:-}"
+    node_running "$1" || { echo "cluster: node-$1 is not running" >&2; exit 1; }
+    kill "-$2" "$(cat "$state/node-$1.pid")"
+    echo "cluster: node-$1 got SIG$2"
+}
+
+usage() {
+    echo "usage: $0 start|stop|status | kill|stop-node|start-node|restart|pause|resume N" \
+        "| backend down|up redis|zookeeper | kafka down|up BROKER" >&2
+    exit 2
+}
+
 case ${1:-} in
     start) cmd_start ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
     kill) shift; cmd_kill "$@" ;;
-    *) echo "usage: $0 start|stop|status|kill N" >&2; exit 2 ;;
+    stop-node) cmd_stop_node "${2:-}" ;;
+    start-node) cmd_start_node "${2:-}" ;;
+    restart) cmd_stop_node "${2:-}"; cmd_start_node "${2:-}" ;;
+    pause) signal_node "${2:-}" STOP ;;
+    resume) signal_node "${2:-}" CONT ;;
+    backend)
+        [[ ${2:-} == down || ${2:-} == up ]] || usage
+        "$root/scripts/services.sh" "$2" "$state/services" "${3:-}"
+        ;;
+    kafka)
+        [[ ${2:-} == down || ${2:-} == up ]] || usage
+        "$root/scripts/services.sh" kafka "$state/services" "$2" "${3:-}"
+        ;;
+    *) usage ;;
 esac

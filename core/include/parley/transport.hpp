@@ -28,8 +28,8 @@ struct Envelope {
     UserId recipient = kNoUser;
     std::uint64_t session_epoch = 0;
     Frame frame;  ///< empty for kick
-    /// Times this message was forwarded after reaching a node its recipient had left; a node
-    /// forwards a message at most once more, so nothing bounces between nodes.
+    /// Times this message was forwarded after reaching a node its recipient was not on; bounded
+    /// by the receiving node, so nothing bounces between nodes for long.
     std::uint8_t hops = 0;
     /// The client message id the sender knows this message by; when it cannot be delivered,
     /// the sender's ERROR 1005 carries it. 0 when the sender is told nothing.

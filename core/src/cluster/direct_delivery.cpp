@@ -1,6 +1,11 @@
 #include "cluster/direct_delivery.hpp"
 
+#include <chrono>
+
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -10,6 +15,14 @@
 #include "cluster/undelivered_notice.hpp"
 
 namespace parley::cluster {
+namespace {
+
+/// How often a message may be forwarded: about kMaxHops * kRetryDelay for a node that is away
+/// to come back, or for its user's record to expire.
+constexpr std::uint8_t kMaxHops = 20;
+constexpr std::chrono::seconds kRetryDelay{1};
+
+}  // namespace
 
 DirectDelivery::DirectDelivery(std::string node_id, LocalDirectory& directory, Store& store,
                                ClusterRouter& router, Transport& transport, net::LoopPool& loops)
@@ -35,9 +48,10 @@ void DirectDelivery::on_envelope(Envelope envelope) {
 
 boost::asio::awaitable<void> DirectDelivery::reroute(Envelope envelope) {
     const UserId recipient = envelope.recipient;
-    if (envelope.hops > 0) {
-        report_undelivered(envelope,
-                           fmt::format("user {} left before the message reached them", recipient));
+    if (envelope.hops >= kMaxHops) {
+        report_undelivered(envelope, fmt::format("user {}'s node did not take the message in "
+                                                 "{} tries",
+                                                 recipient, envelope.hops));
         co_return;
     }
     std::optional<SessionRecord> record;
@@ -52,7 +66,20 @@ boost::asio::awaitable<void> DirectDelivery::reroute(Envelope envelope) {
         report_undelivered(envelope, fmt::format("user {} went offline", recipient));
         co_return;
     }
-    spdlog::debug("user {} moved to node '{}'; forwarding", recipient, record->node_id);
+    if (record->epoch == envelope.session_epoch) {
+        // Addressed to that very session on another node, yet consumed here: this node adopted
+        // that node's route, so the node is away (paused, or dead until the record expires)
+        // while its user may still be logged in there. Send it there again after a pause
+        // rather than give up: a node that comes back takes its route back.
+        asio::steady_timer pause(co_await asio::this_coro::executor, kRetryDelay);
+        co_await pause.async_wait(asio::use_awaitable);
+        if (const SessionPtr session = directory_.find(recipient)) {
+            session->send(std::move(envelope.frame));  // logged in here meanwhile
+            co_return;
+        }
+    }
+    spdlog::debug("user {} is on node '{}'; forwarding (hop {})", recipient, record->node_id,
+                  envelope.hops + 1);
     ++envelope.hops;
     envelope.session_epoch = record->epoch;
     const Envelope copy = envelope;  // shares the frame's bytes

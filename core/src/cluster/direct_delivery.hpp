@@ -15,8 +15,12 @@ namespace parley::cluster {
 class ClusterRouter;
 
 /// The core's `deliver` envelopes: a message for a user who should be logged in here. Handed
-/// to the session when it is; otherwise forwarded once to the node the Store names now, or
-/// reported to its sender as undeliverable (ERROR 1005 answering the envelope's ref_id).
+/// to the session when it is; otherwise forwarded to the node the Store names now, or reported
+/// to its sender as undeliverable (ERROR 1005 answering the envelope's ref_id) when the Store
+/// names nobody, or this node. A message that reaches an adopter of the route of the node it
+/// was addressed to, for the session the Store still names, is sent there again after a
+/// pause: that node is away (paused or restarting) but its user has not left. A message is
+/// forwarded at most 20 times.
 class DirectDelivery final : public EnvelopeHandler {
   public:
     DirectDelivery(std::string node_id, LocalDirectory& directory, Store& store,

@@ -2,11 +2,8 @@
 
 #include <stdexcept>
 
-#include <boost/asio/co_spawn.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-
-#include <parley/log_failure.hpp>
 
 #include "cluster/direct_delivery.hpp"
 
@@ -14,7 +11,7 @@ namespace parley::cluster {
 
 InboundDelivery::InboundDelivery(std::string node_id, LocalDirectory& directory, Store& store,
                                  ClusterRouter& router, Transport& transport, net::LoopPool& loops)
-    : directory_(directory), store_(store), loops_(loops) {
+    : groups_(directory, store, loops) {
     auto core = [this](Envelope::Kind kind, std::shared_ptr<EnvelopeHandler> handler) {
         handlers_[static_cast<std::uint8_t>(kind)] = Slot{std::move(handler), "the core"};
     };
@@ -56,23 +53,7 @@ void InboundDelivery::on_node_message(Envelope envelope) {
 }
 
 void InboundDelivery::on_group_message(GroupId group, Frame frame) {
-    // One loop per group keeps a group's messages in the order they were consumed.
-    auto& loop = loops_.at(group % loops_.size());
-    boost::asio::co_spawn(
-        loop, fan_out(group, std::move(frame)),
-        logging_failure(fmt::format("group {} message not delivered on this node", group)));
-}
-
-boost::asio::awaitable<void> InboundDelivery::fan_out(GroupId group, Frame frame) {
-    const UserId sender = frame.sender();
-    for (const UserId member : co_await store_.group_members(group)) {
-        if (member == sender) {
-            continue;
-        }
-        if (const SessionPtr session = directory_.find(member)) {
-            session->send(frame);
-        }
-    }
+    groups_.deliver(group, std::move(frame));
 }
 
 }  // namespace parley::cluster

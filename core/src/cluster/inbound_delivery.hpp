@@ -8,6 +8,7 @@
 #include <parley/store.hpp>
 #include <parley/transport.hpp>
 
+#include "cluster/group_fan_out.hpp"
 #include "cluster/local_directory.hpp"
 #include "net/loop_pool.hpp"
 
@@ -18,7 +19,7 @@ class DirectDelivery;
 
 /// What the Transport consumes, handed on by kind: node-route envelopes go to the handler of
 /// their kind (a table, filled at start-up: the core's deliver and kick, and plugins' own
-/// kinds), group messages are fanned out to the group's members logged in here.
+/// kinds), group messages are fanned out to the group's members logged in here (GroupFanOut).
 class InboundDelivery final : public TransportListener {
   public:
     InboundDelivery(std::string node_id, LocalDirectory& directory, Store& store,
@@ -38,11 +39,7 @@ class InboundDelivery final : public TransportListener {
         std::shared_ptr<EnvelopeHandler> handler;
         std::string owner;
     };
-    boost::asio::awaitable<void> fan_out(GroupId group, Frame frame);
-
-    LocalDirectory& directory_;
-    Store& store_;
-    net::LoopPool& loops_;
+    GroupFanOut groups_;
     std::array<Slot, 256> handlers_;
 };
 

@@ -72,11 +72,23 @@ void KafkaConsumer::run() {
         if (stop_requested_) {
             break;  // stopping: this record stays uncommitted for the next owner
         }
+        if (handed_before(*message)) {
+            spdlog::debug("transport-kafka: {} [{}] offset {} was handed over already; skipped",
+                          spec_.topic, message->partition, message->offset);
+            store_offset(*message);
+            continue;
+        }
         deliver(*message);
+        next_unhanded_[message->partition] = message->offset + 1;
         store_offset(*message);
     }
     close();
     finished_ = true;
+}
+
+bool KafkaConsumer::handed_before(const rd_kafka_message_t& message) const {
+    const auto found = next_unhanded_.find(message.partition);
+    return found != next_unhanded_.end() && message.offset < found->second;
 }
 
 void KafkaConsumer::deliver(const rd_kafka_message_t& message) {

@@ -3,10 +3,12 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "kafka_settings.hpp"
 #include "rdkafka_ptr.hpp"
@@ -28,6 +30,12 @@ struct ConsumerSpec {
 /// Where a group has no committed offset, the first assignment resolves the start position
 /// before it counts as assigned (the oldest or the newest offset of each partition), so once
 /// wait_assigned() returned true every record produced afterwards is consumed.
+///
+/// A record is handed to `handler` at most once per consumer: when the group takes partitions
+/// away without a commit (this member stalled past its session time-out, or a commit failed)
+/// and gives them back, consumption resumes at the last committed offset, and the records this
+/// consumer handed over since then are skipped instead of delivered twice. Another member that
+/// gets those partitions cannot know, so across members delivery stays at least once.
 ///
 /// stop() and the destructor are the only calls that wait; no handler call starts after stop()
 /// returns.
@@ -57,6 +65,8 @@ class KafkaConsumer {
   private:
     void run();
     void close();
+    /// True for a record at or below the last offset handed over on its partition.
+    bool handed_before(const rd_kafka_message_t& message) const;
     void deliver(const rd_kafka_message_t& message);
     void store_offset(const rd_kafka_message_t& message);
     static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
@@ -72,6 +82,8 @@ class KafkaConsumer {
     std::mutex mutex_;
     std::condition_variable assigned_changed_;
     bool assigned_ = false;
+    /// Partition -> the offset after the last record handed over. Poll thread only.
+    std::unordered_map<std::int32_t, std::int64_t> next_unhanded_;
     std::thread poller_;
 };
 

@@ -232,6 +232,57 @@ TEST_F(KafkaTransportTest, AdoptedRouteDeliversWhatADepartedNodeLeft) {
     EXPECT_EQ(a.listener.envelopes().size(), 5u);
 }
 
+/// Records node messages; the first one it gets takes `stall` to handle.
+class StallingListener final : public TransportListener {
+  public:
+    explicit StallingListener(std::chrono::milliseconds stall) : stall_(stall) {}
+    void on_node_message(Envelope envelope) override {
+        if (!stalled_.exchange(true)) {
+            std::this_thread::sleep_for(stall_);
+        }
+        recorded.on_node_message(std::move(envelope));
+    }
+    void on_group_message(GroupId group, Frame frame) override {
+        recorded.on_group_message(group, std::move(frame));
+    }
+
+    RecordingListener recorded;
+
+  private:
+    std::chrono::milliseconds stall_;
+    std::atomic<bool> stalled_{false};
+};
+
+TEST_F(KafkaTransportTest, ARecordIsHandedOverOnceWhenTheGroupTakesItsPartitionBack) {
+    // The timer never commits here, and a handler that takes longer than max.poll.interval.ms
+    // makes the consumer leave its group with nothing committed: when the group gives the
+    // partition back, consumption starts again at its first record.
+    const std::string settings = "brokers: \"" + shared_kafka() + "\"\ntopic_prefix: \"" + prefix_ +
+                                 "\"\ngroup_prefix: \"" + prefix_ +
+                                 "\"\nproperties:\n"
+                                 "  session.timeout.ms: \"3000\"\n"
+                                 "  heartbeat.interval.ms: \"300\"\n"
+                                 "  max.poll.interval.ms: \"3000\"\n"
+                                 "  auto.commit.interval.ms: \"60000\"\n";
+    auto sender = start_nodes({"S"});
+    StallingListener listener(5s);
+    PluginTestHost host;
+    host.load("transport", "kafka", settings);
+    host.transport->start("A", listener);
+
+    for (std::uint32_t n = 1; n <= 3; ++n) {
+        publish(*sender[0]->transport, "A", deliver_to(40, n));
+    }
+    ASSERT_TRUE(listener.recorded.wait_envelopes(3));
+    std::this_thread::sleep_for(5s);  // room for the replay to show up
+    std::vector<std::uint32_t> numbers;
+    for (const Envelope& envelope : listener.recorded.envelopes()) {
+        numbers.push_back(number_of(envelope.frame));
+    }
+    EXPECT_EQ(numbers, (std::vector<std::uint32_t>{1, 2, 3}));
+    host.transport->stop();
+}
+
 TEST_F(KafkaTransportTest, MalformedRecordsAreSkipped) {
     auto nodes = start_nodes({"A", "B"});
     KafkaNode& a = *nodes[0];

@@ -1,0 +1,139 @@
+// Group messages consumed from the transport, handed to the members logged in on this node:
+// in the order consumed, and through a Store outage.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
+
+#include <parley/error.hpp>
+
+#include "cluster/inbound_delivery.hpp"
+#include "cluster/router.hpp"
+
+namespace parley::cluster {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// Keeps the first body byte of every frame sent to it.
+class RecordingSession final : public Session {
+  public:
+    UserId user() const noexcept override { return 7; }
+    std::uint64_t epoch() const noexcept override { return 1; }
+    std::string remote_address() const override { return "?"; }
+    asio::any_io_executor executor() const override { return {}; }
+    void send(Frame frame) override {
+        const std::lock_guard lock(mutex_);
+        got_.push_back(frame.body()[0]);
+        changed_.notify_all();
+    }
+    void send_error(const Error&, std::uint64_t) override {}
+    void close(const Error&) override {}
+    void hold_sends() override {}
+    void send_through_hold(Frame) override {}
+    std::vector<Frame> release_held() override { return {}; }
+    asio::awaitable<bool> drained() override { co_return true; }
+    void complete_login(UserId) override {}
+
+    /// What arrived once `count` frames did, or after 5 s.
+    std::vector<std::uint8_t> wait_for(std::size_t count) {
+        std::unique_lock lock(mutex_);
+        changed_.wait_for(lock, 5s, [&] { return got_.size() >= count; });
+        return got_;
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<std::uint8_t> got_;
+};
+
+/// Group 1's members are 7 and 8. The first lookup answers slowly; lookups fail once `down`.
+class SlowFirstStore final : public Store {
+  public:
+    asio::awaitable<ClaimResult> claim(SessionRecord, DuplicateLoginPolicy) override {
+        co_return ClaimResult{};
+    }
+    asio::awaitable<void> release(UserId, std::uint64_t) override { co_return; }
+    asio::awaitable<std::optional<SessionRecord>> locate(UserId) override {
+        co_return std::nullopt;
+    }
+    asio::awaitable<OnlinePage> online(std::uint64_t, std::uint32_t) override {
+        co_return OnlinePage{};
+    }
+    asio::awaitable<void> join_group(GroupId, UserId) override { co_return; }
+    asio::awaitable<bool> leave_group(GroupId, UserId) override { co_return false; }
+    asio::awaitable<bool> is_member(GroupId, UserId) override { co_return true; }
+    asio::awaitable<std::vector<UserId>> group_members(GroupId) override {
+        if (down) {
+            throw Error(ErrorCode::backend_unavailable, "the store is down");
+        }
+        if (calls++ == 0) {
+            asio::steady_timer timer(co_await asio::this_coro::executor, 200ms);
+            co_await timer.async_wait(asio::use_awaitable);
+        }
+        co_return std::vector<UserId>{7, 8};
+    }
+
+    std::atomic<int> calls{0};
+    std::atomic<bool> down{false};
+};
+
+class NoTransport final : public Transport {
+  public:
+    void start(const std::string&, TransportListener&) override {}
+    asio::awaitable<void> publish_to_node(std::string, Envelope) override { co_return; }
+    asio::awaitable<void> publish_to_group(GroupId, Frame) override { co_return; }
+    void adopt_route(const std::string&) override {}
+    void release_route(const std::string&) override {}
+    void stop() override {}
+};
+
+Frame message(std::uint8_t marker) {
+    const std::uint8_t body[] = {marker};
+    return Frame::make(FrameType::group_message, 8, 1, body);
+}
+
+class InboundGroupTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        directory.insert(7, session);
+        loops.start();
+    }
+    void TearDown() override {
+        loops.stop();
+        loops.join();
+    }
+
+    LocalDirectory directory;
+    SlowFirstStore store;
+    net::LoopPool loops{1};
+    std::shared_ptr<RecordingSession> session = std::make_shared<RecordingSession>();
+    NoTransport transport;
+    ClusterRouter router{"node-1", directory, store, transport};
+    InboundDelivery inbound{"node-1", directory, store, router, transport, loops};
+};
+
+TEST_F(InboundGroupTest, KeepsAGroupsOrderWhenALookupIsSlow) {
+    for (std::uint8_t i = 1; i <= 3; ++i) {
+        inbound.on_group_message(1, message(i));
+    }
+    EXPECT_EQ(session->wait_for(3), (std::vector<std::uint8_t>{1, 2, 3}));
+}
+
+TEST_F(InboundGroupTest, HandsOutToTheLastKnownMembersWhileTheStoreIsDown) {
+    inbound.on_group_message(1, message(1));
+    ASSERT_EQ(session->wait_for(1).size(), 1u);
+    store.down = true;
+    inbound.on_group_message(1, message(2));
+    inbound.on_group_message(1, message(3));
+    EXPECT_EQ(session->wait_for(3), (std::vector<std::uint8_t>{1, 2, 3}));
+}
+
+}  // namespace
+}  // namespace parley::cluster
