@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "terminal_text.hpp"
+
 namespace parley::cli {
 namespace {
 
@@ -46,9 +48,9 @@ std::string FriendlyFormatter::disconnected(const client::DisconnectedInfo& info
 std::string FriendlyFormatter::message(const client::ChatEvent& event) const {
     const std::string from = "<" + std::to_string(event.from) + "> ";
     if (event.kind == client::ChatKind::group_message) {
-        return "[#" + std::to_string(event.to) + "] " + from + event.content;
+        return "[#" + std::to_string(event.to) + "] " + from + terminal_safe(event.content);
     }
-    return from + event.content;
+    return from + terminal_safe(event.content);
 }
 
 std::string FriendlyFormatter::ack(std::uint64_t client_msg_id, std::uint64_t) const {
@@ -60,9 +62,9 @@ std::string FriendlyFormatter::error(const client::ServerError& error) const {
     if (error.ref_id != 0) {
         out += " (#" + std::to_string(error.ref_id) + ")";
     }
-    out += ": " + error.message;
+    out += ": " + terminal_safe(error.message);
     if (!error.data.empty()) {
-        out += " [" + error.data + "]";
+        out += " [" + terminal_safe(error.data) + "]";
     }
     return out;
 }
@@ -79,7 +81,8 @@ std::string FriendlyFormatter::users(const client::UserPage& page) const {
 }
 
 std::string FriendlyFormatter::goodbye(ErrorCode code, const std::string& message) const {
-    return "* the server says goodbye: " + describe(code) + (message.empty() ? "" : ": " + message);
+    return "* the server says goodbye: " + describe(code) +
+           (message.empty() ? "" : ": " + terminal_safe(message));
 }
 
 std::string FriendlyFormatter::frame(const Frame& frame) const {

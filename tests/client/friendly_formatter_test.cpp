@@ -19,6 +19,24 @@ TEST(FriendlyFormatter, ShortLinesForPeople) {
     EXPECT_EQ(format.users({1, {1, 2}, 17, 40}), "* 40 online: 1, 2 (more: /users 17)");
 }
 
+TEST(FriendlyFormatter, OtherUsersBytesCannotDriveTheTerminal) {
+    const FriendlyFormatter format;
+    client::ChatEvent chat{client::ChatKind::private_message, 1, 2, 5, "", 0, {}};
+    chat.content = "hi\x1b[2J\x1b]0;owned\x07";  // clear the screen, retitle the window
+    EXPECT_EQ(format.message(chat), "<1> hi\\x1b[2J\\x1b]0;owned\\x07");
+    chat.content = "ok\n<3> a line that is not 3's\r";
+    EXPECT_EQ(format.message(chat), "<1> ok\\n<3> a line that is not 3's\\x0d");
+    chat.content =
+        "\xc2\x9b"
+        "31m red, Gr\xc3\xbc\xc3\x9f"
+        "e\x7f";  // C1 CSI; UTF-8 text stays
+    EXPECT_EQ(format.message(chat),
+              "<1> \\u009b31m red, Gr\xc3\xbc\xc3\x9f"
+              "e\\x7f");
+    EXPECT_EQ(format.goodbye(ErrorCode::idle_timeout, "bye\x1b[H"),
+              "* the server says goodbye: 5001 IDLE_TIMEOUT: bye\\x1b[H");
+}
+
 TEST(FriendlyFormatter, UnreadCountsAndHistory) {
     const FriendlyFormatter format;
     client::SyncReport report;
