@@ -1,5 +1,7 @@
 #include "config/broker_config.hpp"
 
+#include <algorithm>
+
 #include <parley/endpoint.hpp>
 #include <parley/frame.hpp>
 
@@ -32,6 +34,17 @@ ServerSettings parse_server(const ConfigNode& node) {
     if (limits.max_frame_size == 0 || limits.max_frame_size > 64U * 1024 * 1024) {
         reader.find("max_frame_size")->fail("max_frame_size must be between 1 byte and 64MiB");
     }
+    limits.prelogin_max_frame_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(
+        reader.get_bytes("prelogin_max_frame_size", limits.prelogin_max_frame_size),
+        std::uint64_t{64} * 1024 * 1024 + 1));
+    if (const ConfigNode* value = reader.find("prelogin_max_frame_size");
+        value && (limits.prelogin_max_frame_size < 64 ||
+                  limits.prelogin_max_frame_size > limits.max_frame_size)) {
+        value->fail("prelogin_max_frame_size must be between 64 bytes and max_frame_size");
+    }
+    // A max_frame_size below the default pre-login one lowers that too.
+    limits.prelogin_max_frame_size =
+        std::min(limits.prelogin_max_frame_size, limits.max_frame_size);
     limits.write_queue_limit = reader.get_bytes("write_queue_limit", limits.write_queue_limit);
     if (limits.write_queue_limit < limits.max_frame_size + kFrameHeaderSize) {
         (reader.find("write_queue_limit") ? *reader.find("write_queue_limit") : node)

@@ -8,7 +8,10 @@ namespace parley::config {
 /// What one client connection may do and how long it may take: the YAML `server:` keys of the
 /// same names. The one place their defaults live.
 struct SessionLimits {
-    std::uint32_t max_frame_size = 64 * 1024;           ///< largest body accepted
+    std::uint32_t max_frame_size = 64 * 1024;  ///< largest body accepted
+    /// Largest body accepted before login: a HANDSHAKE is small, and a connection nobody
+    /// vouches for must not make the node reserve much.
+    std::uint32_t prelogin_max_frame_size = 4 * 1024;
     std::uint64_t write_queue_limit = 4 * 1024 * 1024;  ///< bytes queued before slow_consumer
     std::chrono::milliseconds handshake_timeout{5000};
     std::chrono::milliseconds heartbeat_interval{10000};

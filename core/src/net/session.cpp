@@ -5,6 +5,7 @@
 #include <parley.pb.h>
 #include <spdlog/spdlog.h>
 
+#include "net/refusal_log.hpp"
 #include "net/session_loop.hpp"
 
 namespace parley::net {
@@ -28,7 +29,7 @@ ClientSession::ClientSession(asio::io_context& loop, std::unique_ptr<ByteStream>
       env_(env),
       loop_(SessionLoop::of(loop)),
       epoch_(epoch),
-      decoder_(env.limits.max_frame_size),
+      decoder_(env.limits.prelogin_max_frame_size),
       writes_(env.limits.write_queue_limit) {}
 
 ClientSession::~ClientSession() = default;
@@ -45,11 +46,19 @@ void ClientSession::start() {
 // ---- reading ---------------------------------------------------------------------------------
 
 void ClientSession::stream_readable(const error_code& ec) {
+    read_waiting_ = false;
     if (ec) {
         finish_close();  // our own close, or the stream failed
+    } else if (state_ == State::lingering) {
+        discard_input();
     } else {
         read_available();
     }
+}
+
+void ClientSession::wait_readable() {
+    read_waiting_ = true;
+    stream_->wait_readable(as_waiter());
 }
 
 void ClientSession::read_available() {
@@ -63,7 +72,7 @@ void ClientSession::read_available() {
         error_code ec;
         const std::size_t n = stream_->read_some(buffer, ec);
         if (would_block(ec)) {
-            stream_->wait_readable(as_waiter());
+            wait_readable();
             return;
         }
         if (ec) {
@@ -76,7 +85,7 @@ void ClientSession::read_available() {
         if (n < buffer.size()) {
             // Drained. A TCP socket is re-armed when the wait starts, and a stream holding
             // bytes of its own completes the wait at once: a second read would only block.
-            stream_->wait_readable(as_waiter());
+            wait_readable();
             return;
         }
     }
@@ -123,8 +132,13 @@ bool ClientSession::queue_while_waiting() {
             return false;
         }
         Frame frame = decode_next();
+        if (frame.empty() && decoder_.failed()) {
+            // Corrupt: said once the frames before it are answered (next_request(), resume()).
+            reading_paused_ = true;
+            return false;
+        }
         if (frame.empty()) {
-            break;  // the bytes are used up, or corrupt
+            break;  // the bytes are used up
         }
         if (state_ == State::active && answered_out_of_turn(frame.raw_type())) {
             loop_.runner().run_out_of_turn(shared_from_this(), std::move(frame));
@@ -172,6 +186,9 @@ Frame ClientSession::next_request() {
         }
     } else {
         frame = decode_next();
+        if (frame.empty() && decoder_.failed()) {
+            fail_stream();  // every frame before the bad one has been answered
+        }
     }
     if (!frame.empty()) {
         current_type_.store(frame.raw_type(), std::memory_order_relaxed);
@@ -180,19 +197,16 @@ Frame ClientSession::next_request() {
 }
 
 Frame ClientSession::decode_next() {
-    while (!input_.empty() && serving()) {
+    while (!input_.empty() && serving() && !decoder_.failed()) {
         input_ = input_.subspan(decoder_.consume(input_));
-        if (decoder_.failed()) {
-            fail_stream();
-            break;
-        }
         if (decoder_.frame_ready()) {
             frame_heard();
             return decoder_.take_frame();
         }
     }
+    // Bytes after a bad header are never decoded: the frame boundaries are lost.
     input_ = {};
-    if (state_ == State::active && !decoder_.idle() && !awaiting_frame_end_) {
+    if (state_ == State::active && !decoder_.idle() && !decoder_.failed() && !awaiting_frame_end_) {
         // Part of a frame came: the rest must follow within frame_timeout, or a client that
         // trickles bytes would be heard from forever without sending a frame.
         awaiting_frame_end_ = true;
@@ -214,6 +228,11 @@ void ClientSession::frame_heard() {
 
 void ClientSession::fail_stream() {
     // The byte stream is lost: say why, then end the connection.
+    if (!serving()) {
+        return;
+    }
+    log_refusal(Refusal::bad_stream, "{} (user {}): {} {}; closing", remote_address(), user(),
+                static_cast<unsigned>(decoder_.failure().code()), decoder_.failure().what());
     current_type_.store(0, std::memory_order_relaxed);
     send_error(decoder_.failure(), 0);
     begin_close(decoder_.failure(), false);
@@ -230,6 +249,10 @@ void ClientSession::resume() {
     }
     if (has_queued() && !loop_.runner().run(shared_from_this())) {
         request_waiting_ = true;  // one of the queued frames waits in turn
+        return;
+    }
+    if (decoder_.failed()) {
+        fail_stream();  // found while a request waited; its answer and the queue's are out
         return;
     }
     if (!reading_paused_ || over_high_water()) {
@@ -269,6 +292,7 @@ void ClientSession::on_deadline() {
             }
             break;
         case State::closing:
+        case State::lingering:
             finish_close();  // a peer that never reads must not hold the session open
             break;
         case State::closed:
@@ -419,7 +443,7 @@ void ClientSession::request_flush() {
 
 void ClientSession::flush() {
     flush_requested_ = false;
-    if (state_ != State::closed && !writes_.writing()) {
+    if (state_ <= State::closing && !writes_.writing()) {
         write_queued();
     }
 }
@@ -453,8 +477,10 @@ void ClientSession::write_queued() {
     }
     if (would_block(ec)) {
         stream_->wait_writable(as_waiter());
-    } else if (ec || state_ == State::closing) {
-        finish_close();  // the stream failed, or the goodbye is out
+    } else if (ec) {
+        finish_close();  // the stream failed
+    } else if (state_ == State::closing) {
+        linger();  // the goodbye is out
     } else if (!over_high_water()) {
         wake_drain_waiter();
         if (reading_paused_ || has_queued()) {
@@ -475,7 +501,8 @@ std::size_t ClientSession::write_now(const FrameBuffers& buffers, error_code& ec
 void ClientSession::stream_writable(const error_code& ec) {
     if (ec) {
         finish_close();
-    } else if (state_ != State::closed) {
+    } else if (state_ == State::active || state_ == State::handshaking ||
+               state_ == State::closing) {
         write_queued();
     }
 }
@@ -496,6 +523,7 @@ void ClientSession::complete_login(UserId user) {
         return;
     }
     state_ = State::active;
+    decoder_.set_max_body_size(env_.limits.max_frame_size);
     env_.events.on_login(shared_from_this());
     loop_.clock().schedule(*this, idle_check, env_.limits.heartbeat_interval);
 }
@@ -522,11 +550,36 @@ void ClientSession::begin_close(const Error& reason, bool drop_pending) {
     loop_.clock().schedule(*this, close_linger, env_.limits.close_linger);
 }
 
+void ClientSession::linger() {
+    state_ = State::lingering;
+    stream_->shutdown_send();
+    // A fresh period: the peer has the goodbye now, and its own close ends the linger sooner.
+    loop_.clock().schedule(*this, close_linger, env_.limits.close_linger);
+    if (!read_waiting_) {
+        discard_input();
+    }
+}
+
+void ClientSession::discard_input() {
+    while (state_ == State::lingering) {
+        error_code ec;
+        stream_->read_some(loop_.read_buffer(), ec);
+        if (would_block(ec)) {
+            wait_readable();
+            return;
+        }
+        if (ec || ++linger_reads_ >= kLingerReads) {
+            finish_close();  // the peer closed too (or sends too much to wait for)
+            return;
+        }
+    }
+}
+
 void ClientSession::finish_close() {
     if (state_ == State::closed) {
         return;
     }
-    if (state_ != State::closing) {
+    if (serving()) {
         env_.events.on_leaving(*this);
     }
     state_ = State::closed;

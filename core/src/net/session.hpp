@@ -92,7 +92,12 @@ class ClientSession final : public Session,
     static constexpr std::size_t kQueuedRequestBytes = 256 * 1024;
 
   private:
-    enum class State : std::uint8_t { handshaking, active, closing, closed };
+    // closing: the GOODBYE is being written; lingering: it is out and the sending side shut,
+    // while what the peer still sends is read and dropped, so that closing does not reset the
+    // connection before the peer has read the end of the stream.
+    enum class State : std::uint8_t { handshaking, active, closing, lingering, closed };
+    /// Reads of the loop's buffer a lingering close drops before it closes anyway.
+    static constexpr std::uint16_t kLingerReads = 16;
     // The clock's queues, one per kind of deadline, each with one fixed length.
     enum Deadline : std::size_t { handshake_deadline, idle_check, frame_end, close_linger };
     static_assert(close_linger < SessionClock::kQueues);
@@ -111,6 +116,8 @@ class ClientSession final : public Session,
     void stream_writable(const boost::system::error_code& ec) override;
 
     void read_available();
+    /// Waits until the stream is readable; one wait at a time.
+    void wait_readable();
     /// Runs the frames in `bytes` in order, or queues them while a request waits; false if
     /// reading has to pause (the bytes not yet decoded are kept in unread_) or the session is
     /// closing.
@@ -137,6 +144,10 @@ class ClientSession final : public Session,
     /// Writes as much of `buffers` as the stream takes now; returns the bytes written.
     std::size_t write_now(const FrameBuffers& buffers, boost::system::error_code& ec);
     void begin_close(const Error& reason, bool drop_pending);
+    /// The GOODBYE is out: shut the sending side and drop what the peer still sends, for a
+    /// while, before closing.
+    void linger();
+    void discard_input();
     void finish_close();
 
     std::unique_ptr<ByteStream> stream_;
@@ -180,7 +191,9 @@ class ClientSession final : public Session,
     bool awaiting_frame_end_ = false;  // a frame has begun: the frame_end deadline runs
     bool request_waiting_ = false;     // a request waits in the RequestRunner
     bool reading_paused_ = false;      // no read is pending: resume() reads again
+    bool read_waiting_ = false;        // a wait_readable() is pending
     std::uint16_t silent_checks_ = 0;
+    std::uint16_t linger_reads_ = 0;  // reads dropped while lingering
 };
 
 }  // namespace parley::net
