@@ -17,6 +17,7 @@
 #include <parley/error.hpp>
 #include <parley/message_log.hpp>
 #include <parley/router.hpp>
+#include <parley/wire_ids.hpp>
 
 #include "common/replay.hpp"
 
@@ -26,6 +27,10 @@ HandshakeHandler::HandshakeHandler(TokenVerifier verifier, DuplicateLoginPolicy 
     : verifier_(std::move(verifier)), policy_(policy) {}
 
 namespace {
+
+// Handshake.user_id, and the peers of the positions it names.
+constexpr IdField kPositionIds[] = {{2}};
+constexpr IdField kHandshakeIds[] = {{1}, {6, kPositionIds}};
 
 asio::awaitable<void> close_displaced(Router& router, SessionRecord displaced) {
     try {
@@ -47,6 +52,9 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
     wire::Handshake hello;
     if (!frame.parse_body(hello)) {
         throw Error(ErrorCode::bad_body, "handshake body is not a Handshake");
+    }
+    if (!id_fields_fit(frame.body(), kHandshakeIds)) {
+        throw Error(ErrorCode::bad_body, "a user id or peer in the handshake does not fit 32 bits");
     }
     const UserId user = hello.user_id();
     const std::string who = std::to_string(user);
