@@ -11,6 +11,8 @@
 #include <parley/endpoint.hpp>
 #include <parley/log_failure.hpp>
 
+#include "net/refusal.hpp"
+#include "net/refusal_log.hpp"
 #include "net/tcp_stream.hpp"
 
 namespace parley {
@@ -53,6 +55,7 @@ Broker::Broker(config::BrokerConfig config)
       loader_(search_paths(config_)),
       services_{backend_loop_.context().get_executor(), config_.node_id},
       plugins_(broker_plugin_kinds(), "parleyd"),
+      gate_(config_.server.connections),
       loops_(config_.server.threads),
       signals_(control_, SIGINT, SIGTERM) {
     load_plugins();
@@ -271,11 +274,27 @@ void Broker::accept(asio::io_context& loop, net::LoopSocket socket) {
     if (stopping_) {
         return;
     }
+    boost::system::error_code ec;
+    const tcp::endpoint peer = socket.remote_endpoint(ec);
+    if (ec) {
+        return;  // gone already
+    }
+    const std::uint64_t address = net::ConnectionGate::key_of(peer.address());
+    if (auto refusal = gate_.admit(address)) {
+        net::refuse_connection(socket.native_handle(), *refusal);
+        net::log_refusal(net::Refusal::busy, "{}: {} {}", to_string(peer),
+                         static_cast<unsigned>(refusal->code()), refusal->what());
+        return;
+    }
     auto session = std::make_shared<net::ClientSession>(
         loop, std::make_unique<net::TcpStream>(std::move(socket)), *environment_,
-        node_->next_session_epoch());
+        node_->next_session_epoch(), address);
     tracker_.add(session);
     session->start();
+}
+
+void Broker::on_handshake_ended(net::ClientSession&) {
+    gate_.handshake_ended();
 }
 
 void Broker::on_login(const std::shared_ptr<net::ClientSession>& session) {
@@ -284,6 +303,7 @@ void Broker::on_login(const std::shared_ptr<net::ClientSession>& session) {
 
 void Broker::on_closed(net::ClientSession& session) {
     tracker_.remove(&session);
+    gate_.release(session.address_key());
 }
 
 void Broker::on_leaving(net::ClientSession& session) {

@@ -23,6 +23,7 @@
 #include "cluster/router.hpp"
 #include "config/broker_config.hpp"
 #include "dispatch/dispatcher.hpp"
+#include "net/connection_gate.hpp"
 #include "net/listener.hpp"
 #include "net/loop_pool.hpp"
 #include "net/session_environment.hpp"
@@ -61,6 +62,7 @@ class Broker final : private net::SessionEvents {
     void on_login(const std::shared_ptr<net::ClientSession>& session) override;
     void on_leaving(net::ClientSession& session) override;
     void on_closed(net::ClientSession& session) override;
+    void on_handshake_ended(net::ClientSession& session) override;
     void accept(boost::asio::io_context& loop, net::LoopSocket socket);
     void load_plugins();
     /// Hands what the plugins registered to the parts of the node that use it.
@@ -89,6 +91,7 @@ class Broker final : private net::SessionEvents {
     std::unique_ptr<cluster::ClusterRouter> router_;
     std::unique_ptr<cluster::BrokerNode> node_;
     net::SessionTracker tracker_;
+    net::ConnectionGate gate_;
     std::unique_ptr<net::SessionEnvironment> environment_;
     // Declared after everything sessions and handlers use, so the loops (and the sessions and
     // coroutines they hold) are destroyed first.

@@ -24,11 +24,13 @@ bool would_block(const error_code& ec) noexcept {
 }  // namespace
 
 ClientSession::ClientSession(asio::io_context& loop, std::unique_ptr<ByteStream> stream,
-                             const SessionEnvironment& env, std::uint64_t epoch)
+                             const SessionEnvironment& env, std::uint64_t epoch,
+                             std::uint64_t address_key)
     : stream_(std::move(stream)),
       env_(env),
       loop_(SessionLoop::of(loop)),
       epoch_(epoch),
+      address_key_(address_key),
       decoder_(env.limits.prelogin_max_frame_size),
       writes_(env.limits.write_queue_limit) {}
 
@@ -522,10 +524,17 @@ void ClientSession::complete_login(UserId user) {
         env_.events.on_leaving(*this);
         return;
     }
+    end_handshake();
     state_ = State::active;
     decoder_.set_max_body_size(env_.limits.max_frame_size);
     env_.events.on_login(shared_from_this());
     loop_.clock().schedule(*this, idle_check, env_.limits.heartbeat_interval);
+}
+
+void ClientSession::end_handshake() {
+    if (state_ == State::handshaking) {
+        env_.events.on_handshake_ended(*this);
+    }
 }
 
 void ClientSession::begin_close(const Error& reason, bool drop_pending) {
@@ -534,6 +543,7 @@ void ClientSession::begin_close(const Error& reason, bool drop_pending) {
     }
     spdlog::debug("closing session of user {} ({}): {} {}", user(), remote_address(),
                   static_cast<unsigned>(reason.code()), reason.what());
+    end_handshake();
     state_ = State::closing;
     wake_drain_waiter();
     awaiting_frame_end_ = false;
@@ -580,6 +590,7 @@ void ClientSession::finish_close() {
         return;
     }
     if (serving()) {
+        end_handshake();
         env_.events.on_leaving(*this);
     }
     state_ = State::closed;

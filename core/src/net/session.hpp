@@ -46,8 +46,10 @@ class ClientSession final : public Session,
                             private ClockEntry {
   public:
     /// `stream` must already belong to `loop`.
+    /// `address_key`: what the node counts the connection's address under (ConnectionGate).
     ClientSession(boost::asio::io_context& loop, std::unique_ptr<ByteStream> stream,
-                  const SessionEnvironment& env, std::uint64_t epoch);
+                  const SessionEnvironment& env, std::uint64_t epoch,
+                  std::uint64_t address_key = 0);
     ~ClientSession() override;
 
     /// Starts reading and the handshake deadline. Call on the session's loop.
@@ -55,6 +57,7 @@ class ClientSession final : public Session,
 
     UserId user() const noexcept override { return user_.load(std::memory_order_acquire); }
     std::uint64_t epoch() const noexcept override { return epoch_; }
+    std::uint64_t address_key() const noexcept { return address_key_; }
     std::string remote_address() const override { return stream_->remote_address(); }
     asio::any_io_executor executor() const override;
 
@@ -143,6 +146,8 @@ class ClientSession final : public Session,
     void write_queued();
     /// Writes as much of `buffers` as the stream takes now; returns the bytes written.
     std::size_t write_now(const FrameBuffers& buffers, boost::system::error_code& ec);
+    /// Leaves the handshaking state, telling the node once.
+    void end_handshake();
     void begin_close(const Error& reason, bool drop_pending);
     /// The GOODBYE is out: shut the sending side and drop what the peer still sends, for a
     /// while, before closing.
@@ -154,6 +159,7 @@ class ClientSession final : public Session,
     const SessionEnvironment& env_;
     SessionLoop& loop_;
     const std::uint64_t epoch_;
+    const std::uint64_t address_key_;
     FrameDecoder decoder_;
     WriteQueue writes_;
     std::size_t batch_written_ = 0;        // bytes of the in-flight batch already written

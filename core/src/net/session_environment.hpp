@@ -26,6 +26,10 @@ class SessionEvents {
     virtual void on_leaving(ClientSession& session) = 0;
     /// Exactly once per session, after its socket closed.
     virtual void on_closed(ClientSession& session) = 0;
+    /// Exactly once per session, when it logs in or closes before it did.
+    virtual void on_handshake_ended(ClientSession& /*session*/) {}
+    /// A handshake of the session failed: the credentials were refused, or the login was.
+    virtual void on_failed_login(ClientSession& /*session*/) {}
 };
 
 /// Everything a session needs from the node; outlives every session.
