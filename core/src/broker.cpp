@@ -56,6 +56,7 @@ Broker::Broker(config::BrokerConfig config)
       services_{backend_loop_.context().get_executor(), config_.node_id},
       plugins_(broker_plugin_kinds(), "parleyd"),
       gate_(config_.server.connections),
+      login_throttle_(config_.server.login_throttle),
       loops_(config_.server.threads),
       signals_(control_, SIGINT, SIGTERM) {
     load_plugins();
@@ -295,6 +296,15 @@ void Broker::accept(asio::io_context& loop, net::LoopSocket socket) {
 
 void Broker::on_handshake_ended(net::ClientSession&) {
     gate_.handshake_ended();
+}
+
+void Broker::on_failed_login(net::ClientSession& session) {
+    login_throttle_.failed(session.address_key(), net::LoginThrottle::Clock::now());
+}
+
+std::optional<std::chrono::milliseconds> Broker::login_wait(net::ClientSession& session) {
+    return login_throttle_.wait_before_login(session.address_key(),
+                                             net::LoginThrottle::Clock::now());
 }
 
 void Broker::on_login(const std::shared_ptr<net::ClientSession>& session) {

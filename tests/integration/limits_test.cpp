@@ -185,5 +185,70 @@ TEST_F(LimitsTest, TheErrorAfterABadHeaderWithTrailingBytesReachesTheClient) {
     EXPECT_TRUE(client->read_until_closed());
 }
 
+std::optional<Frame> try_login(RawClient& client, UserId user, const std::string& token) {
+    wire::Handshake hello;
+    hello.set_user_id(user);
+    hello.set_token(token);
+    EXPECT_TRUE(client.send_frame(FrameType::handshake, kNoUser, kNoUser, hello));
+    return client.read_frame();
+}
+
+std::uint32_t error_code_of(const std::optional<Frame>& frame, wire::ErrorBody* out = nullptr) {
+    wire::ErrorBody error;
+    if (!frame || frame->type() != FrameType::error || !frame->parse_body(error)) {
+        return 0;
+    }
+    if (out != nullptr) {
+        *out = error;
+    }
+    return error.code();
+}
+
+TEST_F(LimitsTest, FailedLoginsOnOneConnectionEndIt) {
+    config.handshake_settings = {"auth: static", "tokens: {1: right}"};
+    config.server_settings = {"max_failed_logins: 3", "failed_login_delay: 1ms",
+                              "failed_login_burst: 100"};
+    start();
+    auto guesser = connect();
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(error_code_of(try_login(*guesser, 1, "guess" + std::to_string(i))),
+                  static_cast<unsigned>(ErrorCode::login_failed));
+    }
+    EXPECT_TRUE(guesser->expect_goodbye(ErrorCode::too_many_failed_logins));
+    EXPECT_TRUE(guesser->read_until_closed());
+    const std::string log = daemon->log_text();
+    EXPECT_NE(log.find("failed login 1 of 3"), std::string::npos) << log;
+    EXPECT_EQ(log.find("guess"), std::string::npos) << "a token never reaches the log";
+}
+
+TEST_F(LimitsTest, AnAddressOverItsFailedLoginRateIsRefusedWithRetryAfter) {
+    config.handshake_settings = {"auth: static", "tokens: {1: right}"};
+    config.server_settings = {"failed_login_burst: 2", "failed_login_rate: 0.01",
+                              "failed_login_delay: 1ms"};
+    start();
+    for (int i = 0; i < 2; ++i) {
+        auto guesser = connect();  // a fresh connection per guess does not help
+        EXPECT_EQ(error_code_of(try_login(*guesser, 1, "wrong")),
+                  static_cast<unsigned>(ErrorCode::login_failed));
+    }
+    auto next = connect();
+    wire::ErrorBody error;
+    EXPECT_EQ(error_code_of(try_login(*next, 1, "right"), &error),
+              static_cast<unsigned>(ErrorCode::rate_limited))
+        << "while the address is throttled, not even the right token is heard";
+    EXPECT_EQ(error.data().rfind("retry_after_ms=", 0), 0U) << error.data();
+}
+
+TEST_F(LimitsTest, TheRateLimitInterceptorCountsHandshakesByAddress) {
+    config.interceptors = {
+        "{plugin: rate-limit, settings: {messages_per_second: 0.01, burst: 2, types: "
+        "[handshake, join]}}"};
+    start();
+    auto a = login(1);
+    auto b = login(2);
+    auto c = connect();
+    EXPECT_EQ(error_code_of(try_login(*c, 3, "t")), static_cast<unsigned>(ErrorCode::rate_limited));
+}
+
 }  // namespace
 }  // namespace parley::test

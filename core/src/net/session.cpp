@@ -175,6 +175,51 @@ void ClientSession::pause_reading() {
 }
 
 Frame ClientSession::next_request() {
+    for (;;) {
+        Frame frame = take_next();
+        if (frame.empty() || !refused_login(frame)) {
+            return frame;
+        }
+    }
+}
+
+bool ClientSession::refused_login(const Frame& frame) {
+    if (state_ != State::handshaking || frame.type() != FrameType::handshake) {
+        return false;
+    }
+    const auto wait = env_.events.login_wait(*this);
+    if (!wait) {
+        return false;
+    }
+    const std::string retry = std::to_string(wait->count());
+    log_refusal(Refusal::login_throttled, "{}: failed logins from its address over their rate; {}",
+                remote_address(), static_cast<unsigned>(ErrorCode::rate_limited));
+    send_error(Error(ErrorCode::rate_limited,
+                     "too many failed logins from your address; retry in " + retry + " ms",
+                     "retry_after_ms=" + retry),
+               0);
+    return true;
+}
+
+std::chrono::milliseconds ClientSession::handshake_finished() {
+    if (state_ != State::handshaking) {
+        return {};  // logged in, or closing
+    }
+    env_.events.on_failed_login(*this);
+    const unsigned failures = ++state_count_;
+    const unsigned allowed = env_.limits.max_failed_logins;
+    log_refusal(Refusal::failed_login, "{}: failed login {} of {} allowed on this connection",
+                remote_address(), failures, allowed);
+    if (failures >= allowed) {
+        begin_close(Error(ErrorCode::too_many_failed_logins,
+                          std::to_string(failures) + " failed logins on this connection"),
+                    false);
+        return {};
+    }
+    return failures * env_.limits.failed_login_delay;
+}
+
+Frame ClientSession::take_next() {
     if (!serving() || over_high_water()) {
         return {};  // back-pressure: the rest stays queued or in input_
     }
@@ -578,7 +623,7 @@ void ClientSession::discard_input() {
             wait_readable();
             return;
         }
-        if (ec || ++linger_reads_ >= kLingerReads) {
+        if (ec || ++state_count_ >= kLingerReads) {
             finish_close();  // the peer closed too (or sends too much to wait for)
             return;
         }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -77,6 +78,10 @@ class ClientSession final : public Session,
     /// none (the bytes are used up, the stream turned out corrupt, the session is closing, or
     /// the write queue is over its high-water mark: the rest waits until it drains).
     Frame next_request();
+    /// The RequestRunner ran a HANDSHAKE's handler. When the session is still not logged in
+    /// the login failed: counted, and the last allowed failure closes the session (5005).
+    /// Returns how long the session's next frame must wait: longer after each failure.
+    std::chrono::milliseconds handshake_finished();
     /// A request had to wait; it and the frames after it have now run (or were held back):
     /// run what queued meanwhile, and read on if reading paused.
     void requests_finished();
@@ -130,6 +135,10 @@ class ClientSession final : public Session,
     bool queue_full() const noexcept;
     /// The next frame of input_, or an empty one when the bytes are used up or corrupt.
     Frame decode_next();
+    /// The next frame queued or decoded, whatever it is.
+    Frame take_next();
+    /// Refuses a HANDSHAKE while the address's failed logins are over their rate; true if so.
+    bool refused_login(const Frame& frame);
     /// Makes input_ outlive the loop's read buffer and stops reading until resume().
     void pause_reading();
     /// Runs what queued or was held back, then reads again if reading paused.
@@ -199,7 +208,8 @@ class ClientSession final : public Session,
     bool reading_paused_ = false;      // no read is pending: resume() reads again
     bool read_waiting_ = false;        // a wait_readable() is pending
     std::uint16_t silent_checks_ = 0;
-    std::uint16_t linger_reads_ = 0;  // reads dropped while lingering
+    // Failed handshakes while handshaking; reads dropped while lingering.
+    std::uint16_t state_count_ = 0;
 };
 
 }  // namespace parley::net

@@ -11,8 +11,9 @@ namespace parley::plugins::rate_limit {
 struct RateLimitSettings {
     double messages_per_second = 50;  ///< positive and finite
     double burst = 100;
-    /// Frame types that count; others always pass.
-    std::vector<std::uint8_t> types{0x03, 0x04};
+    /// Frame types that count; others always pass. A HANDSHAKE before login counts against
+    /// the client's IP address instead of a user.
+    std::vector<std::uint8_t> types{0x01, 0x03, 0x04, 0x07, 0x08, 0x09};
 };
 
 /// Reads the plugin's settings; throws ConfigError naming the bad key and its place.
