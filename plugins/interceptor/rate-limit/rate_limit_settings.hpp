@@ -13,7 +13,7 @@ struct RateLimitSettings {
     double burst = 100;
     /// Frame types that count; others always pass. A HANDSHAKE before login counts against
     /// the client's IP address instead of a user.
-    std::vector<std::uint8_t> types{0x01, 0x03, 0x04, 0x07, 0x08, 0x09};
+    std::vector<std::uint8_t> types{0x03, 0x04};
 };
 
 /// Reads the plugin's settings; throws ConfigError naming the bad key and its place.
