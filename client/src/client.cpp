@@ -223,7 +223,8 @@ asio::awaitable<void> Client::run_attempt(std::shared_ptr<ConnectionAttempt> att
     }
     attempt->link->start_writer();
     attempt->link->send(make_handshake(options_.user_id, options_.token, options_.client_name,
-                                       last_epoch_, inbox_->positions().snapshot()));
+                                       last_epoch_, last_resume_token_,
+                                       inbox_->positions().snapshot()));
     attempt->handshake_unanswered = true;
 
     for (;;) {
@@ -324,6 +325,7 @@ void Client::handle_handshake_reply(const std::shared_ptr<ConnectionAttempt>& at
     attempt->logged_in = true;
     attempt->deadline.cancel();
     last_epoch_ = ok.session_epoch();
+    last_resume_token_ = ok.resume_token();
     message_log_ = ok.message_log();
 
     const auto interval = options_.heartbeat_interval.value_or(

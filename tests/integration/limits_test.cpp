@@ -250,5 +250,28 @@ TEST_F(LimitsTest, TheRateLimitInterceptorCountsHandshakesByAddress) {
     EXPECT_EQ(error_code_of(try_login(*c, 3, "t")), static_cast<unsigned>(ErrorCode::rate_limited));
 }
 
+TEST_F(LimitsTest, GuessingTheResumeCredentialFromOnesOwnLoginFails) {
+    config.duplicate_login = "reject";
+    start();
+    // The attacker logs in as itself to learn how epochs and tokens look.
+    auto attacker = connect();
+    const auto own = attacker->handshake(2);
+    ASSERT_TRUE(own.has_value());
+    wire::HandshakeOk mine;
+    ASSERT_TRUE(own->parse_body(mine));
+    auto victim = login(1);
+    for (std::uint64_t guess = 1; guess <= 8; ++guess) {
+        auto probe = connect();
+        wire::Handshake hello;
+        hello.set_user_id(1);
+        hello.set_token("stolen");
+        hello.set_resume_epoch(mine.session_epoch() + guess);  // the next epochs of the node
+        hello.set_resume_token(mine.resume_token());           // a token of another session
+        ASSERT_TRUE(probe->send_frame(FrameType::handshake, kNoUser, kNoUser, hello));
+        EXPECT_TRUE(probe->expect_error(ErrorCode::duplicate_login)) << "guess " << guess;
+    }
+    EXPECT_TRUE(still_serves(*victim)) << "the victim was never kicked";
+}
+
 }  // namespace
 }  // namespace parley::test

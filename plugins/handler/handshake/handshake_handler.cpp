@@ -23,8 +23,9 @@
 
 namespace parley::plugins::handlers {
 
-HandshakeHandler::HandshakeHandler(TokenVerifier verifier, DuplicateLoginPolicy policy)
-    : verifier_(std::move(verifier)), policy_(policy) {}
+HandshakeHandler::HandshakeHandler(TokenVerifier verifier, DuplicateLoginPolicy policy,
+                                   ResumeTokens resume)
+    : verifier_(std::move(verifier)), policy_(policy), resume_(std::move(resume)) {}
 
 namespace {
 
@@ -69,9 +70,11 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
     // Named, not a braced temporary inside co_await: GCC 12 destroys such a temporary twice.
     SessionRecord record{user, ctx.node.id(), epoch};
     ClaimResult claim = co_await ctx.node.store().claim(record, policy_);
-    if (!claim.granted && claim.other && hello.resume_epoch() != 0 &&
-        claim.other->epoch == hello.resume_epoch()) {
-        // The holder is this client's own previous session: take over from it.
+    if (!claim.granted && claim.other && !hello.resume_token().empty() &&
+        (hello.resume_epoch() == 0 || hello.resume_epoch() == claim.other->epoch) &&
+        resume_.matches(user, claim.other->epoch, hello.resume_token())) {
+        // The holder is this client's own previous session, proven by a token only that
+        // session's client was told: take over from it. A wrong token changes nothing.
         claim = co_await ctx.node.store().claim(std::move(record), DuplicateLoginPolicy::kick_old);
     }
     if (!claim.granted) {
@@ -100,6 +103,7 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
     ok.set_heartbeat_interval_ms(static_cast<std::uint32_t>(
         std::clamp<std::int64_t>(interval, 0, std::numeric_limits<std::uint32_t>::max())));
     ok.set_session_epoch(epoch);
+    ok.set_resume_token(resume_.token_for(user, epoch));
     ok.set_message_log(ctx.node.message_log() != nullptr);
     Frame welcome = Frame::make(FrameType::handshake, kNoUser, user, ok);
     if (!hold) {
