@@ -1,5 +1,7 @@
 #include "broker.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -71,6 +73,12 @@ Broker::Broker(config::BrokerConfig config)
     adoption_ = std::make_shared<cluster::RouteAdoption>(config_.node_id, transport_);
     environment_ = std::make_unique<net::SessionEnvironment>(
         net::SessionEnvironment{config_.server.session, dispatcher_, *node_, *this});
+    // Each event loop keeps its sessions' output to its share of the node's cap, so that no
+    // count is shared between threads on the path of every message.
+    net::SessionLimits& limits = environment_->limits;
+    limits.max_queued_output =
+        std::max(limits.write_queue_limit,
+                 limits.max_queued_output / std::max<std::size_t>(1, loops_.size()));
     install_plugins();
 }
 

@@ -406,15 +406,46 @@ void ClientSession::enqueue(Frame frame) {
     enqueue_for_writing(std::move(frame));
 }
 
+template <typename Change>
+void ClientSession::change_queue(Change change) {
+    const std::uint64_t before = writes_.queued_bytes();
+    change();
+    const std::uint64_t after = writes_.queued_bytes();
+    if (after > before) {
+        loop_.output_queued(after - before);
+    } else {
+        loop_.output_released(before - after);
+    }
+}
+
 void ClientSession::enqueue_for_writing(Frame frame) {
     if (!serving()) {
         return;
     }
-    if (!writes_.push(std::move(frame))) {
+    bool queued = false;
+    change_queue([&] { queued = writes_.push(std::move(frame)); });
+    if (!queued) {
         close_slow_consumer();
         return;
     }
+    if (loop_.queued_output() > env_.limits.max_queued_output) {
+        loop_.shed_output(env_.limits.max_queued_output);
+    }
     request_flush();
+}
+
+void ClientSession::shed_output() {
+    if (!serving()) {
+        return;
+    }
+    log_refusal(Refusal::slow_consumer,
+                "{} (user {}): {} bytes waiting to be written while the node's output is over "
+                "max_queued_output; closing with {}",
+                remote_address(), user(), writes_.queued_bytes(),
+                static_cast<unsigned>(ErrorCode::slow_consumer));
+    begin_close(Error(ErrorCode::slow_consumer,
+                      "the server has too much waiting to be written; read faster"),
+                true);
 }
 
 void ClientSession::close_slow_consumer() {
@@ -504,7 +535,7 @@ void ClientSession::write_queued() {
             if (ec) {
                 break;
             }
-            writes_.finish_batch();
+            change_queue([this] { writes_.finish_batch(); });
             batch_written_ = 0;
         } else if (writes_.has_pending()) {
             const std::size_t written = write_now(writes_.pending_buffers(), ec);
@@ -517,7 +548,7 @@ void ClientSession::write_queued() {
             if (ec) {
                 break;
             }
-            writes_.pending_written();
+            change_queue([this] { writes_.pending_written(); });
         } else {
             break;
         }
@@ -594,13 +625,25 @@ void ClientSession::begin_close(const Error& reason, bool drop_pending) {
     awaiting_frame_end_ = false;
     queued_.reset();  // requests the session will not answer
     env_.events.on_leaving(*this);
-    if (drop_pending) {
-        writes_.drop_pending();
-    }
     wire::Goodbye goodbye;
     goodbye.set_code(static_cast<std::uint32_t>(reason.code()));
     goodbye.set_msg(reason.what());
-    writes_.push_unbounded(Frame::make(FrameType::goodbye, kNoUser, user(), goodbye));
+    Frame last = Frame::make(FrameType::goodbye, kNoUser, user(), goodbye);
+    change_queue([&] {
+        const bool was_writing = writes_.writing();
+        if (drop_pending) {
+            // Only the frame a write stopped in the middle of stays ahead of the goodbye, so a
+            // slow reader gets the goodbye after a few bytes rather than never.
+            writes_.drop_pending();
+            writes_.drop_unstarted(batch_written_);
+        }
+        writes_.push_unbounded(std::move(last));
+        if (was_writing && !writes_.writing()) {
+            // Nothing of the batch was written: the goodbye takes its place, and the wait for
+            // room already pending writes it.
+            writes_.start_batch();
+        }
+    });
     request_flush();
     loop_.clock().schedule(*this, close_linger, env_.limits.close_linger);
 }
@@ -640,6 +683,10 @@ void ClientSession::finish_close() {
     }
     state_ = State::closed;
     wake_drain_waiter();
+    change_queue([this] {
+        writes_.drop_pending();
+        writes_.finish_batch();
+    });
     loop_.clock().cancel(*this);
     stream_->shutdown();
     stream_->close();

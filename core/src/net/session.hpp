@@ -87,6 +87,11 @@ class ClientSession final : public Session,
     void requests_finished();
     /// Writes what is queued.
     void flush();
+    /// Bytes queued for writing.
+    std::uint64_t queued_output() const noexcept { return writes_.queued_bytes(); }
+    /// The node's output is over its cap and this queue is among the largest: close as a slow
+    /// consumer (5002).
+    void shed_output();
     /// SessionClock's callback for every session.
     static void deadline_passed(ClockEntry& entry);
     /// The session an entry of the loop's clock belongs to: every entry is a session's.
@@ -151,6 +156,9 @@ class ClientSession final : public Session,
     void enqueue(Frame frame);
     void enqueue_for_writing(Frame frame);
     void close_slow_consumer();
+    /// Runs `change` on the write queue and tells the loop how its queued bytes changed.
+    template <typename Change>
+    void change_queue(Change change);
     void request_flush();
     void write_queued();
     /// Writes as much of `buffers` as the stream takes now; returns the bytes written.
