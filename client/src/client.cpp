@@ -225,7 +225,8 @@ asio::awaitable<void> Client::run_attempt(std::shared_ptr<ConnectionAttempt> att
     }
     attempt->link->start_writer();
     attempt->link->send(make_handshake(options_.user_id, options_.token, options_.client_name,
-                                       last_epoch_, inbox_->positions().snapshot()));
+                                       last_epoch_, last_resume_token_,
+                                       inbox_->positions().snapshot()));
     attempt->handshake_unanswered = true;
 
     for (;;) {
@@ -326,6 +327,7 @@ void Client::handle_handshake_reply(const std::shared_ptr<ConnectionAttempt>& at
     attempt->logged_in = true;
     attempt->deadline.cancel();
     last_epoch_ = ok.session_epoch();
+    last_resume_token_ = ok.resume_token();
     message_log_ = ok.message_log();
 
     const auto interval = options_.heartbeat_interval.value_or(
@@ -415,7 +417,11 @@ void Client::handle_goodbye(ConnectionAttempt& attempt, const Frame& frame) {
         events_.on_goodbye(code, goodbye.msg());
     }
     // Reconnecting after being replaced would log the newer session out in turn, forever.
-    attempt.end("goodbye " + describe(code, goodbye.msg()), code != ErrorCode::session_replaced);
+    // Replaced by another login, or refused its credentials too often: trying again would
+    // not help.
+    const bool retry =
+        code != ErrorCode::session_replaced && code != ErrorCode::too_many_failed_logins;
+    attempt.end("goodbye " + describe(code, goodbye.msg()), retry);
 }
 
 void Client::handle_chat(const Frame& frame) {

@@ -24,12 +24,14 @@ void set_position(wire::Position& out, const ConversationId& conversation,
 }  // namespace
 
 Frame make_handshake(UserId user, const std::string& token, const std::string& client_name,
-                     std::uint64_t resume_epoch, const Positions& positions) {
+                     std::uint64_t resume_epoch, const std::string& resume_token,
+                     const Positions& positions) {
     wire::Handshake handshake;
     handshake.set_user_id(user);
     handshake.set_token(token);
     handshake.set_client_name(client_name);
     handshake.set_resume_epoch(resume_epoch);
+    handshake.set_resume_token(resume_token);
     handshake.set_sync(true);
     for (const auto& [conversation, position] : positions) {
         set_position(*handshake.add_positions(), conversation, position);

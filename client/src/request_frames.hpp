@@ -16,11 +16,13 @@
 namespace parley::client {
 
 /// The handshake; its header's sender is 0, the user id travels in the body.
-/// `resume_epoch`: the epoch of this client's previous session (0 for none), so a reconnect
-/// replaces a session the server has not yet noticed is gone. It always asks for a sync from
-/// `positions` (a node without a message log ignores that).
+/// `resume_epoch` and `resume_token`: the epoch and resume token of this client's previous
+/// session (0 and "" for none), so a reconnect replaces a session the server has not yet
+/// noticed is gone. It always asks for a sync from `positions` (a node without a message log
+/// ignores that).
 Frame make_handshake(UserId user, const std::string& token, const std::string& client_name,
-                     std::uint64_t resume_epoch, const Positions& positions);
+                     std::uint64_t resume_epoch, const std::string& resume_token,
+                     const Positions& positions);
 /// A heartbeat carrying the wall clock, which the server echoes.
 Frame make_heartbeat(UserId sender);
 /// A private (receiver = user) or group (receiver = group) message.

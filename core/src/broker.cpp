@@ -1,5 +1,7 @@
 #include "broker.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -10,6 +12,9 @@
 
 #include <parley/endpoint.hpp>
 #include <parley/log_failure.hpp>
+
+#include "net/refusal.hpp"
+#include "net/refusal_log.hpp"
 
 namespace parley {
 namespace asio = boost::asio;
@@ -51,6 +56,8 @@ Broker::Broker(config::BrokerConfig config)
       loader_(search_paths(config_)),
       services_{backend_loop_.context().get_executor(), config_.node_id},
       plugins_(broker_plugin_kinds(), "parleyd"),
+      gate_(config_.server.connections),
+      login_throttle_(config_.server.login_throttle),
       loops_(config_.server.threads),
       signals_(control_, SIGINT, SIGTERM) {
     load_plugins();
@@ -65,6 +72,12 @@ Broker::Broker(config::BrokerConfig config)
     adoption_ = std::make_shared<cluster::RouteAdoption>(config_.node_id, transport_);
     environment_ = std::make_unique<net::SessionEnvironment>(
         net::SessionEnvironment{config_.server.session, dispatcher_, *node_, *this});
+    // Each event loop keeps its sessions' output to its share of the node's cap, so that no
+    // count is shared between threads on the path of every message.
+    net::SessionLimits& limits = environment_->limits;
+    limits.max_queued_output =
+        std::max(limits.write_queue_limit,
+                 limits.max_queued_output / std::max<std::size_t>(1, loops_.size()));
     install_plugins();
     for (const auto& endpoint : config_.server.listen) {
         stream_factories_.emplace_back(endpoint, config_.server.session);
@@ -151,7 +164,7 @@ void Broker::bind() {
         listeners_.push_back(std::make_unique<net::Listener>(
             control_, config_.server.listen[i], loops_,
             [this, streams](asio::io_context& loop, net::LoopSocket socket) {
-                accept(loop, streams->make(std::move(socket)));
+                accept(loop, std::move(socket), *streams);
             }));
     }
 }
@@ -274,14 +287,43 @@ asio::awaitable<void> Broker::drain() {
     transport_->stop();
 }
 
-void Broker::accept(asio::io_context& loop, std::unique_ptr<net::ByteStream> stream) {
+void Broker::accept(asio::io_context& loop, net::LoopSocket socket,
+                    const net::StreamFactory& streams) {
     if (stopping_) {
         return;
     }
-    auto session = std::make_shared<net::ClientSession>(loop, std::move(stream), *environment_,
-                                                        node_->next_session_epoch());
+    boost::system::error_code ec;
+    const tcp::endpoint peer = socket.remote_endpoint(ec);
+    if (ec) {
+        return;  // gone already
+    }
+    const std::uint64_t address = net::ConnectionGate::key_of(peer.address());
+    // Before any TLS or WebSocket handshake: the refusal is a plain GOODBYE frame, which a TLS
+    // or WebSocket client sees as a failed handshake.
+    if (auto refusal = gate_.admit(address)) {
+        net::refuse_connection(socket.native_handle(), *refusal);
+        net::log_refusal(net::Refusal::busy, "{}: {} {}", to_string(peer),
+                         static_cast<unsigned>(refusal->code()), refusal->what());
+        return;
+    }
+    auto session = std::make_shared<net::ClientSession>(loop, streams.make(std::move(socket)),
+                                                        *environment_,
+                                                        node_->next_session_epoch(), address);
     tracker_.add(session);
     session->start();
+}
+
+void Broker::on_handshake_ended(net::ClientSession&) {
+    gate_.handshake_ended();
+}
+
+void Broker::on_failed_login(net::ClientSession& session) {
+    login_throttle_.failed(session.address_key(), net::LoginThrottle::Clock::now());
+}
+
+std::optional<std::chrono::milliseconds> Broker::login_wait(net::ClientSession& session) {
+    return login_throttle_.wait_before_login(session.address_key(),
+                                             net::LoginThrottle::Clock::now());
 }
 
 void Broker::on_login(const std::shared_ptr<net::ClientSession>& session) {
@@ -290,6 +332,7 @@ void Broker::on_login(const std::shared_ptr<net::ClientSession>& session) {
 
 void Broker::on_closed(net::ClientSession& session) {
     tracker_.remove(&session);
+    gate_.release(session.address_key());
 }
 
 void Broker::on_leaving(net::ClientSession& session) {

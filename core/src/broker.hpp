@@ -23,7 +23,9 @@
 #include "cluster/router.hpp"
 #include "config/broker_config.hpp"
 #include "dispatch/dispatcher.hpp"
+#include "net/connection_gate.hpp"
 #include "net/listener.hpp"
+#include "net/login_throttle.hpp"
 #include "net/loop_pool.hpp"
 #include "net/session_environment.hpp"
 #include "net/session_tracker.hpp"
@@ -62,7 +64,11 @@ class Broker final : private net::SessionEvents {
     void on_login(const std::shared_ptr<net::ClientSession>& session) override;
     void on_leaving(net::ClientSession& session) override;
     void on_closed(net::ClientSession& session) override;
-    void accept(boost::asio::io_context& loop, std::unique_ptr<net::ByteStream> stream);
+    void on_handshake_ended(net::ClientSession& session) override;
+    void on_failed_login(net::ClientSession& session) override;
+    std::optional<std::chrono::milliseconds> login_wait(net::ClientSession& session) override;
+    void accept(boost::asio::io_context& loop, net::LoopSocket socket,
+                const net::StreamFactory& streams);
     void load_plugins();
     /// Hands what the plugins registered to the parts of the node that use it.
     void install_plugins();
@@ -90,6 +96,8 @@ class Broker final : private net::SessionEvents {
     std::unique_ptr<cluster::ClusterRouter> router_;
     std::unique_ptr<cluster::BrokerNode> node_;
     net::SessionTracker tracker_;
+    net::ConnectionGate gate_;
+    net::LoginThrottle login_throttle_;
     std::unique_ptr<net::SessionEnvironment> environment_;
     // Declared after everything sessions and handlers use, so the loops (and the sessions and
     // coroutines they hold) are destroyed first.

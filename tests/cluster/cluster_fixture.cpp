@@ -93,6 +93,7 @@ logging:
   - plugin: handshake
     settings:
       duplicate_login: {policy}
+      resume_secret: the-same-on-every-test-node
   - heartbeat
   - private
   - group

@@ -76,22 +76,29 @@ TEST_F(SessionTest, AReconnectNamingItsPreviousSessionReplacesItUnderReject) {
     wire::HandshakeOk ok;
     ASSERT_TRUE(first->parse_body(ok));
 
-    auto hello = [](std::uint64_t resume_epoch) {
+    auto hello = [](std::uint64_t resume_epoch, const std::string& resume_token) {
         wire::Handshake h;
         h.set_user_id(1);
         h.set_token("t");
         h.set_resume_epoch(resume_epoch);
+        h.set_resume_token(resume_token);
         return h;
     };
+    ASSERT_EQ(ok.resume_token().size(), 32U) << "128 bits, in hex";
     auto stranger = connect();
+    // The epoch is guessable from one's own logins; it no longer suffices alone.
     ASSERT_TRUE(stranger->send_frame(FrameType::handshake, kNoUser, kNoUser,
-                                     hello(ok.session_epoch() + 12345)));
+                                     hello(ok.session_epoch(), "")));
     EXPECT_TRUE(stranger->expect_error(ErrorCode::duplicate_login))
-        << "only the holder's own epoch replaces it";
+        << "the epoch alone does not replace the holder";
+    ASSERT_TRUE(stranger->send_frame(FrameType::handshake, kNoUser, kNoUser,
+                                     hello(ok.session_epoch(), std::string(32, '0'))));
+    EXPECT_TRUE(stranger->expect_error(ErrorCode::duplicate_login))
+        << "a wrong token changes nothing";
 
     auto back = connect();
-    ASSERT_TRUE(
-        back->send_frame(FrameType::handshake, kNoUser, kNoUser, hello(ok.session_epoch())));
+    ASSERT_TRUE(back->send_frame(FrameType::handshake, kNoUser, kNoUser,
+                                 hello(ok.session_epoch(), ok.resume_token())));
     const auto reply = back->read_frame();
     ASSERT_TRUE(reply.has_value());
     EXPECT_EQ(reply->type(), FrameType::handshake);

@@ -59,6 +59,9 @@ std::string standalone_yaml(const StandaloneConfig& config) {
     put(out, "max_frame_size", config.max_frame_size);
     put(out, "write_queue_limit", config.write_queue_limit);
     put(out, "shutdown_grace", config.shutdown_grace);
+    for (const auto& setting : config.server_settings) {
+        out << "  " << setting << "\n";
+    }
 
     out << "logging:\n  level: " << config.log_level << "\n";
 

@@ -23,6 +23,8 @@ struct StandaloneConfig {
     std::optional<std::string> max_frame_size;
     std::optional<std::string> write_queue_limit;
     std::optional<std::string> shutdown_grace;
+    /// More `server:` settings, each "key: value": "max_connections_per_address: 3".
+    std::vector<std::string> server_settings;
     /// The handshake handler's policy for a second login: "reject" or "kick".
     std::optional<std::string> duplicate_login;
     /// More handshake settings, each "key: value" in YAML flow style: "auth: static",

@@ -32,6 +32,8 @@ enum class ErrorCode : std::uint32_t {
     idle_timeout = 5001,
     slow_consumer = 5002,
     server_shutdown = 5003,
+    server_busy = 5004,             ///< a connection limit is reached; try later or elsewhere
+    too_many_failed_logins = 5005,  ///< the connection failed to log in too often
     // 9xxx: the server's own fault
     internal = 9000,
 };

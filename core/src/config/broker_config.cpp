@@ -1,5 +1,7 @@
 #include "config/broker_config.hpp"
 
+#include <algorithm>
+
 #include <parley/endpoint.hpp>
 #include <parley/frame.hpp>
 
@@ -8,6 +10,27 @@ namespace {
 
 std::vector<std::string> log_levels() {
     return {"trace", "debug", "info", "warn", "error", "critical", "off"};
+}
+
+void parse_connection_limits(SettingsReader& reader, ServerSettings& server) {
+    ConnectionLimits& connections = server.connections;
+    connections.max_connections = static_cast<std::size_t>(reader.get_int(
+        "max_connections", static_cast<std::int64_t>(connections.max_connections), 1, 10'000'000));
+    connections.max_connections_per_address = static_cast<std::size_t>(reader.get_int(
+        "max_connections_per_address",
+        static_cast<std::int64_t>(connections.max_connections_per_address), 1, 10'000'000));
+    connections.max_prelogin_connections = static_cast<std::size_t>(reader.get_int(
+        "max_prelogin_connections", static_cast<std::int64_t>(connections.max_prelogin_connections),
+        1, 10'000'000));
+    LoginThrottleSettings& throttle = server.login_throttle;
+    // get_double refuses nan and inf; the range check refuses what would disable the bucket.
+    throttle.failed_login_rate = reader.get_double("failed_login_rate", throttle.failed_login_rate);
+    if (const ConfigNode* rate = reader.find("failed_login_rate");
+        rate && !(throttle.failed_login_rate > 0 && throttle.failed_login_rate <= 1e6)) {
+        rate->fail("failed_login_rate must be positive (failed logins per second and address)");
+    }
+    throttle.failed_login_burst = static_cast<unsigned>(
+        reader.get_int("failed_login_burst", throttle.failed_login_burst, 1, 1'000'000));
 }
 
 ServerSettings parse_server(const ConfigNode& node) {
@@ -32,6 +55,17 @@ ServerSettings parse_server(const ConfigNode& node) {
     if (limits.max_frame_size == 0 || limits.max_frame_size > 64U * 1024 * 1024) {
         reader.find("max_frame_size")->fail("max_frame_size must be between 1 byte and 64MiB");
     }
+    limits.prelogin_max_frame_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(
+        reader.get_bytes("prelogin_max_frame_size", limits.prelogin_max_frame_size),
+        std::uint64_t{64} * 1024 * 1024 + 1));
+    if (const ConfigNode* value = reader.find("prelogin_max_frame_size");
+        value && (limits.prelogin_max_frame_size < 64 ||
+                  limits.prelogin_max_frame_size > limits.max_frame_size)) {
+        value->fail("prelogin_max_frame_size must be between 64 bytes and max_frame_size");
+    }
+    // A max_frame_size below the default pre-login one lowers that too.
+    limits.prelogin_max_frame_size =
+        std::min(limits.prelogin_max_frame_size, limits.max_frame_size);
     limits.write_queue_limit = reader.get_bytes("write_queue_limit", limits.write_queue_limit);
     if (limits.write_queue_limit < limits.max_frame_size + kFrameHeaderSize) {
         (reader.find("write_queue_limit") ? *reader.find("write_queue_limit") : node)
@@ -43,6 +77,17 @@ ServerSettings parse_server(const ConfigNode& node) {
     limits.idle_heartbeats =
         static_cast<unsigned>(reader.get_int("idle_heartbeats", limits.idle_heartbeats, 1, 100));
     limits.frame_timeout = reader.get_duration("frame_timeout", limits.frame_timeout);
+    limits.max_failed_logins = static_cast<unsigned>(
+        reader.get_int("max_failed_logins", limits.max_failed_logins, 1, 1000));
+    limits.failed_login_delay =
+        reader.get_duration("failed_login_delay", limits.failed_login_delay,
+                            std::chrono::milliseconds(0), std::chrono::milliseconds(10000));
+    limits.max_queued_output = reader.get_bytes("max_queued_output", limits.max_queued_output);
+    if (limits.max_queued_output < limits.write_queue_limit) {
+        (reader.find("max_queued_output") ? *reader.find("max_queued_output") : node)
+            .fail("max_queued_output must be at least write_queue_limit");
+    }
+    parse_connection_limits(reader, server);
     server.shutdown_grace = reader.get_duration("shutdown_grace", server.shutdown_grace);
     for (const auto* key : {"handshake_timeout", "heartbeat_interval", "frame_timeout"}) {
         if (const ConfigNode* value = reader.find(key);

@@ -24,6 +24,20 @@ struct ListenEndpoint {
     std::optional<WebSocketSettings> websocket;  ///< ws and wss
 };
 
+/// How many connections the node serves: `server.max_connections` and its kin.
+struct ConnectionLimits {
+    std::size_t max_connections = 50000;
+    std::size_t max_connections_per_address = 500;
+    /// Connections not logged in yet; the rest of max_connections is kept for logged-in ones.
+    std::size_t max_prelogin_connections = 5000;
+};
+
+/// Failed handshakes per client address: a token bucket, one token per failure.
+struct LoginThrottleSettings {
+    double failed_login_rate = 1.0;  ///< tokens per second, positive and finite
+    unsigned failed_login_burst = 20;
+};
+
 struct ServerSettings {
     std::vector<ListenEndpoint> listen;
     /// "scheme://host:port" clients should use, announced in the registry (a bare "host:port"
@@ -31,6 +45,8 @@ struct ServerSettings {
     std::vector<std::string> advertise;
     unsigned threads = 0;  ///< event loops; 0 = one per core
     SessionLimits session;
+    ConnectionLimits connections;
+    LoginThrottleSettings login_throttle;
     std::chrono::milliseconds shutdown_grace{2000};
 };
 

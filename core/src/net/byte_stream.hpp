@@ -60,6 +60,9 @@ class ByteStream {
     /// Ends the conversation both ways, after what was written (a TLS stream would say
     /// close_notify here). Safe to call more than once.
     virtual void shutdown() noexcept = 0;
+    /// Ends the sending side only, after what was written: the peer sees the end of the stream
+    /// while reads go on (a lingering close). Safe to call more than once.
+    virtual void shutdown_send() noexcept = 0;
     /// Releases the connection; pending waits complete with an error. Safe to call more than once.
     virtual void close() noexcept = 0;
 

@@ -6,13 +6,30 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <parley/endpoint.hpp>
+
+#include "net/refusal.hpp"
+#include "net/refusal_log.hpp"
 
 namespace parley::net {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
 namespace {
+
+int open_reserve() noexcept {
+    return ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+bool out_of_descriptors(const boost::system::error_code& ec) noexcept {
+    return ec == asio::error::no_descriptors ||
+           ec == boost::system::errc::too_many_files_open_in_system;
+}
 
 tcp::endpoint resolve(asio::io_context& context, const config::ListenEndpoint& endpoint) {
     tcp::resolver resolver(context);
@@ -48,6 +65,13 @@ Listener::Listener(asio::io_context& accept_context, const config::ListenEndpoin
                                         std::to_string(endpoint.port) + " (" +
                                         endpoint.where.to_string() + ")");
     }
+    reserve_ = open_reserve();
+}
+
+Listener::~Listener() {
+    if (reserve_ >= 0) {
+        ::close(reserve_);
+    }
 }
 
 void Listener::start() {
@@ -70,8 +94,12 @@ asio::awaitable<void> Listener::accept_loop() {
             break;
         }
         if (ec) {
-            // Out of descriptors or memory: wait a little instead of spinning on the error.
-            spdlog::warn("accept failed: {}; retrying in 100ms", ec.message());
+            if (out_of_descriptors(ec)) {
+                refuse_waiting();
+            } else {
+                spdlog::warn("accept failed: {}; retrying in 100ms", ec.message());
+            }
+            // Wait a little instead of spinning on the error.
             backoff.expires_after(std::chrono::milliseconds(100));
             co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             continue;
@@ -80,6 +108,33 @@ asio::awaitable<void> Listener::accept_loop() {
             on_accept_(loop, std::move(s));
         });
     }
+}
+
+void Listener::refuse_waiting() {
+    if (reserve_ >= 0) {
+        ::close(reserve_);
+        reserve_ = -1;
+    }
+    int answered = 0;
+    // A bounded batch: the backlog may hold many, and the loop must get back to its timer.
+    for (; answered < 64; ++answered) {
+        const int socket =
+            ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (socket < 0) {
+            break;
+        }
+        refuse_connection(socket, Error(ErrorCode::server_busy,
+                                        "the server is out of file descriptors; try again later"));
+        ::close(socket);
+    }
+    reserve_ = open_reserve();
+    boost::system::error_code ec;
+    const tcp::endpoint here = acceptor_.local_endpoint(ec);
+    log_refusal(Refusal::busy,
+                "out of file descriptors on {}: {} new connections answered with {} and closed; "
+                "accepting again in 100ms",
+                Endpoint::from(here).to_string(), answered,
+                static_cast<unsigned>(ErrorCode::server_busy));
 }
 
 }  // namespace parley::net

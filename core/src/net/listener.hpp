@@ -14,6 +14,10 @@ namespace parley::net {
 
 /// Accepts connections on one endpoint and hands each socket, already bound to the next event
 /// loop, to `on_accept` on that loop.
+///
+/// Out of descriptors (EMFILE), a listener would leave new clients unanswered in the backlog:
+/// it keeps one descriptor in reserve, frees it to accept them, answers each with GOODBYE
+/// server_busy and closes, then takes the reserve back and pauses accepting for a moment.
 class Listener {
   public:
     using AcceptHandler = std::function<void(boost::asio::io_context& loop, LoopSocket socket)>;
@@ -21,6 +25,9 @@ class Listener {
     /// Binds at once, so a taken port fails start-up (std::system_error naming the endpoint).
     Listener(boost::asio::io_context& accept_context, const config::ListenEndpoint& endpoint,
              LoopPool& loops, AcceptHandler on_accept);
+    ~Listener();
+    Listener(const Listener&) = delete;
+    Listener& operator=(const Listener&) = delete;
 
     boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
     void start();
@@ -29,10 +36,13 @@ class Listener {
 
   private:
     boost::asio::awaitable<void> accept_loop();
+    /// With the reserve descriptor freed, answers the connections waiting in the backlog.
+    void refuse_waiting();
 
     boost::asio::ip::tcp::acceptor acceptor_;
     LoopPool& loops_;
     AcceptHandler on_accept_;
+    int reserve_ = -1;  // a descriptor held for refuse_waiting()
 };
 
 }  // namespace parley::net

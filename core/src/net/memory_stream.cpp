@@ -42,7 +42,7 @@ std::size_t MemoryStream::write_some(const FrameBuffers& buffers, error_code& ec
         ec = asio::error::bad_descriptor;
         return 0;
     }
-    if (peer_reset_ || shut_down_) {
+    if (peer_reset_ || shut_down_ || send_shut_down_) {
         ec = asio::error::broken_pipe;
         return 0;
     }
@@ -91,6 +91,10 @@ void MemoryStream::wait_writable(std::shared_ptr<StreamWaiter> target) {
 
 void MemoryStream::shutdown() noexcept {
     shut_down_ = true;
+}
+
+void MemoryStream::shutdown_send() noexcept {
+    send_shut_down_ = true;
 }
 
 void MemoryStream::close() noexcept {

@@ -34,6 +34,7 @@ class MemoryStream final : public ByteStream {
     void wait_readable(std::shared_ptr<StreamWaiter> target) override;
     void wait_writable(std::shared_ptr<StreamWaiter> target) override;
     void shutdown() noexcept override;
+    void shutdown_send() noexcept override;
     void close() noexcept override;
     std::string remote_address() const override { return remote_; }
 
@@ -55,6 +56,8 @@ class MemoryStream final : public ByteStream {
     std::size_t bytes_not_yet_read() const noexcept { return incoming_.size() - incoming_read_; }
     /// The session ended the conversation (shutdown()) / released the stream (close()).
     bool shut_down() const noexcept { return shut_down_; }
+    /// The session ended its sending side only (shutdown_send()) or both.
+    bool sending_shut_down() const noexcept { return send_shut_down_ || shut_down_; }
     bool closed() const noexcept { return closed_; }
 
   private:
@@ -74,6 +77,7 @@ class MemoryStream final : public ByteStream {
     bool peer_finished_ = false;
     bool peer_reset_ = false;
     bool shut_down_ = false;
+    bool send_shut_down_ = false;
     bool closed_ = false;
 };
 

@@ -5,6 +5,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include "dispatch/dispatcher.hpp"
@@ -69,6 +70,13 @@ asio::awaitable<void> RequestRunner::work(Worker& worker) {
                     }
                     if (failure) {
                         env.dispatcher.answer_failure(ctx, frame, failure);
+                    }
+                    if (frame.type() == FrameType::handshake) {
+                        // A failed login slows the connection's next frame down.
+                        if (const auto pause = session.handshake_finished(); pause.count() > 0) {
+                            asio::steady_timer delay(executor_, pause);
+                            co_await delay.async_wait(asio::use_awaitable);
+                        }
                     }
                 }
             }

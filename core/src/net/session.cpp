@@ -5,6 +5,7 @@
 #include <parley.pb.h>
 #include <spdlog/spdlog.h>
 
+#include "net/refusal_log.hpp"
 #include "net/session_loop.hpp"
 
 namespace parley::net {
@@ -23,12 +24,14 @@ bool would_block(const error_code& ec) noexcept {
 }  // namespace
 
 ClientSession::ClientSession(asio::io_context& loop, std::unique_ptr<ByteStream> stream,
-                             const SessionEnvironment& env, std::uint64_t epoch)
+                             const SessionEnvironment& env, std::uint64_t epoch,
+                             std::uint64_t address_key)
     : stream_(std::move(stream)),
       env_(env),
       loop_(SessionLoop::of(loop)),
       epoch_(epoch),
-      decoder_(env.limits.max_frame_size),
+      address_key_(address_key),
+      decoder_(env.limits.prelogin_max_frame_size),
       writes_(env.limits.write_queue_limit) {}
 
 ClientSession::~ClientSession() = default;
@@ -45,11 +48,19 @@ void ClientSession::start() {
 // ---- reading ---------------------------------------------------------------------------------
 
 void ClientSession::stream_readable(const error_code& ec) {
+    read_waiting_ = false;
     if (ec) {
         finish_close();  // our own close, or the stream failed
+    } else if (state_ == State::lingering) {
+        discard_input();
     } else {
         read_available();
     }
+}
+
+void ClientSession::wait_readable() {
+    read_waiting_ = true;
+    stream_->wait_readable(as_waiter());
 }
 
 void ClientSession::read_available() {
@@ -63,7 +74,7 @@ void ClientSession::read_available() {
         error_code ec;
         const std::size_t n = stream_->read_some(buffer, ec);
         if (would_block(ec)) {
-            stream_->wait_readable(as_waiter());
+            wait_readable();
             return;
         }
         if (ec) {
@@ -76,7 +87,7 @@ void ClientSession::read_available() {
         if (n < buffer.size()) {
             // Drained. A TCP socket is re-armed when the wait starts, and a stream holding
             // bytes of its own completes the wait at once: a second read would only block.
-            stream_->wait_readable(as_waiter());
+            wait_readable();
             return;
         }
     }
@@ -123,8 +134,13 @@ bool ClientSession::queue_while_waiting() {
             return false;
         }
         Frame frame = decode_next();
+        if (frame.empty() && decoder_.failed()) {
+            // Corrupt: said once the frames before it are answered (next_request(), resume()).
+            reading_paused_ = true;
+            return false;
+        }
         if (frame.empty()) {
-            break;  // the bytes are used up, or corrupt
+            break;  // the bytes are used up
         }
         if (state_ == State::active && answered_out_of_turn(frame.raw_type())) {
             loop_.runner().run_out_of_turn(shared_from_this(), std::move(frame));
@@ -159,6 +175,51 @@ void ClientSession::pause_reading() {
 }
 
 Frame ClientSession::next_request() {
+    for (;;) {
+        Frame frame = take_next();
+        if (frame.empty() || !refused_login(frame)) {
+            return frame;
+        }
+    }
+}
+
+bool ClientSession::refused_login(const Frame& frame) {
+    if (state_ != State::handshaking || frame.type() != FrameType::handshake) {
+        return false;
+    }
+    const auto wait = env_.events.login_wait(*this);
+    if (!wait) {
+        return false;
+    }
+    const std::string retry = std::to_string(wait->count());
+    log_refusal(Refusal::login_throttled, "{}: failed logins from its address over their rate; {}",
+                remote_address(), static_cast<unsigned>(ErrorCode::rate_limited));
+    send_error(Error(ErrorCode::rate_limited,
+                     "too many failed logins from your address; retry in " + retry + " ms",
+                     "retry_after_ms=" + retry),
+               0);
+    return true;
+}
+
+std::chrono::milliseconds ClientSession::handshake_finished() {
+    if (state_ != State::handshaking) {
+        return {};  // logged in, or closing
+    }
+    env_.events.on_failed_login(*this);
+    const unsigned failures = ++state_count_;
+    const unsigned allowed = env_.limits.max_failed_logins;
+    log_refusal(Refusal::failed_login, "{}: failed login {} of {} allowed on this connection",
+                remote_address(), failures, allowed);
+    if (failures >= allowed) {
+        begin_close(Error(ErrorCode::too_many_failed_logins,
+                          std::to_string(failures) + " failed logins on this connection"),
+                    false);
+        return {};
+    }
+    return failures * env_.limits.failed_login_delay;
+}
+
+Frame ClientSession::take_next() {
     if (!serving() || over_high_water()) {
         return {};  // back-pressure: the rest stays queued or in input_
     }
@@ -172,6 +233,9 @@ Frame ClientSession::next_request() {
         }
     } else {
         frame = decode_next();
+        if (frame.empty() && decoder_.failed()) {
+            fail_stream();  // every frame before the bad one has been answered
+        }
     }
     if (!frame.empty()) {
         current_type_.store(frame.raw_type(), std::memory_order_relaxed);
@@ -180,19 +244,16 @@ Frame ClientSession::next_request() {
 }
 
 Frame ClientSession::decode_next() {
-    while (!input_.empty() && serving()) {
+    while (!input_.empty() && serving() && !decoder_.failed()) {
         input_ = input_.subspan(decoder_.consume(input_));
-        if (decoder_.failed()) {
-            fail_stream();
-            break;
-        }
         if (decoder_.frame_ready()) {
             frame_heard();
             return decoder_.take_frame();
         }
     }
+    // Bytes after a bad header are never decoded: the frame boundaries are lost.
     input_ = {};
-    if (state_ == State::active && !decoder_.idle() && !awaiting_frame_end_) {
+    if (state_ == State::active && !decoder_.idle() && !decoder_.failed() && !awaiting_frame_end_) {
         // Part of a frame came: the rest must follow within frame_timeout, or a client that
         // trickles bytes would be heard from forever without sending a frame.
         awaiting_frame_end_ = true;
@@ -214,6 +275,11 @@ void ClientSession::frame_heard() {
 
 void ClientSession::fail_stream() {
     // The byte stream is lost: say why, then end the connection.
+    if (!serving()) {
+        return;
+    }
+    log_refusal(Refusal::bad_stream, "{} (user {}): {} {}; closing", remote_address(), user(),
+                static_cast<unsigned>(decoder_.failure().code()), decoder_.failure().what());
     current_type_.store(0, std::memory_order_relaxed);
     send_error(decoder_.failure(), 0);
     begin_close(decoder_.failure(), false);
@@ -230,6 +296,10 @@ void ClientSession::resume() {
     }
     if (has_queued() && !loop_.runner().run(shared_from_this())) {
         request_waiting_ = true;  // one of the queued frames waits in turn
+        return;
+    }
+    if (decoder_.failed()) {
+        fail_stream();  // found while a request waited; its answer and the queue's are out
         return;
     }
     if (!reading_paused_ || over_high_water()) {
@@ -269,6 +339,7 @@ void ClientSession::on_deadline() {
             }
             break;
         case State::closing:
+        case State::lingering:
             finish_close();  // a peer that never reads must not hold the session open
             break;
         case State::closed:
@@ -335,15 +406,46 @@ void ClientSession::enqueue(Frame frame) {
     enqueue_for_writing(std::move(frame));
 }
 
+template <typename Change>
+void ClientSession::change_queue(Change change) {
+    const std::uint64_t before = writes_.queued_bytes();
+    change();
+    const std::uint64_t after = writes_.queued_bytes();
+    if (after > before) {
+        loop_.output_queued(after - before);
+    } else {
+        loop_.output_released(before - after);
+    }
+}
+
 void ClientSession::enqueue_for_writing(Frame frame) {
     if (!serving()) {
         return;
     }
-    if (!writes_.push(std::move(frame))) {
+    bool queued = false;
+    change_queue([&] { queued = writes_.push(std::move(frame)); });
+    if (!queued) {
         close_slow_consumer();
         return;
     }
+    if (loop_.queued_output() > env_.limits.max_queued_output) {
+        loop_.shed_output(env_.limits.max_queued_output);
+    }
     request_flush();
+}
+
+void ClientSession::shed_output() {
+    if (!serving()) {
+        return;
+    }
+    log_refusal(Refusal::slow_consumer,
+                "{} (user {}): {} bytes waiting to be written while the node's output is over "
+                "max_queued_output; closing with {}",
+                remote_address(), user(), writes_.queued_bytes(),
+                static_cast<unsigned>(ErrorCode::slow_consumer));
+    begin_close(Error(ErrorCode::slow_consumer,
+                      "the server has too much waiting to be written; read faster"),
+                true);
 }
 
 void ClientSession::close_slow_consumer() {
@@ -419,7 +521,7 @@ void ClientSession::request_flush() {
 
 void ClientSession::flush() {
     flush_requested_ = false;
-    if (state_ != State::closed && !writes_.writing()) {
+    if (state_ <= State::closing && !writes_.writing()) {
         write_queued();
     }
 }
@@ -433,7 +535,7 @@ void ClientSession::write_queued() {
             if (ec) {
                 break;
             }
-            writes_.finish_batch();
+            change_queue([this] { writes_.finish_batch(); });
             batch_written_ = 0;
         } else if (writes_.has_pending()) {
             const std::size_t written = write_now(writes_.pending_buffers(), ec);
@@ -446,15 +548,17 @@ void ClientSession::write_queued() {
             if (ec) {
                 break;
             }
-            writes_.pending_written();
+            change_queue([this] { writes_.pending_written(); });
         } else {
             break;
         }
     }
     if (would_block(ec)) {
         stream_->wait_writable(as_waiter());
-    } else if (ec || state_ == State::closing) {
-        finish_close();  // the stream failed, or the goodbye is out
+    } else if (ec) {
+        finish_close();  // the stream failed
+    } else if (state_ == State::closing) {
+        linger();  // the goodbye is out
     } else if (!over_high_water()) {
         wake_drain_waiter();
         if (reading_paused_ || has_queued()) {
@@ -475,7 +579,8 @@ std::size_t ClientSession::write_now(const FrameBuffers& buffers, error_code& ec
 void ClientSession::stream_writable(const error_code& ec) {
     if (ec) {
         finish_close();
-    } else if (state_ != State::closed) {
+    } else if (state_ == State::active || state_ == State::handshaking ||
+               state_ == State::closing) {
         write_queued();
     }
 }
@@ -495,9 +600,17 @@ void ClientSession::complete_login(UserId user) {
         env_.events.on_leaving(*this);
         return;
     }
+    end_handshake();
     state_ = State::active;
+    decoder_.set_max_body_size(env_.limits.max_frame_size);
     env_.events.on_login(shared_from_this());
     loop_.clock().schedule(*this, idle_check, env_.limits.heartbeat_interval);
+}
+
+void ClientSession::end_handshake() {
+    if (state_ == State::handshaking) {
+        env_.events.on_handshake_ended(*this);
+    }
 }
 
 void ClientSession::begin_close(const Error& reason, bool drop_pending) {
@@ -506,31 +619,74 @@ void ClientSession::begin_close(const Error& reason, bool drop_pending) {
     }
     spdlog::debug("closing session of user {} ({}): {} {}", user(), remote_address(),
                   static_cast<unsigned>(reason.code()), reason.what());
+    end_handshake();
     state_ = State::closing;
     wake_drain_waiter();
     awaiting_frame_end_ = false;
     queued_.reset();  // requests the session will not answer
     env_.events.on_leaving(*this);
-    if (drop_pending) {
-        writes_.drop_pending();
-    }
     wire::Goodbye goodbye;
     goodbye.set_code(static_cast<std::uint32_t>(reason.code()));
     goodbye.set_msg(reason.what());
-    writes_.push_unbounded(Frame::make(FrameType::goodbye, kNoUser, user(), goodbye));
+    Frame last = Frame::make(FrameType::goodbye, kNoUser, user(), goodbye);
+    change_queue([&] {
+        const bool was_writing = writes_.writing();
+        if (drop_pending) {
+            // Only the frame a write stopped in the middle of stays ahead of the goodbye, so a
+            // slow reader gets the goodbye after a few bytes rather than never.
+            writes_.drop_pending();
+            writes_.drop_unstarted(batch_written_);
+        }
+        writes_.push_unbounded(std::move(last));
+        if (was_writing && !writes_.writing()) {
+            // Nothing of the batch was written: the goodbye takes its place, and the wait for
+            // room already pending writes it.
+            writes_.start_batch();
+        }
+    });
     request_flush();
     loop_.clock().schedule(*this, close_linger, env_.limits.close_linger);
+}
+
+void ClientSession::linger() {
+    state_ = State::lingering;
+    stream_->shutdown_send();
+    // A fresh period: the peer has the goodbye now, and its own close ends the linger sooner.
+    loop_.clock().schedule(*this, close_linger, env_.limits.close_linger);
+    if (!read_waiting_) {
+        discard_input();
+    }
+}
+
+void ClientSession::discard_input() {
+    while (state_ == State::lingering) {
+        error_code ec;
+        stream_->read_some(loop_.read_buffer(), ec);
+        if (would_block(ec)) {
+            wait_readable();
+            return;
+        }
+        if (ec || ++state_count_ >= kLingerReads) {
+            finish_close();  // the peer closed too (or sends too much to wait for)
+            return;
+        }
+    }
 }
 
 void ClientSession::finish_close() {
     if (state_ == State::closed) {
         return;
     }
-    if (state_ != State::closing) {
+    if (serving()) {
+        end_handshake();
         env_.events.on_leaving(*this);
     }
     state_ = State::closed;
     wake_drain_waiter();
+    change_queue([this] {
+        writes_.drop_pending();
+        writes_.finish_batch();
+    });
     loop_.clock().cancel(*this);
     stream_->shutdown();
     stream_->close();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -46,8 +47,10 @@ class ClientSession final : public Session,
                             private ClockEntry {
   public:
     /// `stream` must already belong to `loop`.
+    /// `address_key`: what the node counts the connection's address under (ConnectionGate).
     ClientSession(boost::asio::io_context& loop, std::unique_ptr<ByteStream> stream,
-                  const SessionEnvironment& env, std::uint64_t epoch);
+                  const SessionEnvironment& env, std::uint64_t epoch,
+                  std::uint64_t address_key = 0);
     ~ClientSession() override;
 
     /// Starts reading and the handshake deadline. Call on the session's loop.
@@ -55,6 +58,7 @@ class ClientSession final : public Session,
 
     UserId user() const noexcept override { return user_.load(std::memory_order_acquire); }
     std::uint64_t epoch() const noexcept override { return epoch_; }
+    std::uint64_t address_key() const noexcept { return address_key_; }
     std::string remote_address() const override { return stream_->remote_address(); }
     std::optional<PeerIdentity> peer_identity() const override { return stream_->peer_identity(); }
     asio::any_io_executor executor() const override;
@@ -75,11 +79,20 @@ class ClientSession final : public Session,
     /// none (the bytes are used up, the stream turned out corrupt, the session is closing, or
     /// the write queue is over its high-water mark: the rest waits until it drains).
     Frame next_request();
+    /// The RequestRunner ran a HANDSHAKE's handler. When the session is still not logged in
+    /// the login failed: counted, and the last allowed failure closes the session (5005).
+    /// Returns how long the session's next frame must wait: longer after each failure.
+    std::chrono::milliseconds handshake_finished();
     /// A request had to wait; it and the frames after it have now run (or were held back):
     /// run what queued meanwhile, and read on if reading paused.
     void requests_finished();
     /// Writes what is queued.
     void flush();
+    /// Bytes queued for writing.
+    std::uint64_t queued_output() const noexcept { return writes_.queued_bytes(); }
+    /// The node's output is over its cap and this queue is among the largest: close as a slow
+    /// consumer (5002).
+    void shed_output();
     /// SessionClock's callback for every session.
     static void deadline_passed(ClockEntry& entry);
     /// The session an entry of the loop's clock belongs to: every entry is a session's.
@@ -93,7 +106,12 @@ class ClientSession final : public Session,
     static constexpr std::size_t kQueuedRequestBytes = 256 * 1024;
 
   private:
-    enum class State : std::uint8_t { handshaking, active, closing, closed };
+    // closing: the GOODBYE is being written; lingering: it is out and the sending side shut,
+    // while what the peer still sends is read and dropped, so that closing does not reset the
+    // connection before the peer has read the end of the stream.
+    enum class State : std::uint8_t { handshaking, active, closing, lingering, closed };
+    /// Reads of the loop's buffer a lingering close drops before it closes anyway.
+    static constexpr std::uint16_t kLingerReads = 16;
     // The clock's queues, one per kind of deadline, each with one fixed length.
     enum Deadline : std::size_t { handshake_deadline, idle_check, frame_end, close_linger };
     static_assert(close_linger < SessionClock::kQueues);
@@ -112,6 +130,8 @@ class ClientSession final : public Session,
     void stream_writable(const boost::system::error_code& ec) override;
 
     void read_available();
+    /// Waits until the stream is readable; one wait at a time.
+    void wait_readable();
     /// Runs the frames in `bytes` in order, or queues them while a request waits; false if
     /// reading has to pause (the bytes not yet decoded are kept in unread_) or the session is
     /// closing.
@@ -121,6 +141,10 @@ class ClientSession final : public Session,
     bool queue_full() const noexcept;
     /// The next frame of input_, or an empty one when the bytes are used up or corrupt.
     Frame decode_next();
+    /// The next frame queued or decoded, whatever it is.
+    Frame take_next();
+    /// Refuses a HANDSHAKE while the address's failed logins are over their rate; true if so.
+    bool refused_login(const Frame& frame);
     /// Makes input_ outlive the loop's read buffer and stops reading until resume().
     void pause_reading();
     /// Runs what queued or was held back, then reads again if reading paused.
@@ -133,17 +157,27 @@ class ClientSession final : public Session,
     void enqueue(Frame frame);
     void enqueue_for_writing(Frame frame);
     void close_slow_consumer();
+    /// Runs `change` on the write queue and tells the loop how its queued bytes changed.
+    template <typename Change>
+    void change_queue(Change change);
     void request_flush();
     void write_queued();
     /// Writes as much of `buffers` as the stream takes now; returns the bytes written.
     std::size_t write_now(const FrameBuffers& buffers, boost::system::error_code& ec);
+    /// Leaves the handshaking state, telling the node once.
+    void end_handshake();
     void begin_close(const Error& reason, bool drop_pending);
+    /// The GOODBYE is out: shut the sending side and drop what the peer still sends, for a
+    /// while, before closing.
+    void linger();
+    void discard_input();
     void finish_close();
 
     std::unique_ptr<ByteStream> stream_;
     const SessionEnvironment& env_;
     SessionLoop& loop_;
     const std::uint64_t epoch_;
+    const std::uint64_t address_key_;
     FrameDecoder decoder_;
     WriteQueue writes_;
     std::size_t batch_written_ = 0;        // bytes of the in-flight batch already written
@@ -181,7 +215,10 @@ class ClientSession final : public Session,
     bool awaiting_frame_end_ = false;  // a frame has begun: the frame_end deadline runs
     bool request_waiting_ = false;     // a request waits in the RequestRunner
     bool reading_paused_ = false;      // no read is pending: resume() reads again
+    bool read_waiting_ = false;        // a wait_readable() is pending
     std::uint16_t silent_checks_ = 0;
+    // Failed handshakes while handshaking; reads dropped while lingering.
+    std::uint16_t state_count_ = 0;
 };
 
 }  // namespace parley::net

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
 
 #include <parley/node.hpp>
 
@@ -26,6 +28,15 @@ class SessionEvents {
     virtual void on_leaving(ClientSession& session) = 0;
     /// Exactly once per session, after its socket closed.
     virtual void on_closed(ClientSession& session) = 0;
+    /// Exactly once per session, when it logs in or closes before it did.
+    virtual void on_handshake_ended(ClientSession& /*session*/) {}
+    /// A handshake of the session failed: the credentials were refused, or the login was.
+    virtual void on_failed_login(ClientSession& /*session*/) {}
+    /// How long the session's address must wait before a handshake of it is heard (its failed
+    /// logins are over their rate), or nothing when it may try now.
+    virtual std::optional<std::chrono::milliseconds> login_wait(ClientSession& /*session*/) {
+        return std::nullopt;
+    }
 };
 
 /// Everything a session needs from the node; outlives every session.

@@ -1,9 +1,12 @@
 #include "net/session_loop.hpp"
 
+#include <algorithm>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/execution_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include "net/session.hpp"
 
@@ -52,6 +55,38 @@ void SessionLoop::close_all(const Error& reason) {
     });
     for (const auto& session : open) {
         session->close(reason);
+    }
+}
+
+void SessionLoop::shed_output(std::uint64_t limit) {
+    if (shedding_posted_) {
+        return;
+    }
+    shedding_posted_ = true;
+    boost::asio::post(executor_, [this, limit] {
+        shedding_posted_ = false;
+        shed_now(limit);
+    });
+}
+
+void SessionLoop::shed_now(std::uint64_t limit) {
+    if (queued_output_ <= limit) {
+        return;
+    }
+    std::vector<std::pair<std::uint64_t, std::shared_ptr<ClientSession>>> queues;
+    clock_.for_each([&queues](ClockEntry& entry) {
+        ClientSession& session = ClientSession::from_clock_entry(entry);
+        if (session.queued_output() > 0) {
+            queues.emplace_back(session.queued_output(), session.shared_from_this());
+        }
+    });
+    std::sort(queues.begin(), queues.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (const auto& [bytes, session] : queues) {
+        if (queued_output_ <= limit) {
+            break;
+        }
+        session->shed_output();
     }
 }
 

@@ -49,6 +49,15 @@ class SessionLoop final : public boost::asio::execution_context::service {
     RequestRunner& runner() noexcept { return runner_; }
     WriteFlusher& flusher() noexcept { return flusher_; }
 
+    /// Bytes the loop's sessions have queued for writing (WriteQueue::queued_bytes() summed).
+    std::uint64_t queued_output() const noexcept { return queued_output_; }
+    void output_queued(std::uint64_t bytes) noexcept { queued_output_ += bytes; }
+    void output_released(std::uint64_t bytes) noexcept { queued_output_ -= bytes; }
+    /// Once this turn ends, if queued_output() is over `limit`, closes the sessions with the
+    /// largest queues as slow consumers until it would not be. Posted, so that no sender is
+    /// in the middle of a fan-out when sessions close.
+    void shed_output(std::uint64_t limit);
+
     /// Closes every open session of this loop with `reason`. Call on the loop. Every open
     /// session has exactly one deadline in the clock, so the clock knows them all: nothing else
     /// needs to keep a list of sessions.
@@ -62,6 +71,10 @@ class SessionLoop final : public boost::asio::execution_context::service {
     SessionClock clock_;
     RequestRunner runner_;
     WriteFlusher flusher_;
+    std::uint64_t queued_output_ = 0;
+    bool shedding_posted_ = false;
+
+    void shed_now(std::uint64_t limit);
 
     /// Runs when the io_context is destroyed, before any other of its services: lets go of
     /// every session so that none is touched after the loop is gone.

@@ -62,6 +62,11 @@ void TcpStream::shutdown() noexcept {
     socket_.shutdown(LoopSocket::shutdown_both, ec);
 }
 
+void TcpStream::shutdown_send() noexcept {
+    error_code ec;
+    socket_.shutdown(LoopSocket::shutdown_send, ec);
+}
+
 void TcpStream::close() noexcept {
     error_code ec;
     socket_.close(ec);

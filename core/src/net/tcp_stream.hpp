@@ -22,6 +22,7 @@ class TcpStream final : public ByteStream {
     void wait_readable(std::shared_ptr<StreamWaiter> target) override;
     void wait_writable(std::shared_ptr<StreamWaiter> target) override;
     void shutdown() noexcept override;
+    void shutdown_send() noexcept override;
     void close() noexcept override;
     std::string remote_address() const override;
 

@@ -23,6 +23,19 @@ void WriteQueue::drop_pending() noexcept {
     pending_.clear();
 }
 
+void WriteQueue::drop_unstarted(std::uint64_t written) noexcept {
+    std::uint64_t start = 0;
+    std::size_t keep = 0;
+    while (keep < inflight_.size() && start < written) {
+        start += inflight_[keep].bytes().size();
+        ++keep;
+    }
+    for (std::size_t i = keep; i < inflight_.size(); ++i) {
+        queued_bytes_ -= inflight_[i].bytes().size();
+    }
+    inflight_.resize(keep);
+}
+
 void WriteQueue::pending_written() noexcept {
     drop_pending();  // the same bookkeeping; the vector keeps its capacity for the next burst
 }

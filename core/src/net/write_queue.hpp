@@ -30,6 +30,10 @@ class WriteQueue {
     void push_unbounded(Frame frame);
     /// Forgets frames not yet handed to a write.
     void drop_pending() noexcept;
+    /// Forgets the frames of the in-flight batch that no byte of was written yet, the first
+    /// `written` bytes of the batch having been: what remains is at most the one frame a write
+    /// stopped in the middle of, which must be finished for the stream to stay whole.
+    void drop_unstarted(std::uint64_t written) noexcept;
 
     bool has_pending() const noexcept { return !pending_.empty(); }
     bool writing() const noexcept { return !inflight_.empty(); }

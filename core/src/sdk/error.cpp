@@ -38,6 +38,10 @@ std::string_view to_string(ErrorCode code) noexcept {
             return "SLOW_CONSUMER";
         case ErrorCode::server_shutdown:
             return "SERVER_SHUTDOWN";
+        case ErrorCode::server_busy:
+            return "SERVER_BUSY";
+        case ErrorCode::too_many_failed_logins:
+            return "TOO_MANY_FAILED_LOGINS";
         case ErrorCode::internal:
             return "INTERNAL";
     }

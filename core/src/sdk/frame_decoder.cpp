@@ -42,23 +42,44 @@ std::size_t FrameDecoder::consume(std::span<const std::uint8_t> input) {
         if (header_filled_ < kFrameHeaderSize) {
             return used;
         }
-        // Header complete and checked: now the body may be allocated, exactly once.
-        frame_ = Frame::allocate(get_u32(header_ + 1) - kMinFrameLength);
+        // Header complete and checked: now the body may be allocated, at most the first part
+        // of it, so that a header alone never reserves a large body.
+        frame_ = Frame::allocate(std::min(announced_body(), kInitialBodyAllocation));
         std::memcpy(frame_.mutable_bytes().data(), header_, kFrameHeaderSize);
         body_filled_ = 0;
     }
 
-    const auto body = frame_.mutable_bytes().subspan(kFrameHeaderSize);
-    const std::size_t take = std::min<std::size_t>(body.size() - body_filled_, input.size() - used);
-    if (take > 0) {
-        std::memcpy(body.data() + body_filled_, input.data() + used, take);
-        body_filled_ += static_cast<std::uint32_t>(take);
-        used += take;
+    for (;;) {
+        const auto body = frame_.mutable_bytes().subspan(kFrameHeaderSize);
+        const std::size_t take =
+            std::min<std::size_t>(body.size() - body_filled_, input.size() - used);
+        if (take > 0) {
+            std::memcpy(body.data() + body_filled_, input.data() + used, take);
+            body_filled_ += static_cast<std::uint32_t>(take);
+            used += take;
+        }
+        if (body_filled_ == announced_body()) {
+            ready_ = true;
+            return used;
+        }
+        if (used == input.size()) {
+            return used;
+        }
+        grow_body();  // the frame is full, more body bytes are here
     }
-    if (body_filled_ == body.size()) {
-        ready_ = true;
-    }
-    return used;
+}
+
+std::uint32_t FrameDecoder::announced_body() const noexcept {
+    return get_u32(header_ + 1) - kMinFrameLength;
+}
+
+void FrameDecoder::grow_body() {
+    const std::uint32_t have = body_filled_;
+    const std::uint32_t room = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(std::uint64_t{have} * 2, announced_body()));
+    Frame bigger = Frame::allocate(room);
+    std::memcpy(bigger.mutable_bytes().data(), frame_.bytes().data(), kFrameHeaderSize + have);
+    frame_ = std::move(bigger);
 }
 
 void FrameDecoder::fail(ErrorCode code, const std::string& message) {
@@ -66,6 +87,8 @@ void FrameDecoder::fail(ErrorCode code, const std::string& message) {
 }
 
 Frame FrameDecoder::take_frame() noexcept {
+    // A grown frame was allocated with a smaller length; the header as received is the truth.
+    std::memcpy(frame_.mutable_bytes().data(), header_, kFrameHeaderSize);
     ready_ = false;
     header_filled_ = 0;
     body_filled_ = 0;

@@ -17,16 +17,22 @@
 #include <parley/error.hpp>
 #include <parley/message_log.hpp>
 #include <parley/router.hpp>
+#include <parley/wire_ids.hpp>
 
 #include "certificate_user.hpp"
 #include "common/replay.hpp"
 
 namespace parley::plugins::handlers {
 
-HandshakeHandler::HandshakeHandler(TokenVerifier verifier, DuplicateLoginPolicy policy)
-    : verifier_(std::move(verifier)), policy_(policy) {}
+HandshakeHandler::HandshakeHandler(TokenVerifier verifier, DuplicateLoginPolicy policy,
+                                   ResumeTokens resume)
+    : verifier_(std::move(verifier)), policy_(policy), resume_(std::move(resume)) {}
 
 namespace {
+
+// Handshake.user_id, and the peers of the positions it names.
+constexpr IdField kPositionIds[] = {{2}};
+constexpr IdField kHandshakeIds[] = {{1}, {6, kPositionIds}};
 
 asio::awaitable<void> close_displaced(Router& router, SessionRecord displaced) {
     try {
@@ -48,6 +54,9 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
     wire::Handshake hello;
     if (!frame.parse_body(hello)) {
         throw Error(ErrorCode::bad_body, "handshake body is not a Handshake");
+    }
+    if (!id_fields_fit(frame.body(), kHandshakeIds)) {
+        throw Error(ErrorCode::bad_body, "a user id or peer in the handshake does not fit 32 bits");
     }
     const UserId user = hello.user_id();
     const std::string who = std::to_string(user);
@@ -72,9 +81,11 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
     // Named, not a braced temporary inside co_await: GCC 12 destroys such a temporary twice.
     SessionRecord record{user, ctx.node.id(), epoch};
     ClaimResult claim = co_await ctx.node.store().claim(record, policy_);
-    if (!claim.granted && claim.other && hello.resume_epoch() != 0 &&
-        claim.other->epoch == hello.resume_epoch()) {
-        // The holder is this client's own previous session: take over from it.
+    if (!claim.granted && claim.other && !hello.resume_token().empty() &&
+        (hello.resume_epoch() == 0 || hello.resume_epoch() == claim.other->epoch) &&
+        resume_.matches(user, claim.other->epoch, hello.resume_token())) {
+        // The holder is this client's own previous session, proven by a token only that
+        // session's client was told: take over from it. A wrong token changes nothing.
         claim = co_await ctx.node.store().claim(std::move(record), DuplicateLoginPolicy::kick_old);
     }
     if (!claim.granted) {
@@ -103,6 +114,7 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
     ok.set_heartbeat_interval_ms(static_cast<std::uint32_t>(
         std::clamp<std::int64_t>(interval, 0, std::numeric_limits<std::uint32_t>::max())));
     ok.set_session_epoch(epoch);
+    ok.set_resume_token(resume_.token_for(user, epoch));
     ok.set_message_log(ctx.node.message_log() != nullptr);
     Frame welcome = Frame::make(FrameType::handshake, kNoUser, user, ok);
     if (!hold) {

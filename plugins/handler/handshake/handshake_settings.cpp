@@ -134,6 +134,17 @@ HandshakeSettings read_handshake_settings(const ConfigNode& settings) {
         reader.get_choice("duplicate_login", "reject", {"reject", "kick"}) == "kick"
             ? DuplicateLoginPolicy::kick_old
             : DuplicateLoginPolicy::reject;
+    if (const ConfigNode* resume = reader.find("resume_secret")) {
+        std::string key = resume->as_string();
+        if (key.size() < 16) {
+            resume->fail("resume_secret must be at least 16 characters");
+        }
+        parsed.resume = ResumeTokens(std::move(key));
+    } else if (const ConfigNode* secret = reader.find("secret")) {
+        // Every node that shares the auth secret then accepts the others' resume tokens; the
+        // token key differs from the auth secret, so a resume token proves nothing else.
+        parsed.resume = ResumeTokens("parley-resume-token:" + secret->as_string());
+    }
     reader.finish();
     return parsed;
 }

@@ -3,6 +3,7 @@
 #include <parley/config_node.hpp>
 #include <parley/store.hpp>
 
+#include "resume_tokens.hpp"
 #include "token_verifier.hpp"
 
 namespace parley::plugins::handlers {
@@ -11,9 +12,12 @@ namespace parley::plugins::handlers {
 struct HandshakeSettings {
     TokenVerifier verifier = TokenVerifier::accept_any();
     DuplicateLoginPolicy duplicate_login = DuplicateLoginPolicy::reject;
+    /// `resume_secret`; without it, derived from `secret` under hmac-sha256, else random.
+    ResumeTokens resume = ResumeTokens::random();
 };
 
-/// Reads `auth` (none | static | hmac-sha256), `tokens`, `secret` and `duplicate_login`; throws
+/// Reads `auth` (none | static | hmac-sha256), `tokens`, `secret`, `duplicate_login` and
+/// `resume_secret`; throws
 /// ConfigError naming the bad key and its place.
 HandshakeSettings read_handshake_settings(const ConfigNode& settings);
 

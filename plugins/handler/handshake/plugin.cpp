@@ -16,7 +16,8 @@ void setup(parley::PluginHost& host, const parley::ConfigNode& settings) {
     HandshakeSettings parsed = read_handshake_settings(settings);
     host.add_handler(
         parley::FrameType::handshake,
-        std::make_shared<HandshakeHandler>(std::move(parsed.verifier), parsed.duplicate_login));
+        std::make_shared<HandshakeHandler>(std::move(parsed.verifier), parsed.duplicate_login,
+                                           std::move(parsed.resume)));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <parley.pb.h>
 
 #include <parley/store.hpp>
+#include <parley/wire_ids.hpp>
 
 #include "common/conversation_names.hpp"
 #include "common/request.hpp"
@@ -14,6 +15,8 @@
 namespace parley::plugins::handlers {
 namespace {
 
+constexpr IdField kHistoryIds[] = {{3}};  // HistoryRequest.peer
+
 constexpr std::uint32_t kDefaultPage = 50;
 constexpr std::uint32_t kMaxPage = 500;
 
@@ -22,6 +25,9 @@ constexpr std::uint32_t kMaxPage = 500;
 asio::awaitable<void> HistoryHandler::handle(RequestContext& ctx, const Frame& frame) {
     const auto request =
         parse_request<wire::HistoryRequest>(ctx, frame, "HISTORY", "HistoryRequest");
+    if (!id_fields_fit(frame.body(), kHistoryIds)) {
+        throw Error(ErrorCode::bad_body, "HISTORY names a peer that does not fit 32 bits");
+    }
     MessageLog& log = message_log_for(ctx, "HISTORY");
     const UserId user = ctx.session->user();
     const auto conversation = conversation_of(user, request.kind(), request.peer());

@@ -11,7 +11,8 @@ namespace parley::plugins::rate_limit {
 struct RateLimitSettings {
     double messages_per_second = 50;  ///< positive and finite
     double burst = 100;
-    /// Frame types that count; others always pass.
+    /// Frame types that count; others always pass. A HANDSHAKE before login counts against
+    /// the client's IP address instead of a user.
     std::vector<std::uint8_t> types{0x03, 0x04};
 };
 

@@ -1,6 +1,7 @@
 #include "rate_limiter.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <string>
 
 namespace parley::plugins::rate_limit {
@@ -19,10 +20,17 @@ RateLimiter::RateLimiter(RateLimitSettings settings) : settings_(std::move(setti
 }
 
 std::optional<Error> RateLimiter::inspect(const Session& session, const Frame& frame) {
-    if (!counted_[frame.raw_type()] || session.user() == kNoUser) {
+    if (!counted_[frame.raw_type()]) {
         return std::nullopt;
     }
-    if (allow(session.user(), Clock::now())) {
+    if (session.user() == kNoUser) {
+        // Only a HANDSHAKE gets this far before login: count it against the address, so a
+        // guesser cannot try tokens faster than the rate on fresh connections.
+        if (frame.type() != FrameType::handshake ||
+            allow_address(session.remote_address(), Clock::now())) {
+            return std::nullopt;
+        }
+    } else if (allow(session.user(), Clock::now())) {
         return std::nullopt;
     }
     return Error(ErrorCode::rate_limited, "more than " +
@@ -30,11 +38,17 @@ std::optional<Error> RateLimiter::inspect(const Session& session, const Frame& f
                                               " messages per second; slow down");
 }
 
-bool RateLimiter::allow(UserId user, Clock::time_point now) {
-    Shard& shard = shards_[user % kShards];
+bool RateLimiter::allow_address(const std::string& remote_address, Clock::time_point now) {
+    const auto colon = remote_address.rfind(':');
+    const std::string host = remote_address.substr(0, colon);
+    return allow_key(std::hash<std::string>{}(host) | (std::uint64_t{1} << 63), now);
+}
+
+bool RateLimiter::allow_key(std::uint64_t key, Clock::time_point now) {
+    Shard& shard = shards_[key % kShards];
     const std::lock_guard lock(shard.mutex);
     sweep(shard, now);
-    auto [it, fresh] = shard.buckets.try_emplace(user, Bucket{settings_.burst, now});
+    auto [it, fresh] = shard.buckets.try_emplace(key, Bucket{settings_.burst, now});
     Bucket& bucket = it->second;
     if (!fresh) {
         const std::chrono::duration<double> elapsed = now - bucket.updated;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -15,7 +16,8 @@ namespace parley::plugins::rate_limit {
 
 /// A token bucket per user: each counted frame takes a token, tokens come back at
 /// `messages_per_second` up to `burst`. A frame with no token left is refused with
-/// rate_limited (4000); the session lives on. Thread safe: buckets are sharded by user.
+/// rate_limited (4000); the session lives on. Before login (a HANDSHAKE, when counted) the
+/// bucket is the client's IP address's. Thread safe: buckets are sharded by key.
 class RateLimiter final : public Interceptor {
   public:
     using Clock = std::chrono::steady_clock;
@@ -24,7 +26,10 @@ class RateLimiter final : public Interceptor {
 
     std::optional<Error> inspect(const Session& session, const Frame& frame) override;
     /// The decision itself, with the time passed in, so it can be reasoned about alone.
-    bool allow(UserId user, Clock::time_point now);
+    bool allow(UserId user, Clock::time_point now) { return allow_key(user, now); }
+    /// The same for a client not logged in yet, by its address ("host:port"; the port is not
+    /// part of the key).
+    bool allow_address(const std::string& remote_address, Clock::time_point now);
 
   private:
     struct Bucket {
@@ -33,12 +38,14 @@ class RateLimiter final : public Interceptor {
     };
     struct Shard {
         std::mutex mutex;
-        std::unordered_map<UserId, Bucket> buckets;
+        std::unordered_map<std::uint64_t, Bucket> buckets;
         Clock::time_point last_sweep;
     };
     static constexpr std::size_t kShards = 16;
 
     void sweep(Shard& shard, Clock::time_point now);
+    /// Users are keys below 2^32, addresses above.
+    bool allow_key(std::uint64_t key, Clock::time_point now);
 
     RateLimitSettings settings_;
     std::array<bool, 256> counted_{};

@@ -65,6 +65,42 @@ TEST(BrokerConfigTest, SessionLimitsDefaultToSessionLimitsAndAreRead) {
         << error_of(zero);
 }
 
+TEST(BrokerConfigTest, AbuseLimitsHaveDefaultsAndAreRead) {
+    const auto defaults = parse(kValid).server;
+    EXPECT_EQ(defaults.session.prelogin_max_frame_size, 4096U);
+    EXPECT_EQ(defaults.connections.max_connections, ConnectionLimits{}.max_connections);
+    EXPECT_EQ(defaults.session.max_queued_output, 512ULL * 1024 * 1024);
+
+    std::string text = kValid;
+    text.replace(text.find("  heartbeat_interval: 2s\n"), 0,
+                 "  max_connections: 7\n  max_connections_per_address: 2\n"
+                 "  max_prelogin_connections: 3\n  prelogin_max_frame_size: 1KiB\n"
+                 "  max_failed_logins: 4\n  failed_login_delay: 50ms\n"
+                 "  failed_login_rate: 0.5\n  failed_login_burst: 9\n"
+                 "  max_queued_output: 64MiB\n");
+    const auto server = parse(text).server;
+    EXPECT_EQ(server.connections.max_connections, 7U);
+    EXPECT_EQ(server.connections.max_connections_per_address, 2U);
+    EXPECT_EQ(server.connections.max_prelogin_connections, 3U);
+    EXPECT_EQ(server.session.prelogin_max_frame_size, 1024U);
+    EXPECT_EQ(server.session.max_failed_logins, 4U);
+    EXPECT_EQ(server.session.failed_login_delay.count(), 50);
+    EXPECT_DOUBLE_EQ(server.login_throttle.failed_login_rate, 0.5);
+    EXPECT_EQ(server.login_throttle.failed_login_burst, 9U);
+    EXPECT_EQ(server.session.max_queued_output, 64ULL * 1024 * 1024);
+}
+
+TEST(BrokerConfigTest, AbuseLimitsRefuseImpossibleValues) {
+    for (const std::string bad :
+         {"  max_connections: 0\n", "  prelogin_max_frame_size: 1MiB\n", "  failed_login_rate: 0\n",
+          "  failed_login_rate: -1\n", "  failed_login_rate: .nan\n", "  failed_login_rate: .inf\n",
+          "  max_queued_output: 1KiB\n", "  failed_login_delay: 1h\n"}) {
+        std::string text = kValid;
+        text.replace(text.find("  heartbeat_interval: 2s\n"), 0, bad);
+        EXPECT_NE(error_of(text), "no error") << bad;
+    }
+}
+
 TEST(BrokerConfigTest, UnknownTopLevelKeyNamesTheLocation) {
     const auto message = error_of(std::string(kValid) + "transprot: kafka\n");
     EXPECT_NE(message.find("cfg.yaml:11:12: unknown key 'transprot'"), std::string::npos)

@@ -226,7 +226,11 @@ TEST_F(ClientSessionStreamTest, ServerCloseSendsGoodbyeThenCloses) {
     const auto frames = peer.read();
     ASSERT_EQ(frames.size(), 1U);
     EXPECT_EQ(goodbye_code(frames[0]), static_cast<unsigned>(ErrorCode::server_shutdown));
-    EXPECT_TRUE(peer.stream().shut_down());
+    // A lingering close: the sending side ends, and the session waits for the peer's end.
+    EXPECT_TRUE(peer.stream().sending_shut_down());
+    EXPECT_FALSE(peer.stream().closed());
+    peer.stream().finish_sending();
+    h.settle();
     EXPECT_TRUE(peer.stream().closed());
     EXPECT_EQ(h.events.closings, 1);
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -43,9 +44,15 @@ class CountingEvents final : public SessionEvents {
     void on_login(const std::shared_ptr<ClientSession>&) override { ++logins; }
     void on_leaving(ClientSession&) override { ++leavings; }
     void on_closed(ClientSession&) override { ++closings; }
+    void on_failed_login(ClientSession&) override { ++failed_logins; }
+    std::optional<std::chrono::milliseconds> login_wait(ClientSession&) override {
+        return login_wait_;
+    }
     int logins = 0;
     int leavings = 0;
     int closings = 0;
+    int failed_logins = 0;
+    std::optional<std::chrono::milliseconds> login_wait_;  ///< what login_wait() answers
 };
 
 /// The client end of one session: what it sends, and the frames it has read.

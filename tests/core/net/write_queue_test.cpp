@@ -49,5 +49,26 @@ TEST(WriteQueueTest, DropPendingKeepsTheInFlightBatch) {
     EXPECT_EQ(queue.queued_bytes(), 0U);
 }
 
+TEST(WriteQueueTest, DropUnstartedKeepsOnlyTheFrameAWriteStoppedIn) {
+    WriteQueue queue(1 << 20);
+    for (int i = 0; i < 4; ++i) {
+        ASSERT_TRUE(queue.push(frame_of_size(86)));  // 100 bytes each
+    }
+    queue.start_batch();
+    queue.drop_unstarted(150);  // the second frame is half written
+    EXPECT_EQ(queue.batch_buffers().bytes(), 200U);
+    EXPECT_EQ(queue.queued_bytes(), 200U);
+    queue.drop_unstarted(200);  // at a boundary: nothing of a later frame was written
+    EXPECT_EQ(queue.queued_bytes(), 200U);
+    queue.finish_batch();
+    EXPECT_EQ(queue.queued_bytes(), 0U);
+
+    ASSERT_TRUE(queue.push(frame_of_size(86)));
+    queue.start_batch();
+    queue.drop_unstarted(0);
+    EXPECT_FALSE(queue.writing());
+    EXPECT_EQ(queue.queued_bytes(), 0U);
+}
+
 }  // namespace
 }  // namespace parley::net

@@ -159,5 +159,45 @@ TEST(FrameDecoderTest, StopsAtTheEndOfEachFrameSoTheCallerSeesEveryOne) {
     EXPECT_EQ(decoder.consume(stream), 0U) << "a ready frame must be taken first";
 }
 
+TEST(FrameDecoderTest, AHeaderAnnouncingAHugeBodyReservesOnlyTheFirstPart) {
+    FrameDecoder decoder(64 * 1024 * 1024);
+    // A 64 MiB body announced, 14 bytes sent: the header alone must not cost 64 MiB.
+    std::vector<std::uint8_t> header{0xAB, 0x04, 0x00, 0x00, 0x0D, 0x80, 0, 0, 0, 0, 0, 0, 0, 0};
+    EXPECT_EQ(decoder.consume(header), header.size());
+    ASSERT_FALSE(decoder.failed());
+    EXPECT_LE(decoder.held_bytes(), kFrameHeaderSize + FrameDecoder::kInitialBodyAllocation);
+}
+
+TEST(FrameDecoderTest, ALargeBodyGrowsAsItArrivesAndDecodesWhole) {
+    std::string text(1'000'003, 'x');
+    for (std::size_t i = 0; i < text.size(); i += 997) {
+        text[i] = static_cast<char>('a' + i % 26);
+    }
+    const auto stream = bytes_of(text_frame(FrameType::group_message, 3, 4, text));
+    FrameDecoder decoder(2 * 1024 * 1024);
+    const std::span<const std::uint8_t> first(stream.data(), 200'000);
+    EXPECT_EQ(decoder.consume(first), first.size());
+    EXPECT_LT(decoder.held_bytes(), 500'000U) << "grows with what arrived, not what was announced";
+    for (const std::size_t chunk : {std::size_t{1}, std::size_t{70'000}, std::size_t{4096}}) {
+        FrameDecoder fresh(2 * 1024 * 1024);
+        const auto frames = decode_all(fresh, stream, chunk);
+        ASSERT_EQ(frames.size(), 1U);
+        EXPECT_EQ(body_text(frames[0]), text);
+        EXPECT_EQ(frames[0].sender(), 3U);
+        EXPECT_EQ(bytes_of(frames[0]), stream) << "the header says the real length";
+    }
+}
+
+TEST(FrameDecoderTest, TheLimitCanBeRaisedForLaterFrames) {
+    const auto stream =
+        bytes_of(text_frame(FrameType::private_message, 1, 2, std::string(200, 'z')));
+    FrameDecoder decoder(100);
+    decoder.consume(stream);
+    EXPECT_TRUE(decoder.failed());
+    FrameDecoder raised(100);
+    raised.set_max_body_size(1000);
+    EXPECT_EQ(decode_all(raised, stream, stream.size()).size(), 1U);
+}
+
 }  // namespace
 }  // namespace parley

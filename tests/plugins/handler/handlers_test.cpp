@@ -429,6 +429,42 @@ TEST_F(HandlersTest, Ed25519TokensFromAnotherKeyOrAlgorithmAreRefused) {
         ErrorCode::ok);
 }
 
+TEST_F(HandlersTest, OnlyTheResumeTokenOfTheHoldingSessionTakesItOver) {
+    host.load("handler", "handshake");
+    auto first = new_session();
+    ASSERT_EQ(handshake(first, 7).code(), ErrorCode::ok);
+    wire::HandshakeOk ok;
+    ASSERT_TRUE(first->sent.at(0).parse_body(ok));
+    ASSERT_EQ(ok.resume_token().size(), 32U);
+    EXPECT_EQ(ok.resume_token().find_first_not_of("0123456789abcdef"), std::string::npos);
+
+    auto resume = [&](std::uint64_t epoch, const std::string& token) {
+        wire::Handshake hello;
+        hello.set_user_id(7);
+        hello.set_resume_epoch(epoch);
+        hello.set_resume_token(token);
+        return dispatch(new_session(), Frame::make(FrameType::handshake, kNoUser, kNoUser, hello))
+            .code();
+    };
+    EXPECT_EQ(resume(first->epoch(), ""), ErrorCode::duplicate_login) << "the epoch alone";
+    std::string wrong = ok.resume_token();
+    wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
+    EXPECT_EQ(resume(first->epoch(), wrong), ErrorCode::duplicate_login);
+    EXPECT_EQ(resume(first->epoch() + 1, ok.resume_token()), ErrorCode::duplicate_login)
+        << "a token with another session's epoch";
+    EXPECT_TRUE(router.kicked.empty());
+    EXPECT_EQ(resume(0, ok.resume_token()), ErrorCode::ok) << "the token alone suffices";
+    host.io.restart();
+    host.io.poll();
+    ASSERT_EQ(router.kicked.size(), 1u);
+    EXPECT_EQ(router.kicked[0].epoch, first->epoch());
+}
+
+TEST(HandshakeSettingsTest, AResumeSecretMustBeLongEnough) {
+    EXPECT_THAT(config_error("handshake", "resume_secret: short\n"),
+                HasSubstr("resume_secret must be at least 16 characters"));
+}
+
 TEST(HandshakeSettingsTest, MistakesAreConfigErrors) {
     EXPECT_THAT(
         config_error("handshake", "auth: hmac\n"),

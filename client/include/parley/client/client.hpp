@@ -162,6 +162,7 @@ class Client : public std::enable_shared_from_this<Client> {
     std::vector<ServiceInstance> known_nodes_;    ///< last list from instances() or watch()
     std::shared_ptr<ConnectionAttempt> attempt_;  ///< the current connection, if any
     std::uint64_t last_epoch_ = 0;                ///< of the last login, sent as resume_epoch
+    std::string last_resume_token_;               ///< of the last login, sent as resume_token
     /// Attempts since the last login that ended with their handshake unanswered: the server
     /// may yet read each and log it in, briefly holding the user against our next login.
     int unanswered_logins_ = 0;

@@ -39,6 +39,19 @@ TEST(RateLimitSettingsTest, RefusesARateThatIsNotPositive) {
                 HasSubstr("messages_per_second must be positive"));
 }
 
+TEST(RateLimitSettingsTest, RefusesARateTooLargeToLimitAnything) {
+    EXPECT_THAT(load_error("messages_per_second: 1e300\n"),
+                HasSubstr("messages_per_second must be positive and at most 1000000"));
+}
+
+TEST(RateLimitSettingsTest, TypesMayBeNamed) {
+    PluginTestHost host;
+    host.load("interceptor", "rate-limit",
+              "types: [handshake, heartbeat, join, leave, presence, private, group, 128]\n");
+    EXPECT_EQ(host.interceptors.size(), 1u);
+    EXPECT_THAT(load_error("types: [hanshake]\n"), HasSubstr("unknown frame type 'hanshake'"));
+}
+
 TEST(RateLimitSettingsTest, RefusesUnknownKeysAndBadTypes) {
     EXPECT_THAT(load_error("burts: 3\n"), HasSubstr("did you mean 'burst'?"));
     EXPECT_THAT(load_error("types: [0]\n"), HasSubstr("out of range [1, 255]"));
