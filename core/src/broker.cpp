@@ -306,9 +306,8 @@ void Broker::accept(asio::io_context& loop, net::LoopSocket socket,
                          static_cast<unsigned>(refusal->code()), refusal->what());
         return;
     }
-    auto session = std::make_shared<net::ClientSession>(loop, streams.make(std::move(socket)),
-                                                        *environment_,
-                                                        node_->next_session_epoch(), address);
+    auto session = std::make_shared<net::ClientSession>(
+        loop, streams.make(std::move(socket)), *environment_, node_->next_session_epoch(), address);
     tracker_.add(session);
     session->start();
 }

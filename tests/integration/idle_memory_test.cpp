@@ -30,6 +30,8 @@ class IdleMemoryTest : public NodeTest {
   protected:
     void SetUp() override {
         config.threads = 1;
+        // Every client comes from 127.0.0.1: 1,200 connections from one address.
+        config.server_settings = {"max_connections_per_address: 5000"};
         config.extra_listeners = {
             "{address: \"127.0.0.1:0\", protocol: tls, tls: {certificate: \"" +
                 certs.server.certificate.string() + "\", key: \"" + certs.server.key.string() +

@@ -222,14 +222,26 @@ void TlsStream::wait_writable(std::shared_ptr<StreamWaiter> target) {
     wait<false>(std::move(target), write_wants_);
 }
 
-void TlsStream::shutdown() noexcept {
-    if (established_ && !failed_) {
+void TlsStream::send_close_notify() noexcept {
+    if (established_ && !failed_ && !close_notify_sent_) {
         ERR_clear_error();
         SSL_shutdown(ssl_);  // close_notify, best effort: the socket is non-blocking
-        failed_ = true;      // once only
+        close_notify_sent_ = true;
     }
+}
+
+void TlsStream::shutdown() noexcept {
+    send_close_notify();
+    failed_ = true;  // nothing more either way
     error_code ec;
     socket_.shutdown(LoopSocket::shutdown_both, ec);
+}
+
+void TlsStream::shutdown_send() noexcept {
+    // Reads go on (a lingering close drains what the peer still sends).
+    send_close_notify();
+    error_code ec;
+    socket_.shutdown(LoopSocket::shutdown_send, ec);
 }
 
 void TlsStream::close() noexcept {

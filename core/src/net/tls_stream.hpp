@@ -36,11 +36,13 @@ class TlsStream final : public ByteStream {
     void wait_readable(std::shared_ptr<StreamWaiter> target) override;
     void wait_writable(std::shared_ptr<StreamWaiter> target) override;
     void shutdown() noexcept override;
+    void shutdown_send() noexcept override;
     void close() noexcept override;
     std::string remote_address() const override;
     std::optional<PeerIdentity> peer_identity() const override;
 
   private:
+    void send_close_notify() noexcept;
     static constexpr std::size_t kWaitRoom = 104;
     enum class Want : std::uint8_t { read, write };
 
@@ -77,6 +79,7 @@ class TlsStream final : public ByteStream {
     bool first_byte_checked_ = false;
     bool established_ = false;
     bool failed_ = false;  ///< a fatal TLS error: no close_notify may follow
+    bool close_notify_sent_ = false;
 };
 
 }  // namespace parley::net

@@ -290,7 +290,7 @@ void WsStream::wait_writable(std::shared_ptr<StreamWaiter> target) {
     lower_->wait_writable(std::move(target));
 }
 
-void WsStream::shutdown() noexcept {
+void WsStream::send_close_frame() noexcept {
     if (state_ == State::open) {
         // The GOODBYE, if one went out, says why; the close code says it to WebSocket clients.
         const std::uint16_t code = ws::close_code_for_goodbye(goodbye_code_);  // 1000 without
@@ -306,7 +306,16 @@ void WsStream::shutdown() noexcept {
         flush(ignored);  // best effort: the connection ends either way
         state_ = State::done;
     }
+}
+
+void WsStream::shutdown() noexcept {
+    send_close_frame();
     lower_->shutdown();
+}
+
+void WsStream::shutdown_send() noexcept {
+    send_close_frame();
+    lower_->shutdown_send();
 }
 
 void WsStream::close() noexcept {

@@ -36,11 +36,14 @@ class WsStream final : public ByteStream {
     void wait_readable(std::shared_ptr<StreamWaiter> target) override;
     void wait_writable(std::shared_ptr<StreamWaiter> target) override;
     void shutdown() noexcept override;
+    void shutdown_send() noexcept override;
     void close() noexcept override;
     std::string remote_address() const override { return lower_->remote_address(); }
     std::optional<PeerIdentity> peer_identity() const override { return lower_->peer_identity(); }
 
   private:
+    /// The close frame (code from the GOODBYE) and what waits before it, best effort.
+    void send_close_frame() noexcept;
     class FlushFirst;
     enum class State : std::uint8_t {
         upgrading,  ///< reading the HTTP request
