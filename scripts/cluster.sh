@@ -74,6 +74,10 @@ write_overlays() {
 transport:
   settings:
     brokers: "$PARLEY_TEST_KAFKA"
+    properties:
+      # The Kafka mock answers a fetch only when fetch.wait.max.ms (500 by default) runs out,
+      # not when a record arrives as a real broker does: every cross-node message waited for it.
+      fetch.wait.max.ms: 10
 registry:
   settings:
     connect: "$PARLEY_TEST_ZOOKEEPER"
