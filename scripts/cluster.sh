@@ -77,7 +77,8 @@ transport:
     properties:
       # The Kafka mock answers a fetch only when fetch.wait.max.ms (500 by default) runs out,
       # not when a record arrives as a real broker does: every cross-node message waited for it.
-      fetch.wait.max.ms: 10
+      fetch.wait.max.ms: 5
+      linger.ms: 1          # and a record waits at most 1 ms for others to batch with
 registry:
   settings:
     connect: "$PARLEY_TEST_ZOOKEEPER"
