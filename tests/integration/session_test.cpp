@@ -264,6 +264,20 @@ TEST_F(SessionTest, ReaderThatFallsBehindIsDisconnectedNotBuffered) {
     EXPECT_TRUE(still_serves(*sender));
 }
 
+TEST_F(SessionTest, HangupIsLoggedAndIgnored) {
+    start();
+    auto alice = login(1);
+    for (int i = 0; i < 2; ++i) {  // not only the first: the wait is re-armed
+        daemon->send_signal(SIGHUP);
+        const std::string line = "SIGHUP received; configuration reload is not supported, ignoring";
+        ASSERT_TRUE(daemon->wait_for_log(line, 5s)) << daemon->log_text();
+        EXPECT_TRUE(still_serves(*alice)) << "after SIGHUP " << i + 1;
+        EXPECT_TRUE(daemon->running());
+    }
+    auto bob = login(2);
+    EXPECT_TRUE(still_serves(*bob)) << "still accepting";
+}
+
 TEST_F(SessionTest, ShutdownTellsClientsAndExitsCleanly) {
     start();
     auto alice = login(1);
