@@ -278,6 +278,19 @@ TEST_F(SessionTest, HangupIsLoggedAndIgnored) {
     EXPECT_TRUE(still_serves(*bob)) << "still accepting";
 }
 
+TEST_F(SessionTest, BadUtf8InAHandshakeIsLoggedThroughTheLogNotStderr) {
+    start();
+    auto client = connect();
+    // Handshake{user_id: 1, token: "\xff\xfe"}: a proto3 string must be UTF-8.
+    const std::string body{"\x08\x01\x12\x02\xff\xfe", 6};
+    ASSERT_TRUE(client->send_frame(FrameType::handshake, kNoUser, kNoUser, body));
+    EXPECT_TRUE(client->expect_error(ErrorCode::bad_body));
+    ASSERT_TRUE(daemon->wait_for_log("warning protobuf: String field contains invalid UTF-8", 5s))
+        << daemon->log_text();
+    const auto log = daemon->log_text();
+    EXPECT_EQ(log.find("[libprotobuf"), std::string::npos) << "protobuf's own stderr line: " << log;
+}
+
 TEST_F(SessionTest, ShutdownTellsClientsAndExitsCleanly) {
     start();
     auto alice = login(1);
