@@ -6,6 +6,8 @@
 #   install-deps.sh --services also the servers the tests and a local cluster run against
 #   install-deps.sh --bench    also the peers the benchmark compares with, the plot tool, and
 #                              RocksDB for bench/message-log
+#   install-deps.sh --fuzz     also clang and its runtimes (libFuzzer, ASan, UBSan), for
+#                              scripts/fuzz.sh
 set -euo pipefail
 
 packages=(
@@ -21,7 +23,12 @@ for arg in "$@"; do
     case $arg in
         --services) packages+=(redis-server zookeeper default-jre-headless) ;;
         --bench) packages+=(redis-server nats-server mosquitto gnuplot-nox librocksdb-dev) ;;
-        *) echo "install-deps: unknown option '$arg' (expected --services or --bench)" >&2; exit 2 ;;
+        # libclang-rt-14-dev holds libFuzzer's runtime (-fsanitize=fuzzer) and
+        # FuzzedDataProvider.h; libfuzzer-14-dev (a libFuzzer for a main of one's own) is not
+        # needed.
+        --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+        *) echo "install-deps: unknown option '$arg' (expected --services, --bench or --fuzz)" >&2
+           exit 2 ;;
     esac
 done
 
