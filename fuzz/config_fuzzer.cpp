@@ -201,7 +201,11 @@ void check_broker(const ConfigNode& root, const parley::config::BrokerConfig& co
          {limits.handshake_timeout, limits.heartbeat_interval, limits.frame_timeout}) {
         PARLEY_FUZZ_CHECK(duration.count() > 0);
     }
-    PARLEY_FUZZ_CHECK(config.server.shutdown_grace.count() >= 0);
+    // At most a day: clients are told the heartbeat interval in 32-bit milliseconds.
+    for (const auto duration : {limits.handshake_timeout, limits.heartbeat_interval,
+                                limits.frame_timeout, config.server.shutdown_grace}) {
+        PARLEY_FUZZ_CHECK(duration >= 0ms && duration <= 24h);
+    }
 }
 
 }  // namespace

@@ -10,6 +10,9 @@ std::vector<std::string> log_levels() {
     return {"trace", "debug", "info", "warn", "error", "critical", "off"};
 }
 
+/// The longest any of the server's time limits may be.
+constexpr std::chrono::hours kLongest{24};
+
 ServerSettings parse_server(const ConfigNode& node) {
     SettingsReader reader(node, "server settings");
     ServerSettings server;
@@ -27,11 +30,12 @@ ServerSettings parse_server(const ConfigNode& node) {
     }
     server.threads = static_cast<unsigned>(reader.get_int("threads", 0, 0, 256));
     SessionLimits& limits = server.session;
-    limits.max_frame_size =
-        static_cast<std::uint32_t>(reader.get_bytes("max_frame_size", limits.max_frame_size));
-    if (limits.max_frame_size == 0 || limits.max_frame_size > 64U * 1024 * 1024) {
+    // Checked before narrowing, so that 4GiB + 1 is refused rather than read as 1 byte.
+    const std::uint64_t max_frame_size = reader.get_bytes("max_frame_size", limits.max_frame_size);
+    if (max_frame_size == 0 || max_frame_size > 64U * 1024 * 1024) {
         reader.find("max_frame_size")->fail("max_frame_size must be between 1 byte and 64MiB");
     }
+    limits.max_frame_size = static_cast<std::uint32_t>(max_frame_size);
     limits.write_queue_limit = reader.get_bytes("write_queue_limit", limits.write_queue_limit);
     if (limits.write_queue_limit < limits.max_frame_size + kFrameHeaderSize) {
         (reader.find("write_queue_limit") ? *reader.find("write_queue_limit") : node)
@@ -48,6 +52,15 @@ ServerSettings parse_server(const ConfigNode& node) {
         if (const ConfigNode* value = reader.find(key);
             value && value->as_duration().count() <= 0) {
             value->fail(std::string{key} + " must be positive");
+        }
+    }
+    // Clients are told heartbeat_interval in 32-bit milliseconds (49 days at most), and each
+    // limit is added to the clock: a day is more than any of them needs.
+    for (const auto* key :
+         {"handshake_timeout", "heartbeat_interval", "frame_timeout", "shutdown_grace"}) {
+        if (const ConfigNode* value = reader.find(key); value && value->as_duration() > kLongest) {
+            value->fail(std::string{key} + " must be at most 24h, not " +
+                        std::to_string(value->as_duration().count()) + " ms");
         }
     }
     reader.finish();
