@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds Parley into ./build (or $PARLEY_BUILD_DIR) with ninja and ccache,
-# installing the Debian packages it needs first. Extra arguments go to CMake's configure step.
+# installing the Debian packages it needs first. Extra arguments go to CMake's configure step
+# (e.g. -DPARLEY_SANITIZE=address, as scripts/test.sh --sanitize passes).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
