@@ -46,6 +46,7 @@ for target in "${targets[@]}"; do
     findings=$build/findings/$target
     mkdir -p "$corpus" "$findings"
     echo "fuzz.sh: $target for ${seconds}s"
+    # One input that takes 10 s is a hang, and a finding; ASan needs room above the default.
     options=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
              -artifact_prefix="$findings/")
     # A dictionary of the input's words, where one helps (fuzz/<target>.dict).
