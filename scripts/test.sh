@@ -35,6 +35,8 @@ case $sanitize in
         configure=(-DPARLEY_SANITIZE=thread)
         if ((${#ctest_args[@]} == 0)); then
             ctest_args=(-L 'unit|plugins|client')
+            # Only what those labels run, and the Kafka mock the services need.
+            export PARLEY_BUILD_TARGETS="parley-tests-unit parley-tests-plugins parley-tests-client parley-kafka-mock"
         fi
         ;;
     *) echo "test.sh: --sanitize '$sanitize': expected address or thread" >&2; exit 2 ;;
