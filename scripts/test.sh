@@ -12,7 +12,7 @@
 #            test
 #   thread   build-tsan/, ThreadSanitizer; by default the unit, plugin and client tests
 #            (-L 'unit|plugins|client'): core, the plugins and the client library with real
-#            parleyd processes
+#            parleyd processes; all but the Kafka tests (see below)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,7 +34,12 @@ case $sanitize in
         build=$root/build-tsan
         configure=(-DPARLEY_SANITIZE=thread)
         if ((${#ctest_args[@]} == 0)); then
-            ctest_args=(-L 'unit|plugins|client')
+            # Not the tests that load librdkafka: it starts its threads with C11 thrd_create,
+            # which GCC 12's ThreadSanitizer does not intercept, so they crash in TSan's
+            # allocator before any test code runs. The ASan run covers them.
+            echo "test.sh: thread sanitizer: leaving out the Kafka tests (librdkafka's threads" \
+                 "are invisible to TSan)"
+            ctest_args=(-L 'unit|plugins|client' -E 'Kafka|/kafka\.')
             # Only what those labels run, and the Kafka mock the services need.
             export PARLEY_BUILD_TARGETS="parley-tests-unit parley-tests-plugins parley-tests-client parley-kafka-mock"
         fi
@@ -47,9 +52,6 @@ export PARLEY_BUILD_DIR=$build
 "$root/scripts/build.sh" "${configure[@]}"
 if [[ -z $sanitize ]]; then
     "$root/scripts/check-format.sh"
-else
-    # shellcheck source=scripts/sanitizers/options.sh
-    source "$root/scripts/sanitizers/options.sh" "$sanitize"
 fi
 
 services=$(mktemp -d "${TMPDIR:-/tmp}/parley-test-services.XXXXXX")
@@ -63,6 +65,12 @@ set -a
 # shellcheck source=/dev/null
 source "$services/services.env"
 set +a
+# After the services: the sanitizers judge Parley's tests and what they start, not the servers
+# they run against.
+if [[ -n $sanitize ]]; then
+    # shellcheck source=scripts/sanitizers/options.sh
+    source "$root/scripts/sanitizers/options.sh" "$sanitize"
+fi
 
 cd "$build"
 status=0

@@ -1,8 +1,9 @@
-# Sourced by scripts/test.sh --sanitize KIND with $build set: the sanitizers' run-time options,
-# for the tests and for every parleyd, tool and server they start (children inherit the
-# environment). Reports go to files under $build/sanitizer-reports/ as well as failing the
-# process, so a report from a child process whose exit status nobody checks (a parleyd stopped
-# by a test) still fails the run: sanitizer_reports_check does that after ctest.
+# Sourced by scripts/test.sh --sanitize KIND with $build set, once the services run: the
+# sanitizers' run-time options, for the tests and every parleyd, tool and server a test starts
+# (children inherit the environment). Reports go to files under $build/sanitizer-reports/ as
+# well as failing the process, so a report from a child process whose exit status nobody checks
+# (a parleyd stopped by a test) still fails the run: sanitizer_reports_check does that after
+# ctest.
 #
 # Suppressions are for third-party code only, one file per sanitizer beside this one, each entry
 # with the reason it is there.
