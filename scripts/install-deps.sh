@@ -8,6 +8,8 @@
 #                              RocksDB for bench/message-log
 #   install-deps.sh --browser  also Chromium (headless) and a font, and the npm packages of the
 #                              browser test (tests/web/browser: puppeteer-core, no browser download)
+#   install-deps.sh --fuzz     also clang and its runtimes (libFuzzer, ASan, UBSan), for
+#                              scripts/fuzz.sh
 #
 # Node.js and npm (the web client's tests) come from Debian unless `node` and `npm` are already
 # on the PATH, from whatever source.
@@ -39,8 +41,12 @@ for arg in "$@"; do
             packages+=(chromium fonts-dejavu-core)
             browser=1
             ;;
+        # libclang-rt-14-dev holds libFuzzer's runtime (-fsanitize=fuzzer) and
+        # FuzzedDataProvider.h; libfuzzer-14-dev (a libFuzzer for a main of one's own) is not
+        # needed.
+        --fuzz) packages+=(clang libclang-rt-14-dev) ;;
         *)
-            echo "install-deps: unknown option '$arg' (expected --services, --bench or --browser)" >&2
+            echo "install-deps: unknown option '$arg' (expected --services, --bench, --browser or --fuzz)" >&2
             exit 2
             ;;
     esac

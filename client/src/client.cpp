@@ -7,6 +7,7 @@
 
 #include <parley/client/client.hpp>
 #include <parley/client/endpoint.hpp>
+#include <parley/protobuf_log.hpp>
 
 #include "connection_attempt.hpp"
 #include "frame_connection.hpp"
@@ -57,6 +58,7 @@ std::shared_ptr<Client> Client::create(const asio::any_io_executor& executor, Cl
                                        std::shared_ptr<Discovery> discovery,
                                        std::unique_ptr<ServerPicker> picker) {
     validate(options);
+    route_protobuf_log_to_spdlog();
     return std::shared_ptr<Client>(
         new Client(executor, std::move(options), std::move(discovery), std::move(picker)));
 }

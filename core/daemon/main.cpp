@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <parley/endpoint.hpp>
+#include <parley/protobuf_log.hpp>
 
 #include "broker.hpp"
 #include "command_line.hpp"
@@ -79,6 +80,8 @@ int main(int argc, char** argv) {
     // libraries (hiredis, for one) write with write(2), which raises SIGPIPE.
     std::signal(SIGPIPE, SIG_IGN);
     spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+    // A client's bad UTF-8 would otherwise make protobuf write to stderr, unlimited.
+    parley::route_protobuf_log_to_spdlog();
     parley::daemon::CommandLine line;
     try {
         line = parley::daemon::parse_command_line(argc, argv);

@@ -59,7 +59,9 @@ Broker::Broker(config::BrokerConfig config)
       gate_(config_.server.connections),
       login_throttle_(config_.server.login_throttle),
       loops_(config_.server.threads),
-      signals_(control_, SIGINT, SIGTERM) {
+      signals_(control_, SIGINT, SIGTERM),
+      // Caught from construction on: the default action would end the node.
+      hangups_(control_, SIGHUP) {
     load_plugins();
 
     router_ =
@@ -179,6 +181,7 @@ void Broker::run(ReadyCallback on_ready) {
             shutdown();
         }
     });
+    ignore_hangups();
     loops_.start();
     asio::co_spawn(control_, serve(std::move(on_ready)), [this](const std::exception_ptr& e) {
         if (e) {
@@ -247,12 +250,22 @@ asio::awaitable<void> Broker::watch_nodes() {
                                    });
 }
 
+void Broker::ignore_hangups() {
+    hangups_.async_wait([this](const boost::system::error_code& ec, int /*signal*/) {
+        if (!ec) {
+            spdlog::info("SIGHUP received; configuration reload is not supported, ignoring");
+            ignore_hangups();
+        }
+    });
+}
+
 void Broker::shutdown() {
     asio::post(control_, [this] {
         if (stopping_.exchange(true)) {
             return;
         }
         signals_.cancel();
+        hangups_.cancel();
         asio::co_spawn(control_, drain(), [this](const std::exception_ptr& e) {
             log_failure("shutdown", e);
             loops_.stop();

@@ -52,7 +52,8 @@ class Broker final : private net::SessionEvents {
     /// Binds every listener; throws std::system_error naming the endpoint (e.g. port in use).
     void bind();
     /// Binds if not yet bound, then serves until SIGINT/SIGTERM or shutdown(), then drains and
-    /// returns. `on_ready` runs once the node is announced and accepting. Rethrows a failure of
+    /// returns. SIGHUP is logged and ignored: there is no reload yet, and it must not kill the
+    /// node. `on_ready` runs once the node is announced and accepting. Rethrows a failure of
     /// start-up.
     void run(ReadyCallback on_ready);
     /// Starts a graceful shutdown. Thread safe.
@@ -76,6 +77,8 @@ class Broker final : private net::SessionEvents {
     boost::asio::awaitable<void> drain();
     /// Follows the registry's node list, so departed nodes' routes get adopted.
     boost::asio::awaitable<void> watch_nodes();
+    /// Logs each SIGHUP and waits for the next, until shutdown cancels the wait.
+    void ignore_hangups();
 
     config::BrokerConfig config_;
     // First, so plugin code stays loaded until everything that may run or hold it is gone.
@@ -113,6 +116,7 @@ class Broker final : private net::SessionEvents {
     std::vector<net::StreamFactory> stream_factories_;
     std::vector<std::unique_ptr<net::Listener>> listeners_;
     boost::asio::signal_set signals_;
+    boost::asio::signal_set hangups_;
     std::atomic<bool> stopping_{false};
     std::exception_ptr failure_;
 };

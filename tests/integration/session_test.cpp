@@ -271,6 +271,33 @@ TEST_F(SessionTest, ReaderThatFallsBehindIsDisconnectedNotBuffered) {
     EXPECT_TRUE(still_serves(*sender));
 }
 
+TEST_F(SessionTest, HangupIsLoggedAndIgnored) {
+    start();
+    auto alice = login(1);
+    for (int i = 0; i < 2; ++i) {  // not only the first: the wait is re-armed
+        daemon->send_signal(SIGHUP);
+        const std::string line = "SIGHUP received; configuration reload is not supported, ignoring";
+        ASSERT_TRUE(daemon->wait_for_log(line, 5s)) << daemon->log_text();
+        EXPECT_TRUE(still_serves(*alice)) << "after SIGHUP " << i + 1;
+        EXPECT_TRUE(daemon->running());
+    }
+    auto bob = login(2);
+    EXPECT_TRUE(still_serves(*bob)) << "still accepting";
+}
+
+TEST_F(SessionTest, BadUtf8InAHandshakeIsLoggedThroughTheLogNotStderr) {
+    start();
+    auto client = connect();
+    // Handshake{user_id: 1, token: "\xff\xfe"}: a proto3 string must be UTF-8.
+    const std::string body{"\x08\x01\x12\x02\xff\xfe", 6};
+    ASSERT_TRUE(client->send_frame(FrameType::handshake, kNoUser, kNoUser, body));
+    EXPECT_TRUE(client->expect_error(ErrorCode::bad_body));
+    ASSERT_TRUE(daemon->wait_for_log("warning protobuf: String field contains invalid UTF-8", 5s))
+        << daemon->log_text();
+    const auto log = daemon->log_text();
+    EXPECT_EQ(log.find("[libprotobuf"), std::string::npos) << "protobuf's own stderr line: " << log;
+}
+
 TEST_F(SessionTest, ShutdownTellsClientsAndExitsCleanly) {
     start();
     auto alice = login(1);

@@ -108,6 +108,17 @@ std::string DaemonProcess::log_text() const {
     return read_file(log_);
 }
 
+bool DaemonProcess::wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (log_text().find(text) == std::string::npos) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    return true;
+}
+
 void DaemonProcess::send_signal(int signal) {
     if (running()) {
         ::kill(pid_, signal);

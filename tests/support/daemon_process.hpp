@@ -50,6 +50,8 @@ class DaemonProcess {
     /// Everything the daemon wrote to stdout and stderr so far.
     std::string log_text() const;
     const std::filesystem::path& log_path() const noexcept { return log_; }
+    /// Waits until the log contains `text`; false when it does not within `timeout`.
+    bool wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const;
 
     /// Signals the daemon; ignored once it has been reaped.
     void send_signal(int signal);

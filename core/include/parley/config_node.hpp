@@ -71,9 +71,10 @@ class ConfigNode {
     std::int64_t as_int(std::int64_t min, std::int64_t max) const;
     /// A finite number: "nan" and "inf" are refused, as no setting means them.
     double as_double() const;
-    /// "250ms", "10s", "2m", "1h"; a bare number is milliseconds.
+    /// "250ms", "10s", "2m", "1h"; a bare number is milliseconds. At most about 292 years
+    /// (nanoseconds::max()), so any clock can hold it.
     std::chrono::milliseconds as_duration() const;
-    /// "512", "64KiB", "1MiB", "2GiB" (also KB/MB/GB as powers of 1000).
+    /// "512", "64KiB", "1MiB", "2GiB" (also KB/MB/GB as powers of 1000); below 2^64.
     std::uint64_t as_bytes() const;
     std::vector<std::string> as_string_list() const;
 

@@ -33,6 +33,9 @@ void parse_connection_limits(SettingsReader& reader, ServerSettings& server) {
         reader.get_int("failed_login_burst", throttle.failed_login_burst, 1, 1'000'000));
 }
 
+/// The longest any of the server's time limits may be.
+constexpr std::chrono::hours kLongest{24};
+
 ServerSettings parse_server(const ConfigNode& node) {
     SettingsReader reader(node, "server settings");
     ServerSettings server;
@@ -50,11 +53,12 @@ ServerSettings parse_server(const ConfigNode& node) {
     }
     server.threads = static_cast<unsigned>(reader.get_int("threads", 0, 0, 256));
     SessionLimits& limits = server.session;
-    limits.max_frame_size =
-        static_cast<std::uint32_t>(reader.get_bytes("max_frame_size", limits.max_frame_size));
-    if (limits.max_frame_size == 0 || limits.max_frame_size > 64U * 1024 * 1024) {
+    // Checked before narrowing, so that 4GiB + 1 is refused rather than read as 1 byte.
+    const std::uint64_t max_frame_size = reader.get_bytes("max_frame_size", limits.max_frame_size);
+    if (max_frame_size == 0 || max_frame_size > 64U * 1024 * 1024) {
         reader.find("max_frame_size")->fail("max_frame_size must be between 1 byte and 64MiB");
     }
+    limits.max_frame_size = static_cast<std::uint32_t>(max_frame_size);
     limits.prelogin_max_frame_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(
         reader.get_bytes("prelogin_max_frame_size", limits.prelogin_max_frame_size),
         std::uint64_t{64} * 1024 * 1024 + 1));
@@ -93,6 +97,15 @@ ServerSettings parse_server(const ConfigNode& node) {
         if (const ConfigNode* value = reader.find(key);
             value && value->as_duration().count() <= 0) {
             value->fail(std::string{key} + " must be positive");
+        }
+    }
+    // Clients are told heartbeat_interval in 32-bit milliseconds (49 days at most), and each
+    // limit is added to the clock: a day is more than any of them needs.
+    for (const auto* key :
+         {"handshake_timeout", "heartbeat_interval", "frame_timeout", "shutdown_grace"}) {
+        if (const ConfigNode* value = reader.find(key); value && value->as_duration() > kLongest) {
+            value->fail(std::string{key} + " must be at most 24h, not " +
+                        std::to_string(value->as_duration().count()) + " ms");
         }
     }
     reader.finish();

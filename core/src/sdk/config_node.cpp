@@ -174,7 +174,16 @@ std::chrono::milliseconds ConfigNode::as_duration() const {
     } else {
         fail("unknown duration unit '" + std::string{unit} + "' (use ms, s, m or h)");
     }
-    return std::chrono::milliseconds{static_cast<std::int64_t>(std::llround(number * factor))};
+    // The clocks count nanoseconds in 64 bits (about 292 years): a longer duration would
+    // overflow wherever it is added to a time point.
+    constexpr auto kLongest =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds::max());
+    const double milliseconds = std::round(number * factor);
+    if (!(milliseconds <= static_cast<double>(kLongest.count()))) {
+        fail("duration '" + scalar() + "' is too long (at most " +
+             std::to_string(kLongest.count()) + " ms, about 292 years)");
+    }
+    return std::chrono::milliseconds{static_cast<std::int64_t>(milliseconds)};
 }
 
 std::uint64_t ConfigNode::as_bytes() const {
@@ -188,7 +197,11 @@ std::uint64_t ConfigNode::as_bytes() const {
         {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}};
     for (const auto& [name, factor] : kUnits) {
         if (unit == name) {
-            return static_cast<std::uint64_t>(std::llround(number * factor));
+            const double bytes = std::round(number * factor);
+            if (!(bytes < 0x1p64)) {  // 2^64: would wrap
+                fail("size '" + scalar() + "' is too large (at most 16 EiB)");
+            }
+            return static_cast<std::uint64_t>(bytes);
         }
     }
     fail("unknown size unit '" + std::string{unit} + "' (use B, KiB, MiB, GiB, KB, MB or GB)");

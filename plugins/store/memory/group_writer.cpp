@@ -51,12 +51,17 @@ void GroupWriter::commit(std::vector<Pending>& batch) {
     for (const Pending& pending : batch) {
         changes.push_back(pending.change);
     }
+    // The callers are answered after the handler, through an exception_ptr: the exception's
+    // last reference then goes where ThreadSanitizer can name it (tsan.supp).
+    std::exception_ptr failure;
     try {
         file_->commit(changes);
     } catch (...) {
-        const auto error = std::current_exception();
+        failure = std::current_exception();
+    }
+    if (failure) {
         for (const Pending& pending : batch) {
-            pending.done.set_exception(error);
+            pending.done.set_exception(failure);
         }
         return;
     }

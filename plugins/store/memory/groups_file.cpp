@@ -22,10 +22,19 @@ struct StatementGuard {
 }  // namespace
 
 GroupsFile::GroupsFile(std::filesystem::path path) : path_(std::move(path)) {
+    try {
+        open();
+    } catch (...) {
+        close();  // a constructor that throws runs no destructor
+        throw;
+    }
+}
+
+void GroupsFile::open() {
     const int opened =
         sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     if (opened != SQLITE_OK) {
-        // db_ may still hold a handle that carries the message; the destructor closes it.
+        // db_ may still hold a handle that carries the message; the constructor closes it.
         if (db_ == nullptr) {
             throw Error(ErrorCode::backend_unavailable, "store-memory: cannot open groups file '" +
                                                             path_.string() +
@@ -46,9 +55,16 @@ GroupsFile::GroupsFile(std::filesystem::path path) : path_(std::move(path)) {
 }
 
 GroupsFile::~GroupsFile() {
+    close();
+}
+
+void GroupsFile::close() noexcept {
     sqlite3_finalize(insert_);
     sqlite3_finalize(delete_);
     sqlite3_close(db_);
+    insert_ = nullptr;
+    delete_ = nullptr;
+    db_ = nullptr;
 }
 
 std::vector<GroupChange> GroupsFile::load() {

@@ -31,6 +31,9 @@ class GroupsFile {
     const std::filesystem::path& path() const noexcept { return path_; }
 
   private:
+    void open();
+    /// Releases the statements and the handle; safe on a half-opened file.
+    void close() noexcept;
     void execute(const char* sql);
     sqlite3_stmt* prepare(const char* sql);
     void write(const GroupChange& change);

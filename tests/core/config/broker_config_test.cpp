@@ -101,6 +101,34 @@ TEST(BrokerConfigTest, AbuseLimitsRefuseImpossibleValues) {
     }
 }
 
+// Found in review with the config fuzzer's property (an accepted value is the amount its text
+// says): the size was narrowed to 32 bits before its range was checked, so 4GiB + 1 byte was
+// read as a 1-byte limit, and 4.01GiB as about 10 MiB.
+TEST(BrokerConfigTest, MaxFrameSizeBeyond32BitsIsRefusedNotNarrowed) {
+    for (const std::string size : {"4294967297", "4.01GiB", "4GiB"}) {
+        std::string text = kValid;
+        text.replace(text.find("heartbeat_interval"), 0, "max_frame_size: " + size + "\n  ");
+        EXPECT_NE(error_of(text).find("max_frame_size must be between 1 byte and 64MiB"),
+                  std::string::npos)
+            << size << ": " << error_of(text);
+    }
+}
+
+// Clients are told the heartbeat interval in 32-bit milliseconds: 50 days came out as 1 day.
+TEST(BrokerConfigTest, ServerTimeLimitsAreAtMostADay) {
+    for (const std::string key :
+         {"handshake_timeout", "heartbeat_interval", "frame_timeout", "shutdown_grace"}) {
+        std::string text = kValid;
+        text.replace(text.find("heartbeat_interval: 2s"), 22, key + ": 1200h");
+        EXPECT_NE(error_of(text).find(key + " must be at most 24h, not 4320000000 ms"),
+                  std::string::npos)
+            << error_of(text);
+        text = kValid;
+        text.replace(text.find("heartbeat_interval: 2s"), 22, key + ": 24h");
+        EXPECT_EQ(error_of(text), "no error");
+    }
+}
+
 TEST(BrokerConfigTest, UnknownTopLevelKeyNamesTheLocation) {
     const auto message = error_of(std::string(kValid) + "transprot: kafka\n");
     EXPECT_NE(message.find("cfg.yaml:11:12: unknown key 'transprot'"), std::string::npos)

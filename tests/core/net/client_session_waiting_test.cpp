@@ -2,6 +2,7 @@
 // at once, a close is noticed, and the frames behind the waiting request run after it, in
 // order, with a bounded queue.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,24 +40,27 @@ class EchoHandler final : public Handler {
 // echoes. A slow handshake logs in once it is through.
 class GateHandler final : public Handler {
   public:
-    explicit GateHandler(boost::asio::io_context& loop) : gate_(loop) {
-        gate_.expires_at(boost::asio::steady_timer::time_point::max());
+    explicit GateHandler(boost::asio::io_context& loop) : gate_(std::in_place, loop) {
+        gate_->expires_at(boost::asio::steady_timer::time_point::max());
     }
     asio::awaitable<void> handle(RequestContext& ctx, const Frame& frame) override {
         ++waiting;
         boost::system::error_code ec;
-        co_await gate_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_await gate_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
         --waiting;
         if (frame.type() == kLogin) {
             ctx.session->complete_login(5);
         }
         ctx.session->send(Frame::make(frame.type(), kNoUser, 5, frame.body()));
     }
-    void open() { gate_.cancel(); }
+    void open() { gate_->cancel(); }
+    /// Destroys the timer while its loop still exists: the dispatcher keeps this handler alive
+    /// past the test's loop.
+    void close() { gate_.reset(); }
     int waiting = 0;
 
   private:
-    boost::asio::steady_timer gate_;
+    std::optional<boost::asio::steady_timer> gate_;
 };
 
 class ClientSessionWaitingTest : public ::testing::Test {
@@ -66,6 +70,7 @@ class ClientSessionWaitingTest : public ::testing::Test {
         dispatcher_.handlers().add(FrameType::heartbeat, echo_, "echo");
         dispatcher_.handlers().add(kSlow, gate_, "gate");
     }
+    ~ClientSessionWaitingTest() override { gate_->close(); }
     void log_in_at_once() {
         dispatcher_.handlers().add(kLogin, echo_, "echo");
         peer_ = std::make_unique<Peer>(harness_.open());

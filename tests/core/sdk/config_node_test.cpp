@@ -88,6 +88,25 @@ TEST(ConfigNodeTest, DurationsAndSizesTakeUnits) {
               std::string::npos);
 }
 
+// Found by fuzz/config_fuzzer.cpp: numbers past what the result holds came back wrapped (a
+// size of 4e22 bytes read as 2^63, a duration of 1e20 ms as a negative one) instead of refused.
+TEST(ConfigNodeTest, SizesAndDurationsTooLargeToHoldAreRefused) {
+    const auto root = ConfigNode::parse_string(
+        "big: 39999999999999999999901\nmax: 18446744073709549568\ntoo: 17179869184GiB\n"
+        "long: 99999999999999999999ms\nyears: 9990990909s\nlongest: 9223372036854ms\n",
+        "big.yaml");
+    EXPECT_THAT(error_of([&] { root.find("big")->as_bytes(); }),
+                HasSubstr("big.yaml:1:6: size '39999999999999999999901' is too large"));
+    EXPECT_EQ(root.find("max")->as_bytes(), 18446744073709549568U)
+        << "the largest double below 2^64";
+    EXPECT_THAT(error_of([&] { root.find("too")->as_bytes(); }), HasSubstr("is too large"));
+    EXPECT_THAT(error_of([&] { root.find("long")->as_duration(); }),
+                HasSubstr("duration '99999999999999999999ms' is too long"));
+    EXPECT_THAT(error_of([&] { root.find("years")->as_duration(); }), HasSubstr("is too long"));
+    // The clocks count nanoseconds in 64 bits: about 292 years is the most a duration can be.
+    EXPECT_EQ(root.find("longest")->as_duration().count(), 9223372036854);
+}
+
 TEST(SettingsReaderTest, UnknownKeysAreRefusedWithASuggestion) {
     const auto root = ConfigNode::parse_string("brokerz: a\nacks: all\n", "k.yaml");
     SettingsReader reader(root, "transport settings");

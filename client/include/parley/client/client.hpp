@@ -70,6 +70,8 @@ class SequencedInbox;
 /// message awaiting resend that the client gives up on (it stops) is reported "no answer:".
 class Client : public std::enable_shared_from_this<Client> {
   public:
+    /// The first call also sends protobuf's own log lines to spdlog, rate-limited
+    /// (parley/protobuf_log.hpp): a server's malformed bodies must not write to stderr.
     static std::shared_ptr<Client> create(const asio::any_io_executor& executor,
                                           ClientOptions options,
                                           std::shared_ptr<Discovery> discovery,

@@ -303,7 +303,7 @@ TEST_F(KafkaTransportTest, MalformedRecordsAreSkipped) {
         if (!header.empty()) {
             rd_kafka_header_add(headers, "parley-envelope", -1, header.data(), header.size());
         }
-        std::vector<rd_kafka_vu_t> fields(4);
+        std::vector<rd_kafka_vu_t> fields(5);
         fields[0].vtype = RD_KAFKA_VTYPE_TOPIC;
         fields[0].u.cstr = topic.c_str();
         fields[1].vtype = RD_KAFKA_VTYPE_KEY;
@@ -314,7 +314,9 @@ TEST_F(KafkaTransportTest, MalformedRecordsAreSkipped) {
         fields[2].u.mem.size = value.size();
         fields[3].vtype = RD_KAFKA_VTYPE_HEADERS;
         fields[3].u.headers = headers;
-        // The default message flags copy the value.
+        // Without F_COPY librdkafka reads `value` after this returns, when it is gone.
+        fields[4].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+        fields[4].u.i = RD_KAFKA_MSG_F_COPY;
         rd_kafka_error_t* failed = rd_kafka_produceva(raw, fields.data(), fields.size());
         ASSERT_EQ(failed, nullptr) << rd_kafka_error_string(failed);
     };
