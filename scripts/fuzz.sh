@@ -2,10 +2,12 @@
 # Builds the libFuzzer targets (fuzz/) with clang into build-fuzz/ (or $PARLEY_FUZZ_BUILD_DIR)
 # and runs each for a while, starting from its seed corpus in fuzz/corpus/<target>/.
 #
-#   fuzz.sh [--time SECONDS] [TARGET...]
+#   fuzz.sh [--time SECONDS] [--runs N] [TARGET...]
 #
 # TARGET is a name under fuzz/corpus (frame-decoder, chat-message-scan, sequenced-frame,
-# config, token-verifier); none means all of them. --time is per target (default 60). New
+# config, token-verifier, signed-token, ws-frame-reader); none means all of them. --time is per
+# target (default 60); --runs N stops a target after N inputs instead (its time is then only a
+# bound of 24 h), and the log of each run says how long it took. New
 # inputs that add coverage go to build-fuzz/corpus/<target>/, never into the repository's seed
 # corpus; a crash leaves its input in build-fuzz/findings/<target>/ and fails the script, after
 # the other targets ran.
@@ -14,12 +16,15 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${PARLEY_FUZZ_BUILD_DIR:-$root/build-fuzz}
 seconds=60
+runs=""
 targets=()
 while (($#)); do
     case $1 in
         --time) seconds=$2; shift 2 ;;
         --time=*) seconds=${1#--time=}; shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --runs) runs=$2; seconds=86400; shift 2 ;;
+        --runs=*) runs=${1#--runs=}; seconds=86400; shift ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         -*) echo "fuzz.sh: unknown option '$1'" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -45,10 +50,18 @@ for target in "${targets[@]}"; do
     corpus=$build/corpus/$target
     findings=$build/findings/$target
     mkdir -p "$corpus" "$findings"
-    echo "fuzz.sh: $target for ${seconds}s"
+    if [[ -n $runs ]]; then
+        echo "fuzz.sh: $target for $runs inputs"
+    else
+        echo "fuzz.sh: $target for ${seconds}s"
+    fi
     # One input that takes 10 s is a hang, and a finding; ASan needs room above the default.
     options=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
              -artifact_prefix="$findings/")
+    if [[ -n $runs ]]; then
+        options+=(-runs="$runs")
+    fi
+    started=$SECONDS
     # A dictionary of the input's words, where one helps (fuzz/<target>.dict).
     if [[ -f "$root/fuzz/$target.dict" ]]; then
         options+=(-dict="$root/fuzz/$target.dict")
@@ -60,10 +73,15 @@ for target in "${targets[@]}"; do
     fi
     grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' \
         "$build/fuzz-$target.log" | sed "s/^/fuzz.sh: $target /"
+    echo "fuzz.sh: $target took $((SECONDS - started)) s"
 done
 
 if ((${#failed[@]})); then
     echo "fuzz.sh: FAILED: ${failed[*]} (inputs in $build/findings/)" >&2
     exit 1
 fi
-echo "fuzz.sh: ${#targets[@]} targets ran ${seconds}s each without a finding"
+if [[ -n $runs ]]; then
+    echo "fuzz.sh: ${#targets[@]} targets ran $runs inputs each without a finding"
+else
+    echo "fuzz.sh: ${#targets[@]} targets ran ${seconds}s each without a finding"
+fi

@@ -10,7 +10,7 @@
 namespace parley::net {
 
 class TlsContext;
-class WsContext;
+struct WsContext;
 
 /// What one listener's protocol makes of an accepted socket: a TcpStream (tcp), a TlsStream
 /// (tls), a WsStream over either (ws, wss). Everything above the ByteStream is the same for all.
