@@ -31,20 +31,6 @@ node_running() {
     [[ -f $state/node-$1.pid ]] && kill -0 "$(cat "$state/node-$1.pid")" 2>/dev/null
 }
 
-# A loopback port nothing listens on right now.
-free_port() {
-    local port
-    for _ in $(seq 200); do
-        port=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return
-        fi
-    done
-    echo "cluster: no free loopback port found" >&2
-    return 1
-}
-
 node_port() {
     sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$state/node-$1.yaml"
 }

@@ -27,20 +27,6 @@ usage() {
     exit 2
 }
 
-# A loopback port nothing listens on right now.
-free_port() {
-    local port
-    for _ in $(seq 200); do
-        port=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return
-        fi
-    done
-    echo "services: no free loopback port found" >&2
-    return 1
-}
-
 wait_for_port() {
     local name=$1 port=$2 pid=$3 log=$4
     for _ in $(seq 300); do
@@ -76,10 +62,29 @@ run_redis() {
     wait_for_port redis-server "$1" "$!" "$state/redis.log"
 }
 
+# start_on_free_port NAME RUN LOG: RUN PORT on a free port, and on another one when the server
+# found its port taken after all (someone bound it between the probe and the server's bind);
+# prints the port it got. Any other failure is final.
+start_on_free_port() {
+    local name=$1 run=$2 log=$3 port attempt logged
+    for attempt in 1 2 3 4 5; do
+        port=$(free_port)
+        logged=$(stat -c %s "$log" 2>/dev/null || echo 0)
+        if "$run" "$port" >&2; then
+            echo "$port"
+            return
+        fi
+        if ! tail -c +"$((logged + 1))" "$log" 2>/dev/null | grep -qi "address already in use"; then
+            return 1
+        fi
+        echo "services: $name found port $port taken (attempt $attempt); trying another" >&2
+    done
+    return 1
+}
+
 start_redis() {
     local port
-    port=$(free_port)
-    run_redis "$port"
+    port=$(start_on_free_port redis run_redis "$state/redis.log")
     echo "PARLEY_TEST_REDIS=127.0.0.1:$port" >>"$state/services.env"
 }
 
@@ -91,8 +96,7 @@ run_zookeeper() {
 
 start_zookeeper() {
     local port
-    port=$(free_port)
-    run_zookeeper "$port"
+    port=$(start_on_free_port ZooKeeper run_zookeeper "$state/zookeeper.log")
     echo "PARLEY_TEST_ZOOKEEPER=127.0.0.1:$port" >>"$state/services.env"
 }
 
