@@ -83,8 +83,7 @@ void check_signed(FuzzedDataProvider& input) {
     std::string changed = token;
     const auto at = input.ConsumeIntegralInRange<std::size_t>(0, token.size() - 1);
     changed[at] = static_cast<char>(input.ConsumeIntegral<std::uint8_t>());
-    if (changed == token ||
-        keys().verifier.verify(user, changed, kNow) != TokenVerdict::accepted) {
+    if (changed == token || keys().verifier.verify(user, changed, kNow) != TokenVerdict::accepted) {
         return;
     }
     const auto original = jwt::parse_compact(token);
@@ -110,8 +109,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         PARLEY_FUZZ_CHECK(parsed.has_value());
         const std::string_view signed_part = parsed->signing_input;
         const auto* message = reinterpret_cast<const std::uint8_t*>(signed_part.data());
-        PARLEY_FUZZ_CHECK(keys().known.public_key().verify({message, signed_part.size()},
-                                                           parsed->signature));
+        PARLEY_FUZZ_CHECK(
+            keys().known.public_key().verify({message, signed_part.size()}, parsed->signature));
     }
     return 0;
 }
