@@ -30,6 +30,12 @@ if(PARLEY_FUZZ)
     add_link_options(-fsanitize=address,undefined)
 elseif(PARLEY_SANITIZE STREQUAL "address")
     add_compile_options(${parley_asan_flags})
+    # GCC's flow analysis sees through the sanitizers' instrumentation poorly and reports
+    # -Wmaybe-uninitialized inside Boost.Beast's HTTP parser (a boost::optional returned
+    # empty); the plain build, where the warning is an error too, is the one that judges it.
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+        add_compile_options(-Wno-maybe-uninitialized)
+    endif()
     add_link_options(-fsanitize=address,undefined)
 elseif(PARLEY_SANITIZE STREQUAL "thread")
     add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
