@@ -56,6 +56,7 @@ Broker::Broker(config::BrokerConfig config)
       loader_(search_paths(config_)),
       services_{backend_loop_.context().get_executor(), config_.node_id},
       plugins_(broker_plugin_kinds(), "parleyd"),
+      fan_out_backlog_(config_.server.fan_out),
       gate_(config_.server.connections),
       login_throttle_(config_.server.login_throttle),
       loops_(config_.server.threads),
@@ -64,13 +65,13 @@ Broker::Broker(config::BrokerConfig config)
       hangups_(control_, SIGHUP) {
     load_plugins();
 
-    router_ =
-        std::make_unique<cluster::ClusterRouter>(config_.node_id, directory_, *store_, *transport_);
+    router_ = std::make_unique<cluster::ClusterRouter>(config_.node_id, directory_, *store_,
+                                                       *transport_, fan_out_backlog_);
     node_ = std::make_unique<cluster::BrokerNode>(config_.node_id, *store_, *router_,
                                                   message_log_.get(),
                                                   config_.server.session.heartbeat_interval);
-    inbound_ = std::make_unique<cluster::InboundDelivery>(config_.node_id, directory_, *store_,
-                                                          *router_, *transport_, loops_);
+    inbound_ = std::make_unique<cluster::InboundDelivery>(
+        config_.node_id, directory_, *store_, *router_, *transport_, loops_, fan_out_backlog_);
     adoption_ = std::make_shared<cluster::RouteAdoption>(config_.node_id, transport_);
     environment_ = std::make_unique<net::SessionEnvironment>(
         net::SessionEnvironment{config_.server.session, dispatcher_, *node_, *this});

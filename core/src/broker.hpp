@@ -96,6 +96,8 @@ class Broker final : private net::SessionEvents {
     std::shared_ptr<Registry> registry_;
     std::shared_ptr<MessageLog> message_log_;  ///< null when the node keeps no messages
     cluster::LocalDirectory directory_;
+    /// What the group fan-out holds; the router refuses group messages while it is too much.
+    cluster::FanOutBacklog fan_out_backlog_;
     std::unique_ptr<cluster::ClusterRouter> router_;
     std::unique_ptr<cluster::BrokerNode> node_;
     net::SessionTracker tracker_;

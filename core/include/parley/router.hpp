@@ -1,17 +1,21 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <boost/config.hpp>
 
 #include <parley/asio.hpp>
+#include <parley/error.hpp>
 #include <parley/frame.hpp>
 #include <parley/store.hpp>
 #include <parley/transport.hpp>
 #include <parley/types.hpp>
 
 namespace parley {
+
+class Session;
 
 enum class Delivery {
     local,    ///< queued on a session of this node
@@ -37,6 +41,12 @@ class BOOST_SYMBOL_VISIBLE Router {
     /// Sends `envelope` to node `node_id` through the Transport, for a plugin's own envelope
     /// kinds (an EnvelopeHandler on that node receives it). Throws Error(backend_unavailable).
     virtual asio::awaitable<void> send_to_node(std::string node_id, Envelope envelope) = 0;
+    /// Asked before a group message from `sender` to `group` is stored or acknowledged: the
+    /// error to refuse it with while this node's group fan-out is too far behind (RATE_LIMITED,
+    /// `data` "retry_after_ms=<n>"; the refusal is logged), or nothing when it may be accepted.
+    /// Refusing up front keeps the promise that an acknowledged message is delivered. Cheap: no
+    /// backend is asked. The default refuses nothing.
+    virtual std::optional<Error> refuse_group_message(GroupId group, const Session& sender);
 };
 
 }  // namespace parley

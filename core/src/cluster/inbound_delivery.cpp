@@ -10,8 +10,9 @@
 namespace parley::cluster {
 
 InboundDelivery::InboundDelivery(std::string node_id, LocalDirectory& directory, Store& store,
-                                 ClusterRouter& router, Transport& transport, net::LoopPool& loops)
-    : groups_(directory, store, loops) {
+                                 ClusterRouter& router, Transport& transport, net::LoopPool& loops,
+                                 FanOutBacklog& backlog)
+    : groups_(directory, store, loops, backlog) {
     auto core = [this](Envelope::Kind kind, std::shared_ptr<EnvelopeHandler> handler) {
         handlers_[static_cast<std::uint8_t>(kind)] = Slot{std::move(handler), "the core"};
     };

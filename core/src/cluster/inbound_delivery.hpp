@@ -23,7 +23,8 @@ class DirectDelivery;
 class InboundDelivery final : public TransportListener {
   public:
     InboundDelivery(std::string node_id, LocalDirectory& directory, Store& store,
-                    ClusterRouter& router, Transport& transport, net::LoopPool& loops);
+                    ClusterRouter& router, Transport& transport, net::LoopPool& loops,
+                    FanOutBacklog& backlog);
     ~InboundDelivery() override;
 
     /// Adds a plugin's handler for envelopes of `kind` (0x80-0xff). Throws std::invalid_argument

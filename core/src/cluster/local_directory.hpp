@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include <boost/unordered/unordered_flat_map.hpp>
@@ -30,6 +31,19 @@ class LocalDirectory {
     /// The user's live session on this node, or nullptr.
     SessionPtr find(UserId user) const;
     std::size_t size() const noexcept;
+    /// Calls `visit(user, session)` for every live session here, one shard at a time with that
+    /// shard locked: `visit` must be short and must not call back into the directory.
+    template <typename Visit>
+    void for_each(Visit&& visit) const {
+        for (const auto& s : shards_) {
+            const std::lock_guard guard(s.lock);
+            for (const auto& [user, weak] : s.sessions) {
+                if (SessionPtr session = weak.lock()) {
+                    visit(user, std::move(session));
+                }
+            }
+        }
+    }
 
   private:
     /// For critical sections of a few dozen instructions: one atomic exchange to take, one

@@ -1,12 +1,22 @@
 #include "cluster/router.hpp"
 
+#include <string>
+
 #include <boost/asio/awaitable.hpp>
+
+#include <parley/session.hpp>
+
+#include "net/refusal_log.hpp"
 
 namespace parley::cluster {
 
 ClusterRouter::ClusterRouter(std::string node_id, LocalDirectory& directory, Store& store,
-                             Transport& transport)
-    : node_id_(std::move(node_id)), directory_(directory), store_(store), transport_(transport) {}
+                             Transport& transport, const FanOutBacklog& backlog)
+    : node_id_(std::move(node_id)),
+      directory_(directory),
+      store_(store),
+      transport_(transport),
+      backlog_(backlog) {}
 
 asio::awaitable<Delivery> ClusterRouter::send_to_user(UserId recipient, Frame frame,
                                                       std::uint64_t ref_id) {
@@ -31,6 +41,27 @@ asio::awaitable<Delivery> ClusterRouter::send_to_user(UserId recipient, Frame fr
 
 asio::awaitable<void> ClusterRouter::send_to_group(GroupId group, Frame frame) {
     co_await transport_.publish_to_group(group, std::move(frame));
+}
+
+std::optional<Error> ClusterRouter::refuse_group_message(GroupId group, const Session& sender) {
+    const auto wait = backlog_.wait_before(group);
+    if (!wait) {
+        return std::nullopt;
+    }
+    const FanOutBacklog::Totals waiting = backlog_.group(group);
+    const FanOutBacklog::Totals node = backlog_.node();
+    const std::string retry = std::to_string(wait->count());
+    net::log_refusal(net::Refusal::group_backlog,
+                     "{}: user {} to group {}: the group fan-out is behind (group {} messages, "
+                     "{} bytes; node {} messages, {} bytes); {}, retry in {} ms",
+                     sender.remote_address(), sender.user(), group, waiting.messages, waiting.bytes,
+                     node.messages, node.bytes, static_cast<unsigned>(ErrorCode::rate_limited),
+                     retry);
+    return Error(ErrorCode::rate_limited,
+                 "group " + std::to_string(group) +
+                     " messages are arriving faster than this node hands them out; retry in " +
+                     retry + " ms",
+                 "retry_after_ms=" + retry);
 }
 
 asio::awaitable<void> ClusterRouter::kick(SessionRecord record) {

@@ -33,6 +33,18 @@ void parse_connection_limits(SettingsReader& reader, ServerSettings& server) {
         reader.get_int("failed_login_burst", throttle.failed_login_burst, 1, 1'000'000));
 }
 
+void parse_fan_out_limits(SettingsReader& reader, FanOutLimits& limits) {
+    constexpr std::int64_t kMaxMessages = 100'000'000;
+    limits.group_messages = static_cast<std::size_t>(reader.get_int(
+        "max_group_backlog", static_cast<std::int64_t>(limits.group_messages), 1, kMaxMessages));
+    limits.group_bytes =
+        reader.get_bytes("max_group_backlog_bytes", limits.group_bytes, 1, std::uint64_t{1} << 40);
+    limits.node_messages = static_cast<std::size_t>(reader.get_int(
+        "max_fan_out_backlog", static_cast<std::int64_t>(limits.node_messages), 1, kMaxMessages));
+    limits.node_bytes =
+        reader.get_bytes("max_fan_out_backlog_bytes", limits.node_bytes, 1, std::uint64_t{1} << 40);
+}
+
 /// The longest any of the server's time limits may be.
 constexpr std::chrono::hours kLongest{24};
 
@@ -92,6 +104,7 @@ ServerSettings parse_server(const ConfigNode& node) {
             .fail("max_queued_output must be at least write_queue_limit");
     }
     parse_connection_limits(reader, server);
+    parse_fan_out_limits(reader, server.fan_out);
     server.shutdown_grace = reader.get_duration("shutdown_grace", server.shutdown_grace);
     for (const auto* key : {"handshake_timeout", "heartbeat_interval", "frame_timeout"}) {
         if (const ConfigNode* value = reader.find(key);

@@ -10,6 +10,7 @@
 #include <parley/config_node.hpp>
 #include <parley/host/plugin_loader.hpp>
 
+#include "config/fan_out_limits.hpp"
 #include "config/listener_settings.hpp"
 #include "config/session_limits.hpp"
 
@@ -47,6 +48,7 @@ struct ServerSettings {
     SessionLimits session;
     ConnectionLimits connections;
     LoginThrottleSettings login_throttle;
+    FanOutLimits fan_out;
     std::chrono::milliseconds shutdown_grace{2000};
 };
 

@@ -15,6 +15,7 @@ enum class Refusal : std::uint8_t {
     failed_login,     ///< a handshake refused, or too many of them (5005)
     login_throttled,  ///< the address's failed logins are over its rate (4000)
     slow_consumer,    ///< the node's output cap (5002)
+    group_backlog,    ///< a group message while the group fan-out is behind (4000)
     count
 };
 

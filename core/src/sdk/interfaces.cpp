@@ -23,6 +23,9 @@ void Transport::adopt_route(const std::string& /*node_id*/) {}
 void Transport::release_route(const std::string& /*node_id*/) {}
 Registry::~Registry() = default;
 Router::~Router() = default;
+std::optional<Error> Router::refuse_group_message(GroupId /*group*/, const Session& /*sender*/) {
+    return std::nullopt;
+}
 Node::~Node() = default;
 Handler::~Handler() = default;
 Interceptor::~Interceptor() = default;

@@ -19,6 +19,11 @@ asio::awaitable<void> GroupMessageHandler::handle(RequestContext& ctx, const Fra
     if (!co_await ctx.node.store().is_member(group, user)) {
         throw not_a_member(user, group);
     }
+    // Refused before it is stored or acknowledged: an ACKed message is never dropped, and a
+    // sender faster than the fan-out is told to wait instead of growing its backlog.
+    if (auto refusal = ctx.node.router().refuse_group_message(group, *ctx.session)) {
+        throw *std::move(refusal);
+    }
     MessageLog* log = ctx.node.message_log();
     if (log == nullptr) {
         co_await ctx.node.router().send_to_group(group, frame);

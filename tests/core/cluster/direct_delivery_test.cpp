@@ -117,7 +117,8 @@ class DirectDeliveryTest : public ::testing::Test {
     RecordStore store;
     RecordingTransport transport;
     net::LoopPool loops{1};
-    ClusterRouter router{"n1", directory, store, transport};
+    FanOutBacklog backlog{config::FanOutLimits{}};
+    ClusterRouter router{"n1", directory, store, transport, backlog};
     DirectDelivery delivery{"n1", directory, store, router, transport, loops};
 };
 

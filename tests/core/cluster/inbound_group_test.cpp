@@ -3,6 +3,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/steady_timer.hpp>
@@ -23,7 +25,8 @@ using namespace std::chrono_literals;
 /// Keeps the first body byte of every frame sent to it.
 class RecordingSession final : public Session {
   public:
-    UserId user() const noexcept override { return 7; }
+    explicit RecordingSession(UserId user = 7) : user_(user) {}
+    UserId user() const noexcept override { return user_; }
     std::uint64_t epoch() const noexcept override { return 1; }
     std::string remote_address() const override { return "?"; }
     asio::any_io_executor executor() const override { return {}; }
@@ -48,6 +51,7 @@ class RecordingSession final : public Session {
     }
 
   private:
+    UserId user_;
     std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<std::uint8_t> got_;
@@ -115,8 +119,9 @@ class InboundGroupTest : public ::testing::Test {
     net::LoopPool loops{1};
     std::shared_ptr<RecordingSession> session = std::make_shared<RecordingSession>();
     NoTransport transport;
-    ClusterRouter router{"node-1", directory, store, transport};
-    InboundDelivery inbound{"node-1", directory, store, router, transport, loops};
+    FanOutBacklog backlog{config::FanOutLimits{}};
+    ClusterRouter router{"node-1", directory, store, transport, backlog};
+    InboundDelivery inbound{"node-1", directory, store, router, transport, loops, backlog};
 };
 
 TEST_F(InboundGroupTest, KeepsAGroupsOrderWhenALookupIsSlow) {
@@ -133,6 +138,58 @@ TEST_F(InboundGroupTest, HandsOutToTheLastKnownMembersWhileTheStoreIsDown) {
     inbound.on_group_message(1, message(2));
     inbound.on_group_message(1, message(3));
     EXPECT_EQ(session->wait_for(3), (std::vector<std::uint8_t>{1, 2, 3}));
+}
+
+TEST_F(InboundGroupTest, FindsTheMembersHereWhenTheNodeHasMoreSessionsThanTheGroupMembers) {
+    // Members 7 and 8; sessions 7, 9, 10: looked up member by member, not walked.
+    auto other = std::make_shared<RecordingSession>(9);
+    auto third = std::make_shared<RecordingSession>(10);
+    directory.insert(9, other);
+    directory.insert(10, third);
+    for (std::uint8_t i = 1; i <= 3; ++i) {
+        inbound.on_group_message(1, message(i));
+    }
+    EXPECT_EQ(session->wait_for(3), (std::vector<std::uint8_t>{1, 2, 3}));
+    EXPECT_TRUE(other->wait_for(0).empty());
+    EXPECT_TRUE(third->wait_for(0).empty());
+}
+
+TEST_F(InboundGroupTest, HandsOutEveryMessageOnceAndReleasesItsBacklog) {
+    // More than a batch, so that the drain yields to the loop and takes up again.
+    constexpr std::size_t kMessages = GroupFanOut::kBatch * 2 + 10;
+    for (std::size_t i = 0; i < kMessages; ++i) {
+        inbound.on_group_message(1, message(static_cast<std::uint8_t>(i)));
+    }
+    EXPECT_EQ(session->wait_for(kMessages).size(), kMessages);
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (backlog.node().messages != 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(1ms);
+    }
+    EXPECT_EQ(backlog.node().messages, 0u);
+    EXPECT_EQ(backlog.node().bytes, 0u);
+    EXPECT_EQ(backlog.group(1).messages, 0u);
+    std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(session->wait_for(0).size(), kMessages) << "a message was handed out twice";
+}
+
+TEST(GroupRefusalTest, TheRouterRefusesAGroupOverItsMarkWithRetryAfter) {
+    LocalDirectory directory;
+    SlowFirstStore store;
+    NoTransport transport;
+    config::FanOutLimits limits;
+    limits.group_messages = 2;
+    FanOutBacklog backlog(limits);
+    ClusterRouter router{"node-1", directory, store, transport, backlog};
+    const RecordingSession sender(8);
+    EXPECT_FALSE(router.refuse_group_message(1, sender));
+    backlog.add(1, 20);
+    backlog.add(1, 20);
+    const auto refusal = router.refuse_group_message(1, sender);
+    ASSERT_TRUE(refusal);
+    EXPECT_EQ(refusal->code(), ErrorCode::rate_limited);
+    EXPECT_EQ(refusal->data(),
+              "retry_after_ms=" + std::to_string(FanOutBacklog::kUnknownPaceWait.count()));
+    EXPECT_FALSE(router.refuse_group_message(2, sender));
 }
 
 }  // namespace

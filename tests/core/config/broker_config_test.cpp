@@ -129,6 +129,31 @@ TEST(BrokerConfigTest, ServerTimeLimitsAreAtMostADay) {
     }
 }
 
+TEST(BrokerConfigTest, FanOutBacklogLimitsHaveDefaultsAndAreRead) {
+    const auto defaults = parse(kValid).server.fan_out;
+    EXPECT_EQ(defaults.group_messages, 1000U);
+    EXPECT_EQ(defaults.group_bytes, 4ULL * 1024 * 1024);
+    EXPECT_EQ(defaults.node_messages, 20000U);
+    EXPECT_EQ(defaults.node_bytes, 64ULL * 1024 * 1024);
+
+    std::string text = kValid;
+    text.replace(text.find("  heartbeat_interval: 2s\n"), 0,
+                 "  max_group_backlog: 50\n  max_group_backlog_bytes: 1MiB\n"
+                 "  max_fan_out_backlog: 500\n  max_fan_out_backlog_bytes: 8MiB\n");
+    const auto read = parse(text).server.fan_out;
+    EXPECT_EQ(read.group_messages, 50U);
+    EXPECT_EQ(read.group_bytes, 1024U * 1024);
+    EXPECT_EQ(read.node_messages, 500U);
+    EXPECT_EQ(read.node_bytes, 8U * 1024 * 1024);
+
+    for (const std::string bad : {"  max_group_backlog: 0\n", "  max_fan_out_backlog: -1\n",
+                                  "  max_group_backlog_bytes: 0\n", "  max_fan_out_backlog: x\n"}) {
+        std::string wrong = kValid;
+        wrong.replace(wrong.find("  heartbeat_interval: 2s\n"), 0, bad);
+        EXPECT_NE(error_of(wrong), "no error") << bad;
+    }
+}
+
 TEST(BrokerConfigTest, UnknownTopLevelKeyNamesTheLocation) {
     const auto message = error_of(std::string(kValid) + "transprot: kafka\n");
     EXPECT_NE(message.find("cfg.yaml:11:12: unknown key 'transprot'"), std::string::npos)

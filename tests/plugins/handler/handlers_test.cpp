@@ -94,6 +94,10 @@ class FakeRouter final : public Router {
         to_nodes.emplace_back(std::move(node_id), std::move(envelope));
         co_return;
     }
+    std::optional<Error> refuse_group_message(GroupId group, const Session&) override {
+        refusal_asked.push_back(group);
+        return group_refusal;
+    }
 
     std::set<UserId> online;
     std::vector<Frame> to_users;
@@ -104,6 +108,8 @@ class FakeRouter final : public Router {
     std::chrono::milliseconds kick_delay{0};
     int kicks_finished = 0;
     std::vector<std::pair<std::string, Envelope>> to_nodes;
+    std::optional<Error> group_refusal;
+    std::vector<GroupId> refusal_asked;
 };
 
 class FakeNode final : public Node {
@@ -597,6 +603,27 @@ TEST_F(HandlersTest, GroupJoinSendLeave) {
     const Outcome again = dispatch(alice, membership(FrameType::group_leave, 1, 9, 64));
     EXPECT_EQ(again.code(), ErrorCode::permission_denied);
     EXPECT_EQ(again.ref_id, 64u);
+}
+
+TEST_F(HandlersTest, GroupMessageRefusedWhileTheFanOutIsBehindIsNeitherSentNorAcked) {
+    host.load("handler", "handshake");
+    host.load("handler", "group");
+    auto alice = logged_in(1);
+    ASSERT_EQ(dispatch(alice, membership(FrameType::group_join, 1, 9, 61)).code(), ErrorCode::ok);
+    alice->sent.clear();
+
+    router.group_refusal = Error(ErrorCode::rate_limited, "slow down", "retry_after_ms=250");
+    const Outcome refused = dispatch(alice, chat(FrameType::group_message, 1, 9, 62));
+    EXPECT_EQ(refused.code(), ErrorCode::rate_limited);
+    EXPECT_EQ(refused.ref_id, 62u);
+    EXPECT_THAT(router.refusal_asked, ElementsAre(9u));
+    EXPECT_TRUE(router.to_groups.empty());
+    EXPECT_TRUE(alice->sent.empty()) << "a refused message must not be acknowledged";
+
+    router.group_refusal.reset();
+    ASSERT_EQ(dispatch(alice, chat(FrameType::group_message, 1, 9, 63)).code(), ErrorCode::ok);
+    EXPECT_THAT(router.to_groups, ElementsAre(9u));
+    EXPECT_EQ(only_ack(*alice).client_msg_id(), 63u);
 }
 
 TEST_F(HandlersTest, GroupZeroIsABadBody) {
