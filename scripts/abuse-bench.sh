@@ -292,6 +292,9 @@ jq -s --argjson order "$order" '
     undelivered_in_attack: (map(.innocent.attack_delivery.unanswered) | median),
     within_latency_bound_runs: (map(select(.attack_within_latency_bound)) | length),
     recovered_in_s: (map(.recovered_in_s) | inf_median),
+    node_cpu_share: (map(.node_during_attack.cpu_share) | median),
+    node_waited_share: (map(.node_during_attack.waited_for_cpu_share) | median),
+    attacker_cpu_share: (map(.attacker.cpu_share) | median),
     recovered_runs: (map(select(.recovered_in_s != null)) | length),
     node_alive_runs: (map(select(.node_alive_after)) | length),
     answers: ([.[].attacker.answers | to_entries[]] | group_by(.key)
@@ -303,10 +306,11 @@ jq -r --argjson recovery "$recovery" '
   def ms: if . == null then "no answer" elif . < 1 then "\(. * 1000 | round) µs"
           elif . < 100 then "\(. * 100 | round / 100) ms" else "\(. | round) ms" end;
   def mb: "\(. * 10 | round / 10)";
+  def pct: "\(. * 100 | round)%";
   def codes: to_entries | sort_by(-.value) | map("\(.key) ×\(.value)") | join(", ");
-  "| attack | node RSS peak / end (MiB) | growth / bound (MiB) | innocent ACK p50 / p99 / max | delivery p99 | innocent unanswered / undelivered | attacker was answered (all runs) | recovered in |",
-  "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
-  (.[] | "| \(.attack) | \(.rss_peak_mib | mb) / \(.rss_end_mib | mb) | \(.peak_growth_mib | mb) / \(.memory_bound_mib)\(if .within_memory_bound_runs < .runs then " ✗" else "" end) | \(.ack_p50_ms | ms) / \(.ack_p99_ms | ms) / \(.ack_max_ms | ms)\(if .within_latency_bound_runs < .runs then " ✗" else "" end) | \(.delivery_p99_ms | ms) | \(.unanswered_in_attack) / \(.undelivered_in_attack) | \(.answers | codes) | \(if .recovered_in_s == null then "not in \($recovery) s" else "\(.recovered_in_s) s" end) (\(.recovered_runs)/\(.runs)) |")
+  "| attack | node RSS peak / end (MiB) | growth / bound (MiB) | innocent ACK p50 / p99 / max | delivery p99 | innocent unanswered / undelivered | attacker was answered (all runs) | recovered in | node CPU (waited) / attacker CPU |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
+  (.[] | "| \(.attack) | \(.rss_peak_mib | mb) / \(.rss_end_mib | mb) | \(.peak_growth_mib | mb) / \(.memory_bound_mib)\(if .within_memory_bound_runs < .runs then " ✗" else "" end) | \(.ack_p50_ms | ms) / \(.ack_p99_ms | ms) / \(.ack_max_ms | ms)\(if .within_latency_bound_runs < .runs then " ✗" else "" end) | \(.delivery_p99_ms | ms) | \(.unanswered_in_attack) / \(.undelivered_in_attack) | \(.answers | codes) | \(if .recovered_in_s == null then "not in \($recovery) s" else "\(.recovered_in_s) s" end) (\(.recovered_runs)/\(.runs)) | \(.node_cpu_share | pct) (\(.node_waited_share | pct)) / \(.attacker_cpu_share | pct) |")
 ' "$out/results.json" >"$out/results.md"
 
 log "results: $out/results.md"

@@ -120,6 +120,27 @@ double seconds_between(std::uint64_t from, std::uint64_t to) {
     return to > from ? static_cast<double>(to - from) / 1e9 : 0.0;
 }
 
+/// The node's CPU use and run-queue wait over [begin, end], as shares of one CPU, from the
+/// first and last samples inside it.
+void write_node_cpu(JsonWriter& json, const std::vector<RssSample>& samples, std::uint64_t begin,
+                    std::uint64_t end) {
+    const RssSample* first = nullptr;
+    const RssSample* last = nullptr;
+    for (const auto& sample : samples) {
+        if (sample.at_ns >= begin && sample.at_ns <= end) {
+            first = first == nullptr ? &sample : first;
+            last = &sample;
+        }
+    }
+    json.key("node_during_attack").begin_object();
+    if (first != nullptr && last != first) {
+        const double wall = seconds_between(first->at_ns, last->at_ns);
+        json.key("cpu_share").value((last->cpu_s - first->cpu_s) / wall);
+        json.key("waited_for_cpu_share").value((last->run_delay_s - first->run_delay_s) / wall);
+    }
+    json.end_object();
+}
+
 }  // namespace
 
 std::string abuse_report_json(const AbuseOptions& options, const RunRecord& record) {
@@ -201,6 +222,7 @@ std::string abuse_report_json(const AbuseOptions& options, const RunRecord& reco
     json.key("attack_end").value(rss_attack_end);
     json.key("end").value(rss_end);
     json.end_object();
+    write_node_cpu(json, record.rss, t.attack_begin_ns, t.attack_end_ns);
     json.key("memory_bound").begin_object();
     json.key("allowed_growth_mib").value(options.memory_bound_mib);
     json.key("basis").value(options.memory_bound_basis);
@@ -214,6 +236,8 @@ std::string abuse_report_json(const AbuseOptions& options, const RunRecord& reco
     json.end_object();
 
     json.key("attacker").begin_object();
+    json.key("cpu_share")
+        .value(t.attack_cpu_s / seconds_between(t.attack_begin_ns, t.attack_end_ns));
     record.attack->write_counters(json);
     json.key("answers").begin_object();
     for (const auto& [answer, count] : record.attack->answers()) {

@@ -13,9 +13,13 @@
 
 namespace parley::bench::abuse {
 
+/// The node, read every 100 ms: resident memory, and the CPU time its threads used and spent
+/// waiting for a CPU so far (the machine is shared with the attacker and whatever else runs).
 struct RssSample {
     std::uint64_t at_ns = 0;
     std::uint64_t kib = 0;
+    double cpu_s = 0;
+    double run_delay_s = 0;
 };
 
 struct RunRecord {

@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 
 #include "protocols.hpp"
+#include "resources.hpp"
 #include "silent_protocol.hpp"
 
 namespace parley::bench::abuse {
@@ -57,12 +58,14 @@ AttackTimeline Attack::run(const std::atomic<bool>& innocent_ready) {
     run_until([] { return false; }, timeline.baseline_begin_ns + ns(options_.baseline));
 
     timeline.attack_begin_ns = steady_ns();
+    const auto cpu_before = thread_cpu().total();
     attacking_ = true;
     start();
     loop_.flush();
     run_until([] { return false; }, timeline.attack_begin_ns + ns(options_.duration));
     attacking_ = false;
     timeline.attack_end_ns = steady_ns();
+    timeline.attack_cpu_s = thread_cpu().total() - cpu_before;
     halt();
     waiting_.clear();
     for (auto& connection : connections_) {

@@ -31,6 +31,7 @@ struct AttackTimeline {
     std::uint64_t baseline_begin_ns = 0;
     std::uint64_t attack_begin_ns = 0;
     std::uint64_t attack_end_ns = 0;
+    double attack_cpu_s = 0;  ///< the attacker thread's own CPU time during the attack
     bool setup_complete = false;
 };
 

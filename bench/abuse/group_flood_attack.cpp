@@ -14,13 +14,16 @@ namespace {
 
 constexpr std::size_t kReadChunk = 4096;
 constexpr std::chrono::milliseconds kRetryAfter{50};
+// Online members only receive; below the node's idle limit (30 s by default) they say hello.
+constexpr std::chrono::seconds kHeartbeatEvery{5};
 
 class GroupFloodAttack final : public Attack {
   public:
     explicit GroupFloodAttack(const AbuseOptions& options)
         : Attack(options),
           group_{options.group},
-          sender_(loop_, *parley_, options.group, options.payload) {}
+          sender_(loop_, *parley_, options.group, options.payload),
+          heartbeat_timer_(loop_.io()) {}
 
   private:
     enum class Phase { joining, online, flooding };
@@ -68,7 +71,28 @@ class GroupFloodAttack final : public Attack {
         sender_.start(*connections_.back());
     }
 
-    void halt() override { sender_.stop(); }
+    void halt() override {
+        sender_.stop();
+        heartbeat_timer_.cancel();
+    }
+
+    void heartbeats() {
+        for (std::size_t i = connections_.size() - options_.online_members - 1;
+             i < connections_.size(); ++i) {
+            auto& connection = *connections_[i];
+            if (connection.is_open() && connection.ready()) {
+                parley_->write_heartbeat(connection.state(), connection.out());
+                connection.queued();
+            }
+        }
+        loop_.flush();
+        heartbeat_timer_.expires_after(kHeartbeatEvery);
+        heartbeat_timer_.async_wait([this](const boost::system::error_code& error) {
+            if (!error) {
+                heartbeats();
+            }
+        });
+    }
 
     void on_ready(Connection& connection) override {
         Attack::on_ready(connection);
@@ -83,6 +107,7 @@ class GroupFloodAttack final : public Attack {
                 }
             });
         } else if (phase_ == Phase::online && ++online_ready_ == options_.online_members + 1) {
+            heartbeats();
             done_();
         }
     }
@@ -128,6 +153,7 @@ class GroupFloodAttack final : public Attack {
 
     std::array<std::uint32_t, 1> group_;
     GroupSender sender_;
+    boost::asio::steady_timer heartbeat_timer_;
     std::function<void()> done_;
     Phase phase_ = Phase::joining;
     std::vector<std::uint32_t> member_of_;  ///< by joining slot

@@ -98,7 +98,8 @@ int main(int argc, char** argv) {
     for (;;) {
         const auto now = steady_ns();
         if (const auto kib = resident_kib(options.server_pid)) {
-            record.rss.push_back({now, *kib});
+            const auto schedule = process_schedule(options.server_pid).value_or(ProcessSchedule{});
+            record.rss.push_back({now, *kib, schedule.cpu_s, schedule.run_delay_s});
         }
         if (attack_done.load() && recovery_end_ns == 0) {
             recovery_end_ns = now + static_cast<std::uint64_t>(
