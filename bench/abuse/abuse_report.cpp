@@ -246,11 +246,31 @@ std::string abuse_report_json(const AbuseOptions& options, const RunRecord& reco
     json.end_object();
     json.end_object();
 
+    // The innocent per 500 ms window, from the baseline on: where in the run latency went.
+    json.key("innocent_windows").begin_array();
+    for (auto at = t.baseline_begin_ns; at + kRecoveryWindowNs <= record.end_ns;
+         at += kRecoveryWindowNs) {
+        const auto acks = summarise(samples, at, at + kRecoveryWindowNs, ack_latency);
+        const auto deliveries = summarise(samples, at, at + kRecoveryWindowNs, delivery_latency);
+        json.begin_object();
+        json.key("at_s").value(seconds_between(t.setup_begin_ns, at));
+        write_optional(json, "ack_p99_ms", acks.p99_ms);
+        write_optional(json, "ack_max_ms", acks.max_answered_ms);
+        write_optional(json, "delivery_p99_ms", deliveries.p99_ms);
+        json.key("unanswered").value(acks.unanswered);
+        json.key("undelivered").value(deliveries.unanswered);
+        json.end_object();
+    }
+    json.end_array();
+
+    // [seconds since set-up, VmRSS KiB, node CPU seconds, node run-queue wait seconds]
     json.key("rss_timeline").begin_array();
     for (const auto& sample : record.rss) {
         json.begin_array();
         json.value(seconds_between(t.setup_begin_ns, sample.at_ns));
         json.value(sample.kib);
+        json.value(sample.cpu_s);
+        json.value(sample.run_delay_s);
         json.end_array();
     }
     json.end_array();
