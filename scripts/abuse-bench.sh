@@ -20,15 +20,14 @@ source "$root/scripts/lib/process.sh"
 build=${PARLEY_BUILD_DIR:-$root/build}
 config=$root/bench/config/parleyd-abuse.yaml
 
-all_attacks="group-flood slow-readers prelogin-flood prelogin-hold trickle trickle-logged-in
-connection-flood descriptor-flood failed-logins"
+all_attacks="group-flood slow-readers prelogin-flood prelogin-hold trickle trickle-logged-in connection-flood descriptor-flood failed-logins"
 
 usage() {
     cat <<EOF
 usage: scripts/abuse-bench.sh [options]
   --quick             one repetition, short phases and smaller attacks
   --reps N            repetitions of every attack (3)
-  --attacks "LIST"    any of: $(echo $all_attacks)
+  --attacks "LIST"    any of: $all_attacks
   --duration S        seconds each attack lasts (10; quick 3)
   --recovery S        seconds the innocent is watched after it (15; quick 4)
   --no-build          use the build in \$PARLEY_BUILD_DIR (or ./build) as it is
@@ -128,7 +127,7 @@ plan() {  # attack name -> attack_args, node_overlay, node_files, bound_mib, bou
         group-flood)
             local members=50000 online=20
             $quick && members=5000
-            attack_args=(--attack group-flood --members $members --online-members $online
+            attack_args=(--attack group-flood --members "$members" --online-members "$online"
                          --payload 64)
             n=$((online + 1))
             bound_mib=$(mib $((queued_mib * 1024 + n * kib_per_session)))
@@ -136,7 +135,7 @@ plan() {  # attack name -> attack_args, node_overlay, node_files, bound_mib, bou
             ;;
         slow-readers)
             n=200
-            attack_args=(--attack slow-readers --connections $n --concurrency 256
+            attack_args=(--attack slow-readers --connections "$n" --concurrency 256
                          --payload 1024 --feed-rate 2000)
             bound_mib=$(mib $((queued_mib * 1024 + (n + 1) * kib_per_session)))
             bound_basis="max_queued_output 512 MiB + $((n + 1)) logged-in connections x 66 KiB + 4 MiB"
@@ -146,7 +145,7 @@ plan() {  # attack name -> attack_args, node_overlay, node_files, bound_mib, bou
             $quick && n=1500
             local announce=67108864
             [[ $name == prelogin-hold ]] && announce=4000
-            attack_args=(--attack prelogin-flood --connections $n --announce $announce)
+            attack_args=(--attack prelogin-flood --connections "$n" --announce "$announce")
             local held=$((n < 5000 ? n : 5000))
             bound_mib=$(mib $((held * kib_per_prelogin)))
             bound_basis="$held pre-login connections (max_prelogin_connections 5000) x 6 KiB + 4 MiB"
@@ -155,11 +154,11 @@ plan() {  # attack name -> attack_args, node_overlay, node_files, bound_mib, bou
             n=4000
             $quick && n=1000
             if [[ $name == trickle ]]; then
-                attack_args=(--attack trickle --connections $n --interval 1000)
+                attack_args=(--attack trickle --connections "$n" --interval 1000)
                 bound_mib=$(mib $((n * kib_per_prelogin)))
                 bound_basis="$n pre-login connections x 6 KiB + 4 MiB"
             else
-                attack_args=(--attack trickle --logged-in --connections $n --interval 1000)
+                attack_args=(--attack trickle --logged-in --connections "$n" --interval 1000)
                 bound_mib=$(mib $((n * kib_per_session)))
                 bound_basis="$n logged-in connections x 66 KiB + 4 MiB"
             fi
@@ -169,7 +168,7 @@ plan() {  # attack name -> attack_args, node_overlay, node_files, bound_mib, bou
             n=6000
             local limit=5000
             if $quick; then n=1500; limit=1000; fi
-            attack_args=(--attack connection-flood --connections $n)
+            attack_args=(--attack connection-flood --connections "$n")
             node_overlay="server: {max_connections: $limit}"
             bound_mib=$(mib $((limit * kib_per_prelogin)))
             bound_basis="max_connections $limit x 6 KiB + 4 MiB"
@@ -179,14 +178,14 @@ plan() {  # attack name -> attack_args, node_overlay, node_files, bound_mib, bou
             n=3000
             node_files=2048
             if $quick; then n=1500; node_files=1024; fi
-            attack_args=(--attack connection-flood --connections $n)
+            attack_args=(--attack connection-flood --connections "$n")
             bound_mib=$(mib $((node_files * kib_per_prelogin)))
             bound_basis="$node_files descriptors (ulimit -n) x 6 KiB + 4 MiB"
             ;;
         failed-logins)
             n=500
             $quick && n=100
-            attack_args=(--attack failed-logins --connections $n)
+            attack_args=(--attack failed-logins --connections "$n")
             bound_mib=$(mib $((n * kib_per_prelogin)))
             bound_basis="$n pre-login connections x 6 KiB + 4 MiB"
             ;;
@@ -266,7 +265,7 @@ printf '{"loadavg_at_end": "%s"}\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >"$out/en
 # --- the report ----------------------------------------------------------------------------
 # Per attack, the median over repetitions of each figure; a latency that was never answered
 # (a quantile that fell on a message with no answer) counts as larger than any answer.
-order=$(printf '%s\n' $attacks | jq -R . | jq -s -c .)
+order=$(tr -s ' ' '\n' <<<"$attacks" | jq -R . | jq -s -c .)
 jq -s --argjson order "$order" '
   def median: sort | if length == 0 then null
                      elif length % 2 == 1 then .[(length - 1) / 2]
