@@ -45,6 +45,8 @@ void Connection::open(const tcp::endpoint& server, const std::optional<asio::ip:
     open_ = true;
     ready_ = false;
     writing_ = false;
+    reading_ = false;
+    connected_ = false;
     in_.clear();
     out_.clear();
     writing_buffer_.clear();
@@ -85,7 +87,11 @@ void Connection::on_connected(const boost::system::error_code& error, const Logi
         queued();
     }
     in_.reserve(read_chunk_);
-    read();
+    connected_ = true;
+    reading_ = !reads_held_;
+    if (reading_) {
+        read();
+    }
     if (state_.awaiting == 0) {
         on_ready(*this);
     }
@@ -103,6 +109,14 @@ void Connection::close(bool abortive) {
         socket_.set_option(asio::socket_base::linger(true, 0), ignored);
     }
     socket_.close(ignored);
+}
+
+void Connection::resume_reads() {
+    reads_held_ = false;
+    if (open_ && connected_ && !reading_) {
+        reading_ = true;
+        read();
+    }
 }
 
 void Connection::read() {

@@ -45,6 +45,13 @@ class Connection final : private ProtocolEvents {
     /// Closes the socket; `abortive` resets the connection instead (no TIME_WAIT).
     void close(bool abortive = false);
 
+    /// Before open(): the connection writes but does not read until resume_reads(), so the
+    /// server's output piles up in the socket buffers (the abuse bench's slow readers).
+    void hold_reads() noexcept { reads_held_ = true; }
+    /// Starts reading a connection opened with hold_reads(); nothing when it already reads.
+    void resume_reads();
+    int native_handle() noexcept { return socket_.native_handle(); }
+
     std::uint32_t user() const noexcept { return user_; }
     bool is_open() const noexcept { return open_; }
     /// The login completed (and the connection has not been opened again since).
@@ -93,6 +100,9 @@ class Connection final : private ProtocolEvents {
     bool ready_ = false;
     bool writing_ = false;
     bool dirty_ = false;
+    bool reads_held_ = false;
+    bool reading_ = false;
+    bool connected_ = false;
 
     friend class Loop;
 };
