@@ -20,7 +20,7 @@ source "$root/scripts/lib/process.sh"
 build=${PARLEY_BUILD_DIR:-$root/build}
 config=$root/bench/config/parleyd-abuse.yaml
 
-all_attacks="group-flood slow-readers prelogin-flood prelogin-hold trickle trickle-logged-in connection-flood descriptor-flood failed-logins"
+all_attacks="group-flood group-flood-limited slow-readers prelogin-flood prelogin-hold trickle trickle-logged-in connection-flood descriptor-flood failed-logins"
 
 usage() {
     cat <<EOF
@@ -124,11 +124,16 @@ plan() {  # attack name -> attack_args, node_overlay, node_files, bound_mib, bou
     node_overlay=""
     node_files=20000
     case $name in
-        group-flood)
+        group-flood|group-flood-limited)
             local members=50000 online=20
             $quick && members=5000
             attack_args=(--attack group-flood --members "$members" --online-members "$online"
                          --payload 64)
+            if [[ $name == group-flood-limited ]]; then
+                # The per-user rate limit an operator sets against floods (docs/plugins/
+                # interceptor-rate-limit.md), above the innocent's 200 messages a second.
+                node_overlay="interceptors: [{plugin: rate-limit, settings: {messages_per_second: 300, burst: 600, types: [group, private]}}]"
+            fi
             n=$((online + 1))
             bound_mib=$(mib $((queued_mib * 1024 + n * kib_per_session)))
             bound_basis="max_queued_output 512 MiB + $n logged-in connections x 66 KiB + 4 MiB"
