@@ -7,7 +7,8 @@ namespace {
 class InterceptorTest : public NodeTest {};
 
 TEST_F(InterceptorTest, RateLimiterRefusesTheExcessAndTheSessionLives) {
-    config.interceptors = {"{plugin: rate-limit, settings: {messages_per_second: 0.5, burst: 3}}"};
+    // So slow that no token comes back while the refused sender is held (a second at most).
+    config.interceptors = {"{plugin: rate-limit, settings: {messages_per_second: 0.1, burst: 3}}"};
     start();
     auto alice = login(1);
     auto bob = login(2);
@@ -35,6 +36,41 @@ TEST_F(InterceptorTest, RateLimiterRefusesTheExcessAndTheSessionLives) {
         ++delivered;
     }
     EXPECT_EQ(delivered, 3);
+}
+
+// A sender told to slow down is not read again until the ERROR's retry_after_ms has passed:
+// a flood that ignores the 4000 waits in TCP's buffers instead of costing the node a refusal
+// per frame, and other clients are served meanwhile.
+TEST_F(InterceptorTest, ASenderToldToSlowDownIsNotReadUntilItsRetryTime) {
+    config.interceptors = {"{plugin: rate-limit, settings: {messages_per_second: 10, burst: 10}}"};
+    start();
+    auto alice = login(1);
+    auto bob = login(2);
+    constexpr int kFlood = 2000;
+    for (int i = 1; i <= kFlood; ++i) {
+        ASSERT_TRUE(alice->send_frame(FrameType::private_message, kNoUser, 2, chat(i, "spam")));
+    }
+    int answered = 0;
+    std::string retry_after;
+    const auto second = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (std::chrono::steady_clock::now() < second) {
+        const auto frame = alice->read_frame(std::chrono::milliseconds(50));
+        if (!frame) {
+            continue;
+        }
+        ++answered;
+        wire::ErrorBody error;
+        if (retry_after.empty() && frame->type() == FrameType::error && frame->parse_body(error) &&
+            error.code() == static_cast<unsigned>(ErrorCode::rate_limited)) {
+            retry_after = error.data();
+        }
+    }
+    EXPECT_EQ(retry_after.rfind("retry_after_ms=", 0), 0U) << retry_after;
+    // Without the hold all 2,000 are answered within milliseconds; with it, the burst, and
+    // then about one frame per token.
+    EXPECT_LT(answered, 200) << "the flood was read and answered frame by frame";
+    EXPECT_GE(answered, 11) << "the burst passes, then the first frame over it is refused";
+    EXPECT_TRUE(still_serves(*bob)) << "another client is served meanwhile";
 }
 
 TEST_F(InterceptorTest, BadInterceptorSettingsStopStartUp) {

@@ -1,5 +1,9 @@
 #include "net/session.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <string_view>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <parley.pb.h>
@@ -107,9 +111,10 @@ bool ClientSession::handle_bytes(std::span<const std::uint8_t> bytes) {
     if (!serving()) {
         return false;
     }
-    if (!input_.empty()) {
+    if (!input_.empty() || read_held_) {
         // The write queue passed its high-water mark: decode nothing more until it drains, so
-        // a client that reads gets all its answers (write_queued() resumes).
+        // a client that reads gets all its answers (write_queued() resumes). Or the client was
+        // told to slow down: read nothing until the hold ends.
         pause_reading();
         return false;
     }
@@ -129,7 +134,7 @@ bool answered_out_of_turn(std::uint8_t raw_type) noexcept {
 
 bool ClientSession::queue_while_waiting() {
     while (serving()) {
-        if (queue_full() || over_high_water()) {
+        if (queue_full() || over_high_water() || read_held_) {
             pause_reading();
             return false;
         }
@@ -176,6 +181,9 @@ void ClientSession::pause_reading() {
 
 Frame ClientSession::next_request() {
     for (;;) {
+        if (read_held_) {
+            return {};  // told to slow down: the rest waits for the hold to end
+        }
         Frame frame = take_next();
         if (frame.empty() || !refused_login(frame)) {
             return frame;
@@ -291,7 +299,7 @@ void ClientSession::requests_finished() {
 }
 
 void ClientSession::resume() {
-    if (!serving() || request_waiting_ || over_high_water()) {
+    if (!serving() || request_waiting_ || over_high_water() || read_held_) {
         return;
     }
     if (has_queued() && !loop_.runner().run(shared_from_this())) {
@@ -379,7 +387,43 @@ void ClientSession::send(Frame frame) {
     });
 }
 
+namespace {
+
+/// The wait an ERROR 4000 asks for: its `retry_after_ms`, else a short default.
+std::chrono::milliseconds retry_after(const std::string& data) {
+    constexpr std::string_view key = "retry_after_ms=";
+    std::int64_t ms = 100;
+    if (const auto at = data.find(key); at != std::string::npos) {
+        const char* first = data.data() + at + key.size();
+        std::from_chars(first, data.data() + data.size(), ms);
+    }
+    return std::chrono::milliseconds(std::max<std::int64_t>(ms, 1));
+}
+
+}  // namespace
+
+void ClientSession::hold_reading(std::chrono::milliseconds wait) {
+    if (read_held_ || !serving()) {
+        return;
+    }
+    read_held_ = true;
+    if (!read_hold_) {
+        read_hold_ = std::make_unique<boost::asio::steady_timer>(loop_.executor());
+    }
+    read_hold_->expires_after(std::min(wait, kMaxReadHold));
+    read_hold_->async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        if (ec) {
+            return;  // closed meanwhile
+        }
+        self->read_held_ = false;
+        self->resume();
+    });
+}
+
 void ClientSession::send_error(const Error& error, std::uint64_t ref_id) {
+    if (error.code() == ErrorCode::rate_limited) {
+        hold_reading(retry_after(error.data()));
+    }
     wire::ErrorBody body;
     body.set_code(static_cast<std::uint32_t>(error.code()));
     body.set_msg(error.what());
@@ -688,6 +732,9 @@ void ClientSession::finish_close() {
         writes_.finish_batch();
     });
     loop_.clock().cancel(*this);
+    if (read_hold_) {
+        read_hold_->cancel();
+    }
     stream_->shutdown();
     stream_->close();
     env_.events.on_closed(*this);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <parley/frame_decoder.hpp>
@@ -32,7 +33,9 @@ class SessionLoop;
 ///   (RequestRunner), one at a time, in order. While a request waits on a backend, reading goes
 ///   on: a HEARTBEAT is answered at once, a close is noticed, and up to kMaxQueuedRequests
 ///   further frames queue to run after it; a fuller queue, or a write queue over its
-///   high-water mark (back-pressure), pauses reading.
+///   high-water mark (back-pressure), pauses reading. After an ERROR 4000 (slow down), reading
+///   and running the connection's frames wait for the retry time the ERROR gave (at most
+///   kMaxReadHold), so a flood is held back by TCP instead of answered frame by frame.
 /// - writing: frames queue in a WriteQueue; the loop's WriteFlusher writes each connection's
 ///   queue once per turn, as one gather write. A stream with no room is waited on, and the
 ///   write goes on where it stopped.
@@ -104,6 +107,8 @@ class ClientSession final : public Session,
     static constexpr std::size_t kMaxQueuedRequests = 64;
     /// Their bytes may reach this much, or one frame of max_frame_size when that is more.
     static constexpr std::size_t kQueuedRequestBytes = 256 * 1024;
+    /// The longest a sender told to slow down is not read: well inside any heartbeat interval.
+    static constexpr std::chrono::milliseconds kMaxReadHold{1000};
 
   private:
     // closing: the GOODBYE is being written; lingering: it is out and the sending side shut,
@@ -147,6 +152,8 @@ class ClientSession final : public Session,
     bool refused_login(const Frame& frame);
     /// Makes input_ outlive the loop's read buffer and stops reading until resume().
     void pause_reading();
+    /// Reads and runs nothing more for `wait`, then resume()s: the sender was told to slow down.
+    void hold_reading(std::chrono::milliseconds wait);
     /// Runs what queued or was held back, then reads again if reading paused.
     void resume();
     void frame_heard();
@@ -203,6 +210,8 @@ class ClientSession final : public Session,
         std::optional<DrainWake> drain_waiter;  // the coroutine waiting in drained()
     };
     std::unique_ptr<ReplayAid> replay_;
+    // The timer of hold_reading(); allocated the first time a sender is told to slow down.
+    std::unique_ptr<boost::asio::steady_timer> read_hold_;
     ReplayAid& replay_aid();
     void drop_unused_replay_aid();
     bool holding() const noexcept { return replay_ && replay_->holding; }
@@ -216,6 +225,7 @@ class ClientSession final : public Session,
     bool request_waiting_ = false;     // a request waits in the RequestRunner
     bool reading_paused_ = false;      // no read is pending: resume() reads again
     bool read_waiting_ = false;        // a wait_readable() is pending
+    bool read_held_ = false;           // told to slow down: hold_reading() runs
     std::uint16_t silent_checks_ = 0;
     // Failed handshakes while handshaking; reads dropped while lingering.
     std::uint16_t state_count_ = 0;

@@ -1,6 +1,7 @@
 #include "rate_limiter.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <string>
 
@@ -23,28 +24,35 @@ std::optional<Error> RateLimiter::inspect(const Session& session, const Frame& f
     if (!counted_[frame.raw_type()]) {
         return std::nullopt;
     }
+    std::optional<std::chrono::milliseconds> wait;
     if (session.user() == kNoUser) {
         // Only a HANDSHAKE gets this far before login: count it against the address, so a
         // guesser cannot try tokens faster than the rate on fresh connections.
-        if (frame.type() != FrameType::handshake ||
-            allow_address(session.remote_address(), Clock::now())) {
+        if (frame.type() != FrameType::handshake) {
             return std::nullopt;
         }
-    } else if (allow(session.user(), Clock::now())) {
+        wait = take_token(address_key(session.remote_address()), Clock::now());
+    } else {
+        wait = take_token(session.user(), Clock::now());
+    }
+    if (!wait) {
         return std::nullopt;
     }
-    return Error(ErrorCode::rate_limited, "more than " +
-                                              std::to_string(settings_.messages_per_second) +
-                                              " messages per second; slow down");
+    const std::string retry = std::to_string(wait->count());
+    return Error(ErrorCode::rate_limited,
+                 "more than " + std::to_string(settings_.messages_per_second) +
+                     " messages per second; retry in " + retry + " ms",
+                 "retry_after_ms=" + retry);
 }
 
-bool RateLimiter::allow_address(const std::string& remote_address, Clock::time_point now) {
+std::uint64_t RateLimiter::address_key(const std::string& remote_address) {
     const auto colon = remote_address.rfind(':');
     const std::string host = remote_address.substr(0, colon);
-    return allow_key(std::hash<std::string>{}(host) | (std::uint64_t{1} << 63), now);
+    return std::hash<std::string>{}(host) | (std::uint64_t{1} << 63);
 }
 
-bool RateLimiter::allow_key(std::uint64_t key, Clock::time_point now) {
+std::optional<std::chrono::milliseconds> RateLimiter::take_token(std::uint64_t key,
+                                                                 Clock::time_point now) {
     Shard& shard = shards_[key % kShards];
     const std::lock_guard lock(shard.mutex);
     sweep(shard, now);
@@ -57,10 +65,12 @@ bool RateLimiter::allow_key(std::uint64_t key, Clock::time_point now) {
         bucket.updated = now;
     }
     if (bucket.tokens < 1.0) {
-        return false;
+        const double seconds = (1.0 - bucket.tokens) / settings_.messages_per_second;
+        return std::chrono::milliseconds(
+            std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(seconds * 1000.0))));
     }
     bucket.tokens -= 1.0;
-    return true;
+    return std::nullopt;
 }
 
 void RateLimiter::sweep(Shard& shard, Clock::time_point now) {
