@@ -181,7 +181,7 @@ void transport_tables(std::ostringstream& out, const std::vector<CaseFigures>& c
                     rows << " – |";
                 }
             }
-            rows << marks(server) << "\n";
+            rows << marks(server) << " |\n";
         }
         if (rows.str().empty()) {
             continue;
@@ -197,11 +197,11 @@ void transport_tables(std::ostringstream& out, const std::vector<CaseFigures>& c
         for (const auto& metric : c.spec->metrics) {
             out << " " << metric.title << " |";
         }
-        out << "\n| --- | --- |";
+        out << " marks |\n| --- | --- |";
         for (std::size_t i = 0; i < c.spec->metrics.size(); ++i) {
             out << " ---: |";
         }
-        out << "\n" << rows.str() << "\n";
+        out << " --- |\n" << rows.str() << "\n";
     }
 }
 
