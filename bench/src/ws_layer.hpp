@@ -1,7 +1,9 @@
 #pragma once
-// The protocol's bytes in WebSocket binary messages (RFC 6455, Boost.Beast's client), over TCP
-// or over TLS (wss). Outgoing bytes are cut into messages as the adapter says (Parley: one
-// frame per message); incoming message payloads are joined into one stream for the parser.
+// The protocol's bytes in WebSocket binary messages (RFC 6455), over TCP or over TLS (wss).
+// The HTTP upgrade goes through Boost.Beast's HTTP code; the messages are framed here (see
+// ws_layer.cpp for why). Outgoing bytes are cut into messages as the adapter says (Parley: one
+// frame per message), masked, and a batch of them leaves in one write; the payloads of the
+// server's messages are joined into one stream for the parser.
 
 #include <memory>
 #include <string>
