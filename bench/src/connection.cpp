@@ -105,7 +105,7 @@ void Connection::on_connected(const boost::system::error_code& error, const Logi
     try {
         layer_ = layers_->make(std::move(socket_), server_);
     } catch (const std::exception& e) {
-        fail(std::string{"TLS setup: "} + e.what());
+        fail(std::string{"transport setup: "} + e.what());
         return;
     }
     layer_->async_handshake([this, generation = generation_, keep = layer_,
