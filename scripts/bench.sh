@@ -9,6 +9,8 @@
 #   scripts/bench.sh --quick         one short repetition of everything, to check it works
 #   scripts/bench.sh --durable       the durable rows: Parley with its SQLite and memory message
 #                                    logs, nats-server with JetStream, mosquitto with persistence
+#   scripts/bench.sh --edge          the secure edge: parley, nats-server and mosquitto over plain
+#                                    TCP, TLS and WebSocket, 1:1 closed and open loop
 #
 # Results go to bench/results/<timestamp>/: runs/*.json (one per run), results.json,
 # results.md, results.png and the servers' logs. See docs/performance.md.
@@ -31,6 +33,10 @@ usage: scripts/bench.sh [options]
                           sync (Parley with a message log only)
   --durable               servers "parley parley-sqlite parley-memory nats-js
                           mosquitto-persist", workloads "private-closed private-open group sync"
+  --edge                  servers "parley nats mosquitto", workloads "private-closed
+                          private-open", transports "tcp tls ws"
+  --transports "LIST"     any of: tcp tls ws wss (tcp); each server except redis is run over
+                          each, with certificates from scripts/make-test-certs.sh
   --sync-senders N        users who send the sync workload's 100,000 messages (1)
   --idle-connections N    connections of the idle workload (10000); 100000 or 1000000 spread
                           over 127.0.0.x source addresses and raise the open-file limits
@@ -49,6 +55,7 @@ quick=false
 servers="parley nats mosquitto mosquitto-qos1 redis"
 workloads="private-closed private-open group idle connect"
 idle_connections=10000
+transports="tcp"
 sync_senders=1
 cross=""
 do_build=true
@@ -68,6 +75,11 @@ while (($# > 0)); do
         --durable)
             servers="parley parley-sqlite parley-memory nats-js mosquitto-persist"
             workloads="private-closed private-open group sync" ;;
+        --edge)
+            servers="parley nats mosquitto"
+            workloads="private-closed private-open"
+            transports="tcp tls ws" ;;
+        --transports) transports=$2; shift ;;
         --sync-senders) sync_senders=$2; shift ;;
         --cross) cross=$2; shift ;;
         --no-build) do_build=false ;;
@@ -128,6 +140,16 @@ out=${out:-$root/bench/results/$stamp}
 mkdir -p "$out/runs" "$out/logs"
 log "results in $out"
 
+# --- certificates for the TLS and wss runs ---------------------------------------------------
+certs=$out/certs
+if [[ " $transports " == *" tls "* || " $transports " == *" wss "* ]]; then
+    "$root/scripts/make-test-certs.sh" "$certs" >/dev/null
+    # mosquitto started as root reads its key after dropping to its own user; the key is a
+    # throw-away for localhost, so every user may read it.
+    chmod 755 "$certs"
+    chmod 644 "$certs/server.key"
+fi
+
 # --- processes this script started, stopped by pid only -------------------------------------
 started=()
 cleanup() {
@@ -180,9 +202,46 @@ start_parley() {  # logfile overlay [config...]
     "${server_cpu[@]}" "$build/bin/parleyd" "${configs[@]}" -c "$overlay" >"$logfile" 2>&1 &
 }
 
-start_server() {  # name tag
-    local name=$1 tag=$2
+# The listener block of a parleyd overlay for a TLS or WebSocket port.
+parley_edge_listener() {  # transport port
+    printf '    - address: "127.0.0.1:%s"\n      protocol: %s\n' "$2" "$1"
+    if [[ $1 == tls || $1 == wss ]]; then
+        printf '      tls:\n        certificate: %s\n        key: %s\n' \
+            "$certs/server.crt" "$certs/server.key"
+    fi
+}
+
+# What nats-server's configuration adds for a transport: TLS on the client port (nats-server
+# 2.9 sends its INFO in plain text first, then the client starts TLS), or a WebSocket port.
+nats_edge_config() {  # transport ws_port
+    case $1 in
+        tls) printf 'tls {\n  cert_file: "%s"\n  key_file: "%s"\n}\n' \
+            "$certs/server.crt" "$certs/server.key" ;;
+        ws) printf 'websocket {\n  port: %s\n  no_tls: true\n}\n' "$2" ;;
+        wss) printf 'websocket {\n  port: %s\n  tls {\n    cert_file: "%s"\n    key_file: "%s"\n  }\n}\n' \
+            "$2" "$certs/server.crt" "$certs/server.key" ;;
+    esac
+}
+
+# What mosquitto's configuration adds after its plain listener. mosquitto 2.0.11 does not start
+# with websockets listeners only, so the plain one stays (on a port nobody uses).
+mosquitto_edge_config() {  # transport port
+    case $1 in
+        ws|wss) printf 'listener %s 127.0.0.1\nprotocol websockets\n' "$2" ;;
+    esac
+    case $1 in
+        tls|wss) printf 'certfile %s\nkeyfile %s\n' "$certs/server.crt" "$certs/server.key" ;;
+    esac
+}
+
+start_server() {  # name tag [transport]
+    local name=$1 tag=$2 transport=${3:-tcp}
     server_port=$("$bench_bin" --free-port)
+    # Over ws and wss the generator dials edge_port; the server's own port serves no one.
+    local edge_port=$server_port
+    if [[ $transport == ws || $transport == wss ]]; then
+        edge_port=$("$bench_bin" --free-port)
+    fi
     local logfile=$out/logs/$tag.log
     case $name in
         parley-sqlite|nats-js|mosquitto-persist)
@@ -191,9 +250,17 @@ start_server() {  # name tag
     case $name in
         parley|parley-sqlite|parley-memory)
             local overlay=$out/logs/$tag.yaml
-            cat >"$overlay" <<EOF
-server:
-  listen: ["127.0.0.1:$server_port"]
+            if [[ $transport == tcp ]]; then
+                printf 'server:\n  listen: ["127.0.0.1:%s"]\n' "$server_port" >"$overlay"
+            else
+                # The plain port stays for the registry's endpoint; the generator dials the other.
+                edge_port=$("$bench_bin" --free-port)
+                {
+                    printf 'server:\n  listen:\n    - "127.0.0.1:%s"\n' "$server_port"
+                    parley_edge_listener "$transport" "$edge_port"
+                } >"$overlay"
+            fi
+            cat >>"$overlay" <<EOF
 registry:
   settings:
     nodes:
@@ -225,12 +292,20 @@ EOF
             "${server_cpu[@]}" mosquitto -c "$conf" >"$logfile" 2>&1 &
             ;;
         nats)
-            "${server_cpu[@]}" nats-server -c "$root/bench/config/nats-server.conf" \
+            local conf=$root/bench/config/nats-server.conf
+            if [[ $transport != tcp ]]; then
+                conf=$out/logs/$tag.conf
+                { cat "$root/bench/config/nats-server.conf"; nats_edge_config "$transport" "$edge_port"; } >"$conf"
+            fi
+            "${server_cpu[@]}" nats-server -c "$conf" \
                 -a 127.0.0.1 -p "$server_port" >"$logfile" 2>&1 &
             ;;
         mosquitto|mosquitto-qos1)
             local conf=$out/logs/$tag.conf
-            sed "s/@PORT@/$server_port/" "$root/bench/config/mosquitto.conf.in" >"$conf"
+            {
+                sed "s/@PORT@/$server_port/" "$root/bench/config/mosquitto.conf.in"
+                mosquitto_edge_config "$transport" "$edge_port"
+            } >"$conf"
             "${server_cpu[@]}" mosquitto -c "$conf" >"$logfile" 2>&1 &
             ;;
         redis)
@@ -241,7 +316,11 @@ EOF
     esac
     server_pid=$!
     started+=("$server_pid")
-    wait_for_port "$server_port" "$server_pid" "$name"
+    wait_for_port "$server_port" "$server_pid" "$name" || return 1
+    if [[ $edge_port != "$server_port" ]]; then
+        wait_for_port "$edge_port" "$server_pid" "$name" || return 1
+        server_port=$edge_port
+    fi
 }
 
 stop_server() {
@@ -282,6 +361,26 @@ workload_args() {
     esac
 }
 
+transport_args() {
+    case $1 in
+        tcp) ;;
+        *) echo "--transport $1 --ca $certs/ca.crt" ;;
+    esac
+}
+
+# The label of a server over a transport: the plain name over TCP, as in every other run.
+label_of() {  # server transport
+    if [[ $2 == tcp ]]; then echo "$1"; else echo "$1-$2"; fi
+}
+
+# Servers the generator can reach over TLS and WebSocket (redis-server has no WebSocket).
+over_transport() {  # server transport
+    case $2 in
+        tcp) return 0 ;;
+        *) [[ $1 == parley || $1 == nats || $1 == mosquitto || $1 == mosquitto-qos1 ]] ;;
+    esac
+}
+
 applies() {  # server workload
     case $1 in
         # MQTT QoS 1 and the durable servers only change how messages travel.
@@ -292,15 +391,18 @@ applies() {  # server workload
 }
 
 failures=0
-run_one() {  # server workload rep
-    local server=$1 workload=$2 rep=$3
-    local tag=$workload-$server-r$rep
+run_one() {  # server workload rep [transport]
+    local server=$1 workload=$2 rep=$3 transport=${4:-tcp}
+    local label
+    label=$(label_of "$server" "$transport")
+    local tag=$workload-$label-r$rep
     current_tag=$tag
-    start_server "$server" "$tag" || { failures=$((failures + 1)); stop_server; return; }
+    start_server "$server" "$tag" "$transport" || { failures=$((failures + 1)); stop_server; return; }
     # With the server's pid the generator also reports its CPU use and run-queue waits.
     # shellcheck disable=SC2046 # the argument lists are meant to split
     if ! "${generator_cpu[@]}" "$bench_bin" $(protocol_args "$server") $(workload_args "$workload") \
-        --endpoint "127.0.0.1:$server_port" --label "$server" --server-pid "$server_pid" \
+        $(transport_args "$transport") \
+        --endpoint "127.0.0.1:$server_port" --label "$label" --server-pid "$server_pid" \
         --json "$out/runs/$tag.json" 2>"$out/logs/$tag.bench.log"; then
         failures=$((failures + 1))
         log "$tag reported problems (see runs/$tag.json)"
@@ -324,6 +426,7 @@ package_version() {
     printf '  "started": %s,\n' "$(json_string "$stamp")"
     printf '  "mode": %s,\n' "$(json_string "$($quick && echo quick || echo full)")"
     printf '  "repetitions": %s,\n' "$reps"
+    printf '  "transports": %s,\n' "$(json_string "$transports")"
     printf '  "windows": %s,\n' "$(json_string "warm-up ${warmup} s, measured ${duration} s, idle hold ${hold} s")"
     printf '  "pinning": %s,\n' "$(json_string "$($pin && echo "servers on CPU 0, generator on CPU 1" || echo none)")"
     printf '  "command": %s,\n' "$(json_string "$command_line")"
@@ -351,7 +454,10 @@ for rep in $(seq 1 "$reps"); do
     for workload in $workloads; do
         for server in $servers; do
             applies "$server" "$workload" || continue
-            run_one "$server" "$workload" "$rep"
+            for transport in $transports; do
+                over_transport "$server" "$transport" || continue
+                run_one "$server" "$workload" "$rep" "$transport"
+            done
         done
     done
     if [[ -n $cross ]]; then

@@ -76,8 +76,10 @@ int main(int argc, char** argv) {
             fs::exists(env_file) ? read_object(env_file) : json::object{};
 
         const auto cases =
-            summarize(runs, {"parley", "parley-memory", "parley-sqlite", "nats", "nats-js",
-                             "mosquitto", "mosquitto-qos1", "mosquitto-persist", "redis"});
+            summarize(runs, {"parley", "parley-tls", "parley-ws", "parley-wss", "parley-memory",
+                             "parley-sqlite", "nats", "nats-tls", "nats-ws", "nats-wss", "nats-js",
+                             "mosquitto", "mosquitto-tls", "mosquitto-ws", "mosquitto-wss",
+                             "mosquitto-qos1", "mosquitto-persist", "redis"});
         write_text(dir / "results.json", summary_json(cases, environment));
         write_text(dir / "results.md", markdown_report(cases, environment));
         std::string title = "Parley and its peers: medians";

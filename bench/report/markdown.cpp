@@ -1,7 +1,9 @@
 #include "markdown.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
+#include <utility>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -142,6 +144,67 @@ void case_table(std::ostringstream& out, const CaseFigures& c) {
     out << "\n";
 }
 
+/// The label's transport suffix ("tls", "ws", "wss") and the label without it, if it has one.
+std::optional<std::pair<std::string, std::string>> split_transport(const std::string& label) {
+    for (const std::string suffix : {"-tls", "-wss", "-ws"}) {
+        if (label.size() > suffix.size() && label.ends_with(suffix)) {
+            return std::pair{label.substr(0, label.size() - suffix.size()), suffix.substr(1)};
+        }
+    }
+    return std::nullopt;
+}
+
+/// Each server over TLS or WebSocket against itself over plain TCP, from the same run: the
+/// ratio of the medians of every figure (throughput below 1 and latency above 1 are the cost).
+void transport_tables(std::ostringstream& out, const std::vector<CaseFigures>& cases) {
+    bool any = false;
+    for (const auto& c : cases) {
+        std::ostringstream rows;
+        for (const auto& server : c.servers) {
+            const auto split = split_transport(server.server);
+            if (!split) {
+                continue;
+            }
+            const auto plain =
+                std::find_if(c.servers.begin(), c.servers.end(),
+                             [&](const ServerFigures& s) { return s.server == split->first; });
+            if (plain == c.servers.end()) {
+                continue;
+            }
+            rows << "| " << split->first << " | " << split->second << " |";
+            for (std::size_t m = 0; m < c.spec->metrics.size(); ++m) {
+                const auto& over = server.metrics[m];
+                const auto& base = plain->metrics[m];
+                if (over && base && base->median != 0) {
+                    rows << " " << human_ratio(over->median / base->median) << " |";
+                } else {
+                    rows << " – |";
+                }
+            }
+            rows << marks(server) << " |\n";
+        }
+        if (rows.str().empty()) {
+            continue;
+        }
+        if (!any) {
+            out << "## Transports\n\n"
+                << "Each server over TLS or WebSocket divided by the same server over plain TCP, "
+                   "medians from this run (for throughput below 1 is the cost, for latency above "
+                   "1).\n\n";
+            any = true;
+        }
+        out << "### " << c.spec->title << "\n\n| server | transport |";
+        for (const auto& metric : c.spec->metrics) {
+            out << " " << metric.title << " |";
+        }
+        out << " marks |\n| --- | --- |";
+        for (std::size_t i = 0; i < c.spec->metrics.size(); ++i) {
+            out << " ---: |";
+        }
+        out << " --- |\n" << rows.str() << "\n";
+    }
+}
+
 void environment_section(std::ostringstream& out, const json::object& environment) {
     out << "## Run\n\n";
     for (const auto& [key, value] : environment) {
@@ -182,6 +245,7 @@ std::string markdown_report(const std::vector<CaseFigures>& cases,
     for (const auto& c : cases) {
         case_table(out, c);
     }
+    transport_tables(out, cases);
     environment_section(out, environment);
     return out.str();
 }

@@ -3,7 +3,9 @@
 #include <string>
 
 #include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/websocket/error.hpp>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -16,6 +18,16 @@ namespace parley::bench {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+namespace {
+
+/// EOF, a TLS stream cut without close_notify, or a WebSocket close from the server.
+bool closed_by_server(const boost::system::error_code& error) {
+    return error == asio::error::eof || error == asio::ssl::error::stream_truncated ||
+           error == boost::beast::websocket::error::closed;
+}
+
+}  // namespace
+
 void Loop::flush() {
     // start_write never marks a connection dirty, so the list is stable while we walk it.
     for (Connection* connection : dirty_) {
@@ -26,17 +38,21 @@ void Loop::flush() {
 }
 
 Connection::Connection(Loop& loop, ProtocolAdapter& protocol, ConnectionEvents& events,
-                       std::uint32_t user, std::size_t read_chunk)
+                       std::uint32_t user, std::size_t read_chunk, StreamLayerFactory* layers)
     : loop_(loop),
       protocol_(protocol),
       events_(events),
       socket_(loop.io()),
+      layers_(layers),
       read_chunk_(read_chunk),
       user_(user) {}
 
 Connection::~Connection() {
     boost::system::error_code ignored;
     socket_.close(ignored);
+    if (layer_) {
+        layer_->close(false);
+    }
 }
 
 void Connection::open(const tcp::endpoint& server, const std::optional<asio::ip::address>& source,
@@ -52,6 +68,8 @@ void Connection::open(const tcp::endpoint& server, const std::optional<asio::ip:
     writing_buffer_.clear();
     state_ = ProtocolState{};
     opened_ns_ = steady_ns();
+    layer_.reset();  // pending handlers of the last opening keep theirs alive
+    server_ = server;
 
     boost::system::error_code error;
     socket_.open(server.protocol(), error);
@@ -82,6 +100,30 @@ void Connection::on_connected(const boost::system::error_code& error, const Logi
     }
     boost::system::error_code ignored;
     socket_.set_option(tcp::no_delay(true), ignored);
+    if (layers_ == nullptr) {
+        start_session(login);
+        return;
+    }
+    try {
+        layer_ = layers_->make(std::move(socket_), server_);
+    } catch (const std::exception& e) {
+        fail(std::string{"transport setup: "} + e.what());
+        return;
+    }
+    layer_->async_handshake([this, generation = generation_, keep = layer_,
+                             login](const boost::system::error_code& handshake_error) {
+        if (generation != generation_) {
+            return;
+        }
+        if (handshake_error) {
+            fail("handshake: " + handshake_error.message());
+            return;
+        }
+        start_session(login);
+    });
+}
+
+void Connection::start_session(const LoginRequest& login) {
     protocol_.write_login(login, state_, out_);
     if (!out_.empty()) {
         queued();
@@ -109,6 +151,9 @@ void Connection::close(bool abortive) {
         socket_.set_option(asio::socket_base::linger(true, 0), ignored);
     }
     socket_.close(ignored);
+    if (layer_) {
+        layer_->close(abortive);
+    }
 }
 
 void Connection::resume_reads() {
@@ -125,6 +170,10 @@ void Connection::read() {
         in_.prepare(read_chunk_);
         free = in_.writable();
     }
+    if (layer_) {
+        read_layer(free);
+        return;
+    }
     const auto handler = [this, generation = generation_](const boost::system::error_code& error,
                                                           std::size_t bytes) {
         if (generation == generation_) {
@@ -135,9 +184,20 @@ void Connection::read() {
                             asio::bind_allocator(loop_.allocator(), handler));
 }
 
+void Connection::read_layer(std::size_t free) {
+    const auto handler = [this, generation = generation_, keep = layer_](
+                             const boost::system::error_code& error, std::size_t bytes) {
+        if (generation == generation_) {
+            on_read(error, bytes);
+        }
+    };
+    layer_->async_read_some(asio::buffer(in_.prepare(free), free),
+                            asio::bind_allocator(loop_.allocator(), handler));
+}
+
 void Connection::on_read(const boost::system::error_code& error, std::size_t bytes) {
     if (error) {
-        fail(error == asio::error::eof ? "closed by the server" : "read: " + error.message());
+        fail(closed_by_server(error) ? "closed by the server" : "read: " + error.message());
         return;
     }
     loop_.stamp_batch();
@@ -166,6 +226,10 @@ void Connection::start_write() {
     }
     writing_ = true;
     writing_buffer_.swap(out_);
+    if (layer_) {
+        write_layer();
+        return;
+    }
     const auto handler = [this, generation = generation_](const boost::system::error_code& error,
                                                           std::size_t /*bytes*/) {
         if (generation == generation_) {
@@ -174,6 +238,17 @@ void Connection::start_write() {
     };
     asio::async_write(socket_, asio::buffer(writing_buffer_.data(), writing_buffer_.size()),
                       asio::bind_allocator(loop_.allocator(), handler));
+}
+
+void Connection::write_layer() {
+    const auto handler = [this, generation = generation_,
+                          keep = layer_](const boost::system::error_code& error) {
+        if (generation == generation_) {
+            on_written(error);
+        }
+    };
+    layer_->async_write(asio::buffer(writing_buffer_.data(), writing_buffer_.size()),
+                        asio::bind_allocator(loop_.allocator(), handler));
 }
 
 void Connection::on_written(const boost::system::error_code& error) {

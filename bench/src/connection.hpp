@@ -1,6 +1,7 @@
 #pragma once
 // One TCP connection of a simulated user: connect (optionally from a given source address),
-// log in through the protocol adapter, then read and parse continuously. Output is appended to
+// put TLS or WebSocket on it when the run asks for them (stream_layer.hpp), log in through the
+// protocol adapter, then read and parse continuously. Output is appended to
 // out() and written in batches by the Loop; one write is in flight at a time while the next
 // batch collects in a second buffer, and both buffers are reused for the connection's life.
 // A Connection may be opened again after close() (the connect storm reuses them); handlers of
@@ -8,6 +9,7 @@
 // Not thread safe: use from its Loop's thread only.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -16,6 +18,7 @@
 #include "byte_buffer.hpp"
 #include "loop.hpp"
 #include "protocol.hpp"
+#include "stream_layer.hpp"
 
 namespace parley::bench {
 
@@ -32,9 +35,11 @@ class ConnectionEvents : public ProtocolEvents {
 class Connection final : private ProtocolEvents {
   public:
     /// `user` is the workload's index for the user this connection belongs to; `read_chunk` the
-    /// read buffer's initial size (small for idle connections).
+    /// read buffer's initial size (small for idle connections); `layers` makes the TLS or
+    /// WebSocket layer of each opening (null: plain TCP). The factory must outlive the
+    /// connection.
     Connection(Loop& loop, ProtocolAdapter& protocol, ConnectionEvents& events, std::uint32_t user,
-               std::size_t read_chunk);
+               std::size_t read_chunk, StreamLayerFactory* layers = nullptr);
     virtual ~Connection();  // virtual only because the class has virtual functions
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -58,6 +63,8 @@ class Connection final : private ProtocolEvents {
     bool ready() const noexcept { return ready_; }
     std::uint64_t opened_ns() const noexcept { return opened_ns_; }
     ProtocolState& state() noexcept { return state_; }
+    /// The TLS version and cipher of this opening ("" over plain TCP or ws).
+    std::string tls_description() const { return layer_ ? layer_->tls_description() : ""; }
 
     /// Append output here, then call queued().
     ByteBuffer& out() noexcept { return out_; }
@@ -73,7 +80,10 @@ class Connection final : private ProtocolEvents {
 
   private:
     void on_connected(const boost::system::error_code& error, const LoginRequest& login);
+    void start_session(const LoginRequest& login);
     void read();
+    void read_layer(std::size_t free);
+    void write_layer();
     void on_read(const boost::system::error_code& error, std::size_t bytes);
     void on_written(const boost::system::error_code& error);
     void fail(std::string_view reason);
@@ -87,7 +97,10 @@ class Connection final : private ProtocolEvents {
     Loop& loop_;
     ProtocolAdapter& protocol_;
     ConnectionEvents& events_;
-    boost::asio::ip::tcp::socket socket_;
+    boost::asio::ip::tcp::socket socket_;  ///< the layer takes it over once connected
+    StreamLayerFactory* layers_;
+    std::shared_ptr<StreamLayer> layer_;  ///< this opening's TLS or WebSocket, if any
+    boost::asio::ip::tcp::endpoint server_;
     ByteBuffer in_;
     ByteBuffer out_;
     ByteBuffer writing_buffer_;

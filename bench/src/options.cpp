@@ -20,6 +20,11 @@ constexpr const char* kUsage = R"(usage: parley-bench [options]
   --workload private|group|idle|connect|sync   what to measure (private)
   --endpoint HOST:PORT                    server; repeat for several nodes (127.0.0.1:7400)
   --cross-node                            private messages go to users on another endpoint
+  --transport tcp|tls|ws|wss              what carries the protocol (tcp); ws and wss send
+                                          WebSocket binary messages (Parley: one frame each)
+  --ca FILE            tls, wss: trust the CAs in this PEM file (default: the system's); the
+                       server's certificate must name the endpoint's host
+  --ws-path PATH       ws, wss: path of the upgrade (Parley /parley, NATS and MQTT /)
   --mode closed|open                      closed: a window per sender; open: a fixed rate
   --users N            1:1 users (1000)          --window N      per-sender window (8)
   --rate N             open loop msgs/s (25000)  --payload N     message bytes (64)
@@ -146,6 +151,15 @@ bool parse_options(int argc, char** argv, BenchOptions& o) {
              o.mode = parse_choice<LoopMode>(
                  v, {{"closed", LoopMode::closed}, {"open", LoopMode::open}});
          }},
+        {"--transport",
+         [&](std::string_view v) {
+             o.transport = parse_choice<Transport>(v, {{"tcp", Transport::tcp},
+                                                       {"tls", Transport::tls},
+                                                       {"ws", Transport::ws},
+                                                       {"wss", Transport::wss}});
+         }},
+        {"--ca", [&](std::string_view v) { o.ca_file = std::string{v}; }},
+        {"--ws-path", [&](std::string_view v) { o.ws_path = std::string{v}; }},
         {"--endpoint", [&](std::string_view v) { o.endpoints.push_back(parse_endpoint(v)); }},
         {"--users", u32(o.users)},
         {"--window", u32(o.window)},
@@ -247,6 +261,11 @@ bool parse_options(int argc, char** argv, BenchOptions& o) {
             o.messages = 100000;
         }
     }
+    if (o.ws_path.empty()) {
+        o.ws_path = o.protocol == Protocol::parley ? "/parley" : "/";
+    } else if (!o.ws_path.starts_with('/')) {
+        throw std::invalid_argument("--ws-path must start with '/'");
+    }
     if (o.mode == LoopMode::open && o.rate <= 0) {
         throw std::invalid_argument("--rate must be positive");
     }
@@ -285,6 +304,20 @@ const char* to_string(WorkloadKind workload) {
 
 const char* to_string(LoopMode mode) {
     return mode == LoopMode::closed ? "closed" : "open";
+}
+
+const char* to_string(Transport transport) {
+    switch (transport) {
+        case Transport::tcp:
+            return "tcp";
+        case Transport::tls:
+            return "tls";
+        case Transport::ws:
+            return "ws";
+        case Transport::wss:
+            return "wss";
+    }
+    return "?";
 }
 
 }  // namespace parley::bench

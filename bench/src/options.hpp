@@ -11,6 +11,9 @@ namespace parley::bench {
 enum class Protocol { parley, nats, mqtt, redis };
 enum class WorkloadKind { private_chat, group, idle, connect, sync };
 enum class LoopMode { closed, open };
+/// What carries the protocol's bytes: TCP alone, TLS, or WebSocket binary messages (over TLS:
+/// wss).
+enum class Transport { tcp, tls, ws, wss };
 
 struct Endpoint {
     std::string host;
@@ -25,6 +28,9 @@ struct BenchOptions {
     /// message go to a user on another endpoint.
     std::vector<Endpoint> endpoints;
     bool cross_node = false;
+    Transport transport = Transport::tcp;
+    std::string ca_file;  ///< tls, wss: PEM of the CAs to trust (empty: the system's)
+    std::string ws_path;  ///< ws, wss: the upgrade's path (empty: the protocol's usual one)
 
     std::uint32_t users = 1000;
     std::uint32_t window = 8;  ///< closed loop: undelivered messages per sender
@@ -69,5 +75,6 @@ bool parse_options(int argc, char** argv, BenchOptions& options);
 const char* to_string(Protocol protocol);
 const char* to_string(WorkloadKind workload);
 const char* to_string(LoopMode mode);
+const char* to_string(Transport transport);
 
 }  // namespace parley::bench

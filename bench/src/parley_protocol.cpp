@@ -1,5 +1,6 @@
 // Parley's own frames (docs/protocol.md), encoded by hand: the bodies are a few protobuf fields
 // and writing them straight into the output buffer keeps the generator free of allocations.
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -112,6 +113,14 @@ class ParleyProtocol final : public ProtocolAdapter {
         const auto body = sync_request_body(state.next_id++, positions, limit);
         std::memcpy(begin_frame(out, sync, 0, body.size()), body.data(), body.size());
         return true;
+    }
+
+    /// docs/protocol.md: one frame, one WebSocket message.
+    std::size_t websocket_message_size(std::string_view pending) const override {
+        if (pending.size() < 5) {
+            return pending.size();
+        }
+        return std::min(pending.size(), 1 + std::size_t{wire::get_be32(pending.data() + 1)});
     }
 
     bool parse(ByteBuffer& in, ProtocolState& state, ByteBuffer& /*out*/, Connection& connection,

@@ -92,6 +92,13 @@ class ProtocolAdapter {
         return false;
     }
 
+    /// Over WebSocket: how many bytes at the front of `pending` (whole units the adapter wrote)
+    /// go in the next binary message. By default the whole batch, as NATS and MQTT clients
+    /// send a stream's bytes in whatever messages they like.
+    virtual std::size_t websocket_message_size(std::string_view pending) const {
+        return pending.size();
+    }
+
     /// Consumes every complete unit at the front of `in` and reports it to `events`; replies the
     /// protocol demands (PONG, PUBACK) are appended to `out`. False when the server broke the
     /// protocol or ended the session: the connection is then closed.

@@ -153,7 +153,11 @@ std::string result_json(const BenchOptions& o, const RunResult& r, const RunTime
         .field("tool", "parley-bench")
         .field("label", o.label)
         .field("protocol", to_string(o.protocol))
-        .field("workload", to_string(o.workload));
+        .field("transport", to_string(o.transport));
+    if (!r.tls.empty()) {
+        json.field("tls", r.tls);
+    }
+    json.field("workload", to_string(o.workload));
     if (is_messaging(o)) {
         json.field("mode", to_string(o.mode));
     }

@@ -54,6 +54,9 @@ void RunResult::merge(const RunResult& other) {
         server_run_delay_s = other.server_run_delay_s;
     }
     window_cpu_seconds += other.window_cpu_seconds;
+    if (tls.empty()) {
+        tls = other.tls;
+    }
     error_count += other.error_count - other.errors.size();
     for (const auto& error : other.errors) {
         note_error(error);

@@ -57,6 +57,8 @@ struct RunResult {
     // The generator itself, over the measured window.
     double window_cpu_seconds = 0;
 
+    std::string tls;  ///< TLS version and cipher of the first connection ready, if TLS was used
+
     std::uint64_t error_count = 0;
     std::vector<std::string> errors;  ///< the first few, for the report
 

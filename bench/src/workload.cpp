@@ -48,14 +48,18 @@ Workload::Workload(const BenchOptions& options, PhaseSync& sync, unsigned thread
       thread_(thread),
       protocol_(make_protocol(options)),
       servers_(resolve(loop_.io(), options.endpoints)),
-      heartbeat_timer_(loop_.io()) {}
+      heartbeat_timer_(loop_.io()) {
+    if (options.transport != Transport::tcp) {
+        layers_ = std::make_unique<StreamLayerFactory>(options, *protocol_, servers_);
+    }
+}
 
 Workload::~Workload() = default;
 
 Connection& Workload::add_connection(std::uint32_t user, std::size_t read_chunk) {
     ConnectionEvents& events = *this;  // the base is protected: convert here, not in make_unique
     connections_.push_back(
-        std::make_unique<Connection>(loop_, *protocol_, events, user, read_chunk));
+        std::make_unique<Connection>(loop_, *protocol_, events, user, read_chunk, layers_.get()));
     return *connections_.back();
 }
 
@@ -113,6 +117,9 @@ void Workload::on_ready(Connection& connection) {
         return;
     }
     ++result_.connections_ready;
+    if (layers_ && result_.tls.empty()) {
+        result_.tls = connection.tls_description();
+    }
     result_.login_latency.record(steady_ns() - connection.opened_ns());
     login_finished();
 }

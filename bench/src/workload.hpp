@@ -20,6 +20,7 @@
 #include "protocol.hpp"
 #include "resources.hpp"
 #include "run_result.hpp"
+#include "stream_layer.hpp"
 
 namespace parley::bench {
 
@@ -88,6 +89,7 @@ class Workload : protected ConnectionEvents {
     Loop loop_;
     std::unique_ptr<ProtocolAdapter> protocol_;
     std::vector<boost::asio::ip::tcp::endpoint> servers_;
+    std::unique_ptr<StreamLayerFactory> layers_;  ///< null over plain TCP
     std::vector<std::unique_ptr<Connection>> connections_;
     RunResult result_;
 

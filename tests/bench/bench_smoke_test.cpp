@@ -1,6 +1,7 @@
-// parley-bench against a real parleyd, briefly, for every Parley workload: each run must say it
-// worked (every message arrived exactly once, every connection logged in and stayed). Timings
-// vary with the machine, so nothing here looks at throughput or latency.
+// parley-bench against a real parleyd, briefly, for every Parley workload and over TLS and
+// WebSocket: each run must say it worked (every message arrived exactly once, every connection
+// logged in and stayed). Timings vary with the machine, so nothing here looks at throughput or
+// latency.
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include "support/child_process.hpp"
 #include "support/daemon_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_certificates.hpp"
 
 namespace parley::test {
 namespace {
@@ -38,11 +40,15 @@ class BenchSmokeTest : public ::testing::Test {
 
     virtual std::vector<std::filesystem::path> configs() const { return {bench_config()}; }
 
-    /// Runs parley-bench against the daemon with `args`; returns its JSON result.
-    json::object run_bench(std::vector<std::string> args) {
+    /// Runs parley-bench against the daemon with `args`; returns its JSON result. `endpoint`:
+    /// which of the daemon's listeners (default: the first).
+    json::object run_bench(std::vector<std::string> args, std::string endpoint = {}) {
         const auto result_file = dir_.file("result-" + std::to_string(++runs_) + ".json");
         const auto log = dir_.file("bench-" + std::to_string(runs_) + ".log");
-        args.insert(args.end(), {"--endpoint", daemon_->endpoint(), "--json", result_file.string(),
+        if (endpoint.empty()) {
+            endpoint = daemon_->endpoint();
+        }
+        args.insert(args.end(), {"--endpoint", endpoint, "--json", result_file.string(),
                                  "--id-base", std::to_string(runs_ * 100000)});
         const auto pid = spawn_logged(bench_binary(), args, log);
         const auto status = wait_for_exit(pid, 60s);
@@ -172,6 +178,51 @@ TEST_F(BenchWithMessageLogTest, SyncReplaysEveryMessageToTheUserWhoWasOffline) {
     EXPECT_EQ(number(result, "lost"), 0);
     EXPECT_EQ(number(result, "duplicated"), 0);
     EXPECT_EQ(number(result.at("sync").as_object(), "rounds"), 4);
+}
+
+/// The same daemon with a TLS and a WebSocket listener besides its TCP one.
+class BenchOverEdgeTest : public BenchSmokeTest {
+  protected:
+    void SetUp() override {
+        const std::string tls = "{certificate: \"" + certificates_.server.certificate.string() +
+                                "\", key: \"" + certificates_.server.key.string() + "\"}";
+        overlay_ = write_file(dir_.file("edge.yaml"),
+                              "server:\n  listen:\n    - \"127.0.0.1:0\"\n"
+                              "    - {address: \"127.0.0.1:0\", protocol: tls, tls: " +
+                                  tls +
+                                  "}\n"
+                                  "    - {address: \"127.0.0.1:0\", protocol: ws}\n");
+        BenchSmokeTest::SetUp();
+    }
+
+    std::vector<std::filesystem::path> configs() const override {
+        return {bench_config(), overlay_};
+    }
+
+    std::string tls_endpoint() const { return daemon_->endpoints().at(1); }
+    std::string ws_endpoint() const { return daemon_->endpoints().at(2); }
+
+    TestCertificates certificates_{dir_.path()};
+    std::filesystem::path overlay_;
+};
+
+TEST_F(BenchOverEdgeTest, TlsCarriesEveryMessageToItsRecipient) {
+    const auto result = run_bench({"--transport", "tls", "--ca", certificates_.ca.string(),
+                                   "--workload", "private", "--users", "20", "--messages", "200"},
+                                  tls_endpoint());
+    expect_all_delivered(result, 200, 1);
+    EXPECT_EQ(number(result, "acks"), 200);
+    const auto* tls = result.if_contains("tls");
+    ASSERT_NE(tls, nullptr) << "the result names the TLS version and cipher";
+    EXPECT_TRUE(tls->as_string().starts_with("TLSv1.")) << json::serialize(*tls);
+}
+
+TEST_F(BenchOverEdgeTest, WebSocketCarriesEveryMessageToItsRecipient) {
+    const auto result = run_bench({"--transport", "ws", "--workload", "group", "--groups", "2",
+                                   "--members", "5", "--messages", "100"},
+                                  ws_endpoint());
+    expect_all_delivered(result, 100, 4);
+    EXPECT_EQ(number(result, "acks"), 100);
 }
 
 }  // namespace
