@@ -91,11 +91,19 @@ TlsContext::TlsContext(const config::TlsSettings& settings, std::string listener
     // after any record and resume from a moved buffer.
     SSL_CTX_set_mode(context_, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
                                    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    // One read takes whatever the socket holds, several records at once; without it each
+    // record cost two reads (header, body) and a third that found nothing.
+    SSL_CTX_set_read_ahead(context_, 1);
     // No server-side session cache (its memory would grow with connections); resumption uses
     // stateless tickets.
     SSL_CTX_set_session_cache_mode(context_, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_num_tickets(context_, 1);
     SSL_CTX_set_session_id_context(context_, kSessionContext, sizeof kSessionContext - 1);
+    // TLS 1.3: AES-128-GCM first, as most servers choose; as strong as the session needs and
+    // cheaper per byte than AES-256.
+    SSL_CTX_set_ciphersuites(context_,
+                             "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
+                             "TLS_CHACHA20_POLY1305_SHA256");
     if (SSL_CTX_set_cipher_list(context_, settings.ciphers.c_str()) != 1) {
         fail("bad cipher list '" + settings.ciphers + "'");
     }

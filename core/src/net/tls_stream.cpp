@@ -209,8 +209,9 @@ void TlsStream::wait(std::shared_ptr<StreamWaiter> target, Want on) {
 }
 
 void TlsStream::wait_readable(std::shared_ptr<StreamWaiter> target) {
-    if (established_ && SSL_pending(ssl_) > 0) {
-        // Decrypted bytes wait inside OpenSSL: the socket may never become readable for them.
+    if (established_ && SSL_has_pending(ssl_) == 1) {
+        // Bytes wait inside OpenSSL (decrypted, or records read ahead): the socket may never
+        // become readable for them.
         asio::post(socket_.get_executor(),
                    [target = std::move(target)] { target->stream_readable({}); });
         return;
