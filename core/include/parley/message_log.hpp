@@ -98,6 +98,13 @@ class BOOST_SYMBOL_VISIBLE MessageLog {
     virtual asio::awaitable<AppendResult> append(Conversation conversation, UserId sender,
                                                  std::uint64_t client_msg_id, Frame frame) = 0;
 
+    /// True when appends made on one thread are stored in the order append() was called: each
+    /// one is handed to the backend before append() first suspends, and the backend applies them
+    /// in that order (a resend of a client_msg_id whose first append is still in flight then
+    /// finds it and comes back a duplicate). A session may then start its next append before the
+    /// last one completed (Handler::pipelines). The default is false.
+    virtual bool keeps_append_order() const noexcept;
+
     /// Messages of `conversation` with seq > `after`, ascending, at most `limit`.
     virtual asio::awaitable<MessagePage> read(Conversation conversation, std::uint64_t after,
                                               std::uint32_t limit) = 0;

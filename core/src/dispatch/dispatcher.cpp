@@ -18,31 +18,47 @@ void Dispatcher::add_interceptor(std::shared_ptr<Interceptor> interceptor) {
 }
 
 Handler* Dispatcher::admit(RequestContext& ctx, Frame& frame) const {
+    const Admission admission = inspect(ctx, frame);
+    if (admission.handler == nullptr) {
+        answer_refusal(ctx, frame, admission);
+    }
+    return admission.handler;
+}
+
+Dispatcher::Admission Dispatcher::inspect(RequestContext& ctx, Frame& frame) const {
+    Admission admission;
     Session& session = *ctx.session;
     try {
         for (const auto& interceptor : interceptors_) {
-            if (auto refusal = interceptor->inspect(session, frame)) {
-                session.send_error(*refusal, ctx.ref_id);
-                return nullptr;
+            if ((admission.refusal = interceptor->inspect(session, frame))) {
+                return admission;
             }
         }
     } catch (...) {
-        static const std::string stage = "an interceptor";
-        answer(ctx, frame, std::current_exception(), stage);
-        return nullptr;
+        admission.failure = std::current_exception();
+        return admission;
     }
     // From here on the sender is the authenticated user, whatever the client wrote: stamped in
     // place, the body untouched.
     if (session.user() != kNoUser) {
         frame.set_sender(session.user());
     }
-    Handler* handler = handlers_.find(frame.raw_type());
-    if (handler == nullptr) {
-        session.send_error(Error(ErrorCode::unknown_type,
-                                 "no handler for frame type " + std::to_string(frame.raw_type())),
-                           ctx.ref_id);
+    admission.handler = handlers_.find(frame.raw_type());
+    if (admission.handler == nullptr) {
+        admission.refusal.emplace(ErrorCode::unknown_type,
+                                  "no handler for frame type " + std::to_string(frame.raw_type()));
     }
-    return handler;
+    return admission;
+}
+
+void Dispatcher::answer_refusal(RequestContext& ctx, const Frame& frame,
+                                const Admission& admission) const {
+    if (admission.refusal) {
+        ctx.session->send_error(*admission.refusal, ctx.ref_id);
+    } else if (admission.failure) {
+        static const std::string stage = "an interceptor";
+        answer(ctx, frame, admission.failure, stage);
+    }
 }
 
 void Dispatcher::answer_failure(RequestContext& ctx, const Frame& frame,

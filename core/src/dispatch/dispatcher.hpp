@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <parley/handler.hpp>
@@ -17,6 +18,11 @@ class Dispatcher {
     Dispatcher();
 
     HandlerRegistry& handlers() noexcept { return handlers_; }
+    /// True when the handler of `frame`'s type lets it be pipelined (Handler::pipelines).
+    bool pipelines(const Frame& frame, Node& node) const {
+        const Handler* handler = handlers_.find(frame.raw_type());
+        return handler != nullptr && handler->pipelines(frame, node);
+    }
     /// Appends a configured interceptor after the built-in ones.
     void add_interceptor(std::shared_ptr<Interceptor> interceptor);
 
@@ -26,6 +32,17 @@ class Dispatcher {
     /// lookup. Returns the handler to run, or nullptr after answering the refusal (or an
     /// interceptor's failure) itself.
     Handler* admit(RequestContext& ctx, Frame& frame) const;
+
+    /// What admit() decided, before anything is answered.
+    struct Admission {
+        Handler* handler = nullptr;    ///< set when the frame goes to its handler
+        std::optional<Error> refusal;  ///< an interceptor's refusal, or no handler for the type
+        std::exception_ptr failure;    ///< what an interceptor threw
+    };
+    /// admit() for a request whose answers wait their turn (a pipelined one): decides and
+    /// stamps, but answers nothing; a refused frame is answered with answer_refusal() later.
+    Admission inspect(RequestContext& ctx, Frame& frame) const;
+    void answer_refusal(RequestContext& ctx, const Frame& frame, const Admission& admission) const;
     /// Answers what the handler for `frame` threw: a parley::Error with its code, anything else
     /// as internal, logged once with the handler's plugin name.
     void answer_failure(RequestContext& ctx, const Frame& frame,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <parley/frame.hpp>
+#include <parley/handler.hpp>
 
 namespace parley::net {
 
@@ -21,7 +23,9 @@ class ClientSession;
 /// session decoded from one read, in order, and allocates nothing for requests that complete
 /// without waiting (most do). A request that waits keeps its coroutine, and the session's later
 /// frames wait with it; when every parked coroutine is busy a new one is started, and spare
-/// ones end.
+/// ones end. A pipelined request (Handler::pipelines) that suspends after
+/// RequestOrder::let_next_start() keeps its coroutine too, but lets the session's later frames
+/// run on another one; it answers in its turn, after every earlier request of the session.
 ///
 /// Not thread safe: use it on its loop only.
 class RequestRunner {
@@ -31,10 +35,14 @@ class RequestRunner {
     RequestRunner(const RequestRunner&) = delete;
     RequestRunner& operator=(const RequestRunner&) = delete;
 
-    /// Runs the session's requests (ClientSession::next_request()) at once, until it has none.
-    /// True when they have all finished by the time this returns; otherwise one is waiting, and
-    /// the session's requests_finished() is posted to the loop once the rest have run too.
-    bool run(std::shared_ptr<ClientSession> session);
+    enum class Result : std::uint8_t {
+        finished,  ///< every request ran (or the next one waits for the pipelined ones)
+        waiting,   ///< one waits; requests_finished() is posted once it and the rest have run
+        released,  ///< one waits, but let the next frames start: run() again for them
+    };
+    /// Runs the session's requests (ClientSession::next_request()) at once, until it has none
+    /// or one waits.
+    Result run(std::shared_ptr<ClientSession> session);
 
     /// Runs one frame of the session on a coroutine of its own, beside a request of the session
     /// that waits: for frames that need no order with the others (ClientSession decides).
@@ -49,9 +57,15 @@ class RequestRunner {
         std::shared_ptr<ClientSession> session;
         std::optional<Wake> wake;         // set while parked
         bool* finished_inline = nullptr;  // run()'s answer, while run() is still on the stack
+        bool releasing = false;           // its pipelined request let the next frames start, inline
+        bool gave_up_line = false;        // the session's next frames run on another worker now
     };
+    class PipelinedRequest;
 
     boost::asio::awaitable<void> work(Worker& worker);
+    /// One pipelined request, from the interceptors to its answer in turn.
+    boost::asio::awaitable<void> run_pipelined(Worker& worker, ClientSession& session,
+                                               RequestContext& ctx, Frame& frame);
     static boost::asio::awaitable<void> run_one(std::shared_ptr<ClientSession> session,
                                                 Frame frame);
     void forget(Worker& worker) noexcept;

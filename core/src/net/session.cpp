@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <charconv>
 #include <string_view>
+#include <utility>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <parley.pb.h>
 #include <spdlog/spdlog.h>
 
+#include "dispatch/dispatcher.hpp"
 #include "net/refusal_log.hpp"
+#include "net/request_runner.hpp"
 #include "net/session_loop.hpp"
 
 namespace parley::net {
@@ -102,10 +105,9 @@ bool ClientSession::handle_bytes(std::span<const std::uint8_t> bytes) {
     if (request_waiting_) {
         return queue_while_waiting();
     }
-    if (!loop_.runner().run(shared_from_this())) {
+    if (!run_requests()) {
         // A request waits: reading goes on, and the rest of these bytes queue behind it (they
         // are in the loop's buffer, which the next read overwrites).
-        request_waiting_ = true;
         return queue_while_waiting();
     }
     if (!serving()) {
@@ -119,6 +121,19 @@ bool ClientSession::handle_bytes(std::span<const std::uint8_t> bytes) {
         return false;
     }
     return true;
+}
+
+bool ClientSession::run_requests() {
+    RequestRunner::Result result = RequestRunner::Result::released;
+    take_blocked_ = false;
+    while (result == RequestRunner::Result::released) {
+        // A request handed its append over and let the frames after it go: run them.
+        result = loop_.runner().run(shared_from_this());
+    }
+    line_blocked_ =
+        std::exchange(take_blocked_, false) && result == RequestRunner::Result::finished;
+    request_waiting_ = result != RequestRunner::Result::finished || line_blocked_;
+    return !request_waiting_;
 }
 
 namespace {
@@ -179,15 +194,74 @@ void ClientSession::pause_reading() {
     input_ = *unread_;
 }
 
-Frame ClientSession::next_request() {
+Frame ClientSession::next_request(bool& pipelined) {
     for (;;) {
         if (read_held_) {
             return {};  // told to slow down: the rest waits for the hold to end
         }
         Frame frame = take_next();
-        if (frame.empty() || !refused_login(frame)) {
+        if (frame.empty() || refused_login(frame)) {
+            if (frame.empty()) {
+                return frame;
+            }
+            continue;
+        }
+        pipelined = state_ == State::active && env_.dispatcher.pipelines(frame, env_.node);
+        const std::uint64_t in_flight = pipelined_in_flight();
+        if (in_flight == 0 || (pipelined && in_flight < kMaxPipelinedRequests)) {
             return frame;
         }
+        if (state_ == State::active && answered_out_of_turn(frame.raw_type())) {
+            loop_.runner().run_out_of_turn(shared_from_this(), std::move(frame));
+            continue;
+        }
+        // It must not start beside the requests in flight: it runs once they have finished
+        // (pipeline_advanced()), or once one has, when too many are.
+        put_back(std::move(frame));
+        take_blocked_ = true;
+        return {};
+    }
+}
+
+void ClientSession::put_back(Frame frame) {
+    if (!queued_) {
+        queued_ = std::make_unique<QueuedRequests>();
+    }
+    queued_->bytes += frame.bytes().size();
+    queued_->frames.push_front(std::move(frame));
+}
+
+void ClientSession::wait_turn(std::uint64_t ticket, TurnWake wake) {
+    if (!turn_waiters_) {
+        turn_waiters_ = std::make_unique<std::map<std::uint64_t, TurnWake>>();
+    }
+    turn_waiters_->emplace(ticket, std::move(wake));
+}
+
+void ClientSession::finish_pipelined(std::uint64_t ticket) {
+    if (ticket != pipeline_finished_) {
+        spdlog::critical("pipelined request {} finished out of turn (expected {})", ticket,
+                         pipeline_finished_);
+    }
+    ++pipeline_finished_;
+    if (turn_waiters_) {
+        if (auto next = turn_waiters_->find(pipeline_finished_); next != turn_waiters_->end()) {
+            // Posted: the finishing request is still on the stack.
+            auto waiter = turn_waiters_->extract(next);
+            asio::post(loop_.executor(), std::move(waiter.mapped()));
+        }
+    }
+    if (line_blocked_) {
+        asio::post(loop_.executor(), [self = shared_from_this()] { self->pipeline_advanced(); });
+    }
+}
+
+void ClientSession::pipeline_advanced() {
+    if (line_blocked_) {
+        // Nothing holds the session's frames: look at the kept one again.
+        line_blocked_ = false;
+        request_waiting_ = false;
+        resume();
     }
 }
 
@@ -242,7 +316,11 @@ Frame ClientSession::take_next() {
     } else {
         frame = decode_next();
         if (frame.empty() && decoder_.failed()) {
-            fail_stream();  // every frame before the bad one has been answered
+            if (pipelined_in_flight() > 0) {
+                take_blocked_ = true;  // said once the pipelined requests are answered too
+            } else {
+                fail_stream();  // every frame before the bad one has been answered
+            }
         }
     }
     if (!frame.empty()) {
@@ -295,6 +373,7 @@ void ClientSession::fail_stream() {
 
 void ClientSession::requests_finished() {
     request_waiting_ = false;
+    line_blocked_ = false;
     resume();
 }
 
@@ -302,11 +381,15 @@ void ClientSession::resume() {
     if (!serving() || request_waiting_ || over_high_water() || read_held_) {
         return;
     }
-    if (has_queued() && !loop_.runner().run(shared_from_this())) {
-        request_waiting_ = true;  // one of the queued frames waits in turn
-        return;
+    if (has_queued() && !run_requests()) {
+        return;  // one of the queued frames waits in turn
     }
     if (decoder_.failed()) {
+        if (pipelined_in_flight() > 0) {
+            line_blocked_ = true;  // pipeline_advanced() comes back
+            request_waiting_ = true;
+            return;
+        }
         fail_stream();  // found while a request waited; its answer and the queue's are out
         return;
     }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -36,6 +37,12 @@ class SessionLoop;
 ///   high-water mark (back-pressure), pauses reading. After an ERROR 4000 (slow down), reading
 ///   and running the connection's frames wait for the retry time the ERROR gave (at most
 ///   kMaxReadHold), so a flood is held back by TCP instead of answered frame by frame.
+/// - pipelining: a request whose handler lets it (Handler::pipelines: chat messages on a node
+///   whose message log keeps the order of appends) stops holding up the frames after it once it
+///   has handed its append to the log; up to kMaxPipelinedRequests such requests wait at once.
+///   Each takes a ticket in arrival order and answers only when every earlier ticket has
+///   finished, so answers keep the order of the requests. A frame that may not pipeline waits
+///   until none is in flight, as does the end of a corrupt stream.
 /// - writing: frames queue in a WriteQueue; the loop's WriteFlusher writes each connection's
 ///   queue once per turn, as one gather write. A stream with no room is waited on, and the
 ///   write goes on where it stopped.
@@ -81,14 +88,38 @@ class ClientSession final : public Session,
     /// The next frame decoded from the bytes being handled, or an empty frame when there is
     /// none (the bytes are used up, the stream turned out corrupt, the session is closing, or
     /// the write queue is over its high-water mark: the rest waits until it drains).
-    Frame next_request();
+    /// `pipelined` says whether the frame's handler lets it run beside other requests. A frame
+    /// that must wait for the pipelined requests in flight (it may not pipeline, or
+    /// kMaxPipelinedRequests are in flight) is kept, an empty frame returned, and the session
+    /// runs it once they finished.
+    Frame next_request(bool& pipelined);
     /// The RequestRunner ran a HANDSHAKE's handler. When the session is still not logged in
     /// the login failed: counted, and the last allowed failure closes the session (5005).
     /// Returns how long the session's next frame must wait: longer after each failure.
     std::chrono::milliseconds handshake_finished();
-    /// A request had to wait; it and the frames after it have now run (or were held back):
-    /// run what queued meanwhile, and read on if reading paused.
+    /// A request had to wait; it and the frames after it have now run (or were held back), or
+    /// it let the frames after it start (RequestOrder::let_next_start): run what queued
+    /// meanwhile, and read on if reading paused.
     void requests_finished();
+
+    // Pipelined requests, for the RequestRunner. Tickets are handed out in arrival order and
+    // finish in that order.
+    using TurnWake =
+        boost::asio::async_result<boost::asio::use_awaitable_t<>, void()>::handler_type;
+    std::uint64_t begin_pipelined() noexcept { return pipeline_started_++; }
+    bool in_turn(std::uint64_t ticket) const noexcept { return ticket == pipeline_finished_; }
+    /// Posts `wake` once every ticket before `ticket` has finished.
+    void wait_turn(std::uint64_t ticket, TurnWake wake);
+    /// `ticket`, in its turn, is done: the next one's turn comes.
+    void finish_pipelined(std::uint64_t ticket);
+    /// Destroys the waits for turns, whose coroutines then unwind: only for a loop that stops.
+    void drop_turn_waiters() noexcept {
+        const auto waiters = std::move(turn_waiters_);  // destroyed after the member is empty
+    }
+    /// The frame type the next ERROR refers to (its ref_type): the request answering now.
+    void answering(std::uint8_t raw_type) noexcept {
+        current_type_.store(raw_type, std::memory_order_relaxed);
+    }
     /// Writes what is queued.
     void flush();
     /// Bytes queued for writing.
@@ -109,6 +140,9 @@ class ClientSession final : public Session,
     static constexpr std::size_t kQueuedRequestBytes = 256 * 1024;
     /// The longest a sender told to slow down is not read: well inside any heartbeat interval.
     static constexpr std::chrono::milliseconds kMaxReadHold{1000};
+    /// Pipelined requests (chat messages being stored) in flight at once; the next frame waits
+    /// for one to finish, and the frames behind it queue as above. docs/protocol.md, section 5.
+    static constexpr std::size_t kMaxPipelinedRequests = 32;
 
   private:
     // closing: the GOODBYE is being written; lingering: it is out and the sending side shut,
@@ -135,6 +169,17 @@ class ClientSession final : public Session,
     void stream_writable(const boost::system::error_code& ec) override;
 
     void read_available();
+    /// Runs the session's frames on the loop's RequestRunner, past requests that let the next
+    /// start. True when every frame ran; otherwise one waits, or the next waits for the
+    /// pipelined requests in flight, and request_waiting_ is set.
+    bool run_requests();
+    std::uint64_t pipelined_in_flight() const noexcept {
+        return pipeline_started_ - pipeline_finished_;
+    }
+    /// Puts a frame taken from the input back at the head of the queue.
+    void put_back(Frame frame);
+    /// Posted once a pipelined request finished while the next frame waited for it.
+    void pipeline_advanced();
     /// Waits until the stream is readable; one wait at a time.
     void wait_readable();
     /// Runs the frames in `bytes` in order, or queues them while a request waits; false if
@@ -222,11 +267,17 @@ class ClientSession final : public Session,
     bool flush_requested_ = false;
     bool heard_from_ = false;          // a whole frame arrived since the last idle check
     bool awaiting_frame_end_ = false;  // a frame has begun: the frame_end deadline runs
-    bool request_waiting_ = false;     // a request waits in the RequestRunner
+    bool request_waiting_ = false;     // a request waits in the RequestRunner, or line_blocked_
+    bool line_blocked_ = false;        // the next frame waits for the pipelined requests
+    bool take_blocked_ = false;        // next_request() kept a frame back for them
     bool reading_paused_ = false;      // no read is pending: resume() reads again
     bool read_waiting_ = false;        // a wait_readable() is pending
     bool read_held_ = false;           // told to slow down: hold_reading() runs
     std::uint16_t silent_checks_ = 0;
+    std::uint64_t pipeline_started_ = 0;   // tickets handed out
+    std::uint64_t pipeline_finished_ = 0;  // tickets finished, all those below it
+    // Pipelined requests waiting for their turn, by ticket. Allocated on the first wait.
+    std::unique_ptr<std::map<std::uint64_t, TurnWake>> turn_waiters_;
     // Failed handshakes while handshaking; reads dropped while lingering.
     std::uint16_t state_count_ = 0;
 };

@@ -16,6 +16,9 @@ namespace parley {
 Session::~Session() = default;
 Store::~Store() = default;
 MessageLog::~MessageLog() = default;
+bool MessageLog::keeps_append_order() const noexcept {
+    return false;
+}
 TransportListener::~TransportListener() = default;
 Transport::~Transport() = default;
 EnvelopeHandler::~EnvelopeHandler() = default;
@@ -28,6 +31,15 @@ std::optional<Error> Router::refuse_group_message(GroupId /*group*/, const Sessi
 }
 Node::~Node() = default;
 Handler::~Handler() = default;
+bool Handler::pipelines(const Frame& /*frame*/, Node& /*node*/) const {
+    return false;
+}
+RequestOrder::~RequestOrder() = default;
+asio::awaitable<void> RequestContext::wait_turn() const {
+    if (order != nullptr) {
+        co_await order->wait_turn();
+    }
+}
 Interceptor::~Interceptor() = default;
 PluginHost::~PluginHost() = default;
 

@@ -12,6 +12,7 @@
 #include <parley/frame.hpp>
 #include <parley/handler.hpp>
 #include <parley/message_log.hpp>
+#include <parley/node.hpp>
 
 #include "common/chat_message_scan.hpp"
 
@@ -42,6 +43,13 @@ inline std::uint64_t check_chat_request(RequestContext& ctx, const Frame& frame,
     }
     ctx.ref_id = *id;
     return *id;
+}
+
+/// Whether a chat message, whose only wait is its append, may be pipelined on `node`
+/// (Handler::pipelines): only into a message log that keeps the order of appends.
+inline bool appends_in_order(Node& node) {
+    const MessageLog* log = node.message_log();
+    return log != nullptr && log->keeps_append_order();
 }
 
 /// Tells the session's user that the request `client_msg_id` was accepted.

@@ -12,6 +12,10 @@
 
 namespace parley::plugins::handlers {
 
+bool GroupMessageHandler::pipelines(const Frame& /*frame*/, Node& node) const {
+    return appends_in_order(node);
+}
+
 asio::awaitable<void> GroupMessageHandler::handle(RequestContext& ctx, const Frame& frame) {
     const std::uint64_t client_msg_id = check_chat_request(ctx, frame, "group message");
     const GroupId group = target_group(frame, "group message");
@@ -33,7 +37,9 @@ asio::awaitable<void> GroupMessageHandler::handle(RequestContext& ctx, const Fra
     // One log per group; each member's position says what they have. Members offline now, or
     // on a node the group route cannot reach, get it at their next sync.
     const Conversation conversation = Conversation::group(group);
+    ctx.let_next_start();  // the append queues before it suspends: the next message may start
     const AppendResult stored = co_await log->append(conversation, user, client_msg_id, frame);
+    co_await ctx.wait_turn();  // answers and pushes in the order of the requests
     // Durable, so the sender hears at once, however long the push takes.
     send_stored_ack(ctx, client_msg_id, stored);
     if (stored.duplicate) {

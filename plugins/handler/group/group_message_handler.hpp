@@ -9,6 +9,8 @@ namespace parley::plugins::handlers {
 class GroupMessageHandler final : public Handler {
   public:
     asio::awaitable<void> handle(RequestContext& ctx, const Frame& frame) override;
+    /// As a private message: with a log that keeps the order of appends.
+    bool pipelines(const Frame& frame, Node& node) const override;
 };
 
 }  // namespace parley::plugins::handlers

@@ -21,6 +21,10 @@ Error offline(UserId recipient) {
 
 }  // namespace
 
+bool PrivateMessageHandler::pipelines(const Frame& /*frame*/, Node& node) const {
+    return appends_in_order(node);
+}
+
 asio::awaitable<void> PrivateMessageHandler::handle(RequestContext& ctx, const Frame& frame) {
     const std::uint64_t client_msg_id = check_chat_request(ctx, frame, "private message");
     const UserId recipient = frame.receiver();
@@ -49,8 +53,13 @@ asio::awaitable<void> PrivateMessageHandler::store_and_push(RequestContext& ctx,
         throw offline(recipient);
     }
     const Conversation conversation = Conversation::direct(frame.sender(), recipient);
+    // The append is queued before it first suspends: the sender's next message may start now
+    // and will be stored after this one.
+    ctx.let_next_start();
     const AppendResult stored =
         co_await log.append(conversation, frame.sender(), client_msg_id, frame);
+    // Answers and pushes keep the order of the sender's requests.
+    co_await ctx.wait_turn();
     // Durable, so the sender hears at once, however long the push takes.
     send_stored_ack(ctx, client_msg_id, stored);
     if (stored.duplicate) {

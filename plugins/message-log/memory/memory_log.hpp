@@ -27,6 +27,8 @@ class MemoryLog final : public MessageLog {
 
     asio::awaitable<AppendResult> append(Conversation conversation, UserId sender,
                                          std::uint64_t client_msg_id, Frame frame) override;
+    /// An append is done before append() returns, so appends keep the order of the calls.
+    bool keeps_append_order() const noexcept override { return true; }
     asio::awaitable<MessagePage> read(Conversation conversation, std::uint64_t after,
                                       std::uint32_t limit) override;
     asio::awaitable<MessagePage> read_back(Conversation conversation, std::uint64_t before,

@@ -33,6 +33,9 @@ class RedisLog final : public MessageLog {
 
     asio::awaitable<AppendResult> append(Conversation conversation, UserId sender,
                                          std::uint64_t client_msg_id, Frame frame) override;
+    // keeps_append_order() stays false: the pool spreads commands over pool_size connections,
+    // and Redis may run a later append that went out on one connection before an earlier one on
+    // another; a script that Redis lost (NOSCRIPT) is also sent again behind later commands.
     asio::awaitable<MessagePage> read(Conversation conversation, std::uint64_t after,
                                       std::uint32_t limit) override;
     asio::awaitable<MessagePage> read_back(Conversation conversation, std::uint64_t before,

@@ -26,6 +26,9 @@ class SqliteLog final : public MessageLog {
 
     asio::awaitable<AppendResult> append(Conversation conversation, UserId sender,
                                          std::uint64_t client_msg_id, Frame frame) override;
+    /// An append joins the writer's one queue before append() suspends, and the writer stores
+    /// the queue in order (a resend of an id queued before it finds that one's dedup record).
+    bool keeps_append_order() const noexcept override { return true; }
     asio::awaitable<MessagePage> read(Conversation conversation, std::uint64_t after,
                                       std::uint32_t limit) override;
     asio::awaitable<MessagePage> read_back(Conversation conversation, std::uint64_t before,
