@@ -66,7 +66,8 @@ TEST_F(ClientRequests, ErrorsWithoutRefIdAreMatchedToTheOldestRequestOfTheirType
     // The rate limiter refuses chat frames before their body is read, so its errors carry no
     // request id, only the frame type; the client matches them by type, in order.
     auto config = node_config();
-    config.interceptors = {"{plugin: rate-limit, settings: {messages_per_second: 0.5, burst: 1}}"};
+    // So slow that no token comes back while the refused sender is held (a second each time).
+    config.interceptors = {"{plugin: rate-limit, settings: {messages_per_second: 0.1, burst: 1}}"};
     const auto node = start_node(config);
     ClientHarness bob({node->endpoint()}, test_options(2));
     bob.start();

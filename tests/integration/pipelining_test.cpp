@@ -207,11 +207,19 @@ TEST_F(PipeliningTest, AJoinAmongGroupMessagesWaitsForThoseBeforeItAndHoldsUpTho
     for (const Answer& answer : alice_answers) {
         expected += answer.seq > joined_at ? 1 : 0;
     }
-    read(*bob, bob_seen, 21, expected);
-    read(*bob, bob_seen, 21, expected + 1, 300ms);
-    ASSERT_EQ(bob_seen.seqs.size(), expected);
-    for (std::size_t i = 1; i < bob_seen.seqs.size(); ++i) {
-        EXPECT_LT(bob_seen.seqs[i - 1], bob_seen.seqs[i]);
+    // A message stored before the join may still be handed to bob as he joins (the fan-out
+    // looks members up after storing); at or below joined_at it is one a client already counts
+    // as seen (docs/protocol.md, section 12, "Joining a group").
+    read(*bob, bob_seen, 21, alice_answers.size() + 1, 3s);
+    std::vector<std::uint64_t> after_join;
+    for (const std::uint64_t seq : bob_seen.seqs) {
+        if (seq > joined_at) {
+            after_join.push_back(seq);
+        }
+    }
+    ASSERT_EQ(after_join.size(), expected);
+    for (std::size_t i = 1; i < after_join.size(); ++i) {
+        EXPECT_LT(after_join[i - 1], after_join[i]);
     }
 }
 
