@@ -486,6 +486,11 @@ std::chrono::milliseconds retry_after(const std::string& data) {
 }  // namespace
 
 void ClientSession::hold_reading(std::chrono::milliseconds wait) {
+    if (!loop_.running_here()) {
+        asio::post(loop_.executor(),
+                   [self = shared_from_this(), wait] { self->hold_reading(wait); });
+        return;
+    }
     if (read_held_ || !serving()) {
         return;
     }
@@ -493,7 +498,14 @@ void ClientSession::hold_reading(std::chrono::milliseconds wait) {
     if (!read_hold_) {
         read_hold_ = std::make_unique<boost::asio::steady_timer>(loop_.executor());
     }
-    read_hold_->expires_after(std::min(wait, kMaxReadHold));
+    // Shorter than the idle and unfinished-frame checks, which a held connection cannot
+    // satisfy while it is not read.
+    const auto longest = std::min({kMaxReadHold,
+                                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       env_.limits.heartbeat_interval / 2),
+                                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       env_.limits.frame_timeout / 2)});
+    read_hold_->expires_after(std::min(wait, longest));
     read_hold_->async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
         if (ec) {
             return;  // closed meanwhile

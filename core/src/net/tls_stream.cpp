@@ -167,6 +167,7 @@ std::size_t TlsStream::read_some(std::span<std::uint8_t> into, error_code& ec) {
         }
         n += got;
     }
+    read_stopped_full_ = n == into.size();
     return n;
 }
 
@@ -209,9 +210,12 @@ void TlsStream::wait(std::shared_ptr<StreamWaiter> target, Want on) {
 }
 
 void TlsStream::wait_readable(std::shared_ptr<StreamWaiter> target) {
-    if (established_ && SSL_has_pending(ssl_) == 1) {
-        // Bytes wait inside OpenSSL (decrypted, or records read ahead): the socket may never
-        // become readable for them.
+    if (established_ &&
+        (SSL_pending(ssl_) > 0 || (read_stopped_full_ && SSL_has_pending(ssl_) == 1))) {
+        // Bytes wait inside OpenSSL, decrypted or read ahead while the caller's buffer was
+        // full: the socket may never become readable for them. Read-ahead bytes left after a
+        // read that ran out of records are part of a record, whose rest the socket will bring
+        // (checking SSL_has_pending alone would spin on them).
         asio::post(socket_.get_executor(),
                    [target = std::move(target)] { target->stream_readable({}); });
         return;

@@ -80,6 +80,9 @@ class TlsStream final : public ByteStream {
     bool established_ = false;
     bool failed_ = false;  ///< a fatal TLS error: no close_notify may follow
     bool close_notify_sent_ = false;
+    /// The last read stopped because the caller's buffer was full, not because OpenSSL ran out
+    /// of whole records: what it read ahead may hold more of them.
+    bool read_stopped_full_ = false;
 };
 
 }  // namespace parley::net
