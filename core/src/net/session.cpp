@@ -500,11 +500,10 @@ void ClientSession::hold_reading(std::chrono::milliseconds wait) {
     }
     // Shorter than the idle and unfinished-frame checks, which a held connection cannot
     // satisfy while it is not read.
-    const auto longest = std::min({kMaxReadHold,
-                                   std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       env_.limits.heartbeat_interval / 2),
-                                   std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       env_.limits.frame_timeout / 2)});
+    const auto longest = std::min(
+        {kMaxReadHold,
+         std::chrono::duration_cast<std::chrono::milliseconds>(env_.limits.heartbeat_interval / 2),
+         std::chrono::duration_cast<std::chrono::milliseconds>(env_.limits.frame_timeout / 2)});
     read_hold_->expires_after(std::min(wait, longest));
     read_hold_->async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
         if (ec) {
