@@ -35,6 +35,14 @@ std::string resend_settings(const TcpProxy& proxy, const std::string& timeouts) 
     return log_settings(proxy.endpoint(), "t:", "pool_size: 1\n" + timeouts);
 }
 
+/// Makes sure nothing of the node's start is still in flight: the durability check it sends
+/// when the connection is ready (CONFIG GET) went out before `conversation`'s read, on the one
+/// connection, so its reply has come by the time the read's has. A lost reply is then the
+/// test's own.
+void settle(LogNode& node, Conversation conversation) {
+    (void)node.read(conversation);
+}
+
 /// Reads `conversation` once the node reaches Redis again (it reconnects by itself).
 MessagePage read_when_back(LogNode& node, Conversation conversation) {
     const auto deadline = std::chrono::steady_clock::now() + 20s;
@@ -68,6 +76,7 @@ void expect_resent_after(Loss loss, const std::string& timeouts) {
     LogNode node{resend_settings(proxy, timeouts)};
     const auto group = Conversation::group(1);
     ASSERT_EQ(node.append(group, 1, 101, "one").seq, 1u);
+    settle(node, group);
 
     proxy.lose(loss);
     const AppendResult second = node.append(group, 1, 102, "two");
@@ -99,6 +108,7 @@ TEST(message_log_redis_resend, AnAppendWhoseReplyARestartLostIsAnsweredOnceRedis
     LogNode node{resend_settings(proxy, "command_timeout: 10s\nappend_timeout: 30s\n")};
     const auto direct = Conversation::direct(1, 2);
     ASSERT_EQ(node.append(direct, 1, 201, "one").seq, 1u);
+    settle(node, direct);
 
     // Redis runs the append and writes it to its append-only file; the reply is held back
     // until Redis restarts, which closes the connection. The new one loads the scripts again.
@@ -125,6 +135,7 @@ TEST(message_log_redis_resend, AnAppendRedisNeverGotFailsOnceAppendTimeoutPasses
         proxy, "command_timeout: 300ms\nconnect_timeout: 300ms\nappend_timeout: 1500ms\n")};
     const auto group = Conversation::group(2);
     ASSERT_EQ(node.append(group, 1, 301, "one").seq, 1u);
+    settle(node, group);
 
     proxy.lose(Loss::requests);
     try {
@@ -175,6 +186,7 @@ TEST(message_log_redis_resend, ConcurrentSendersThroughDroppedConnectionsGetGapF
     constexpr int kDrops = 3;
 
     ASSERT_EQ(node.append(Conversation::group(5), 9, 1, "connected").seq, 1u);
+    settle(node, group);
 
     // Each sender waits for one append before the next, as a session does; the senders
     // overlap, so several appends are in flight on the one connection when the proxy drops it.
