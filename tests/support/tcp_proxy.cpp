@@ -57,6 +57,12 @@ bool pass_on(int from, int to) {
     return true;
 }
 
+/// Reads what `from` has and drops it; false at EOF or on an error.
+bool drop_from(int from) {
+    std::array<char, 16384> buffer{};
+    return ::recv(from, buffer.data(), buffer.size(), 0) > 0;
+}
+
 }  // namespace
 
 TcpProxy::TcpProxy(std::uint16_t target_port) : target_port_(target_port) {
@@ -131,6 +137,18 @@ void TcpProxy::accept_loop() {
     }
 }
 
+bool TcpProxy::take_reply_loss(bool& close) {
+    for (const Loss loss : {Loss::next_reply, Loss::next_reply_then_close}) {
+        Loss expected = loss;
+        if (loss_.compare_exchange_strong(expected, Loss::none)) {
+            close = loss == Loss::next_reply_then_close;
+            ++lost_replies_;
+            return true;
+        }
+    }
+    return false;
+}
+
 void TcpProxy::forward(int client, int server) {
     std::array<pollfd, 2> fds{pollfd{client, POLLIN, 0}, pollfd{server, POLLIN, 0}};
     bool alive = true;
@@ -139,7 +157,16 @@ void TcpProxy::forward(int client, int server) {
             continue;
         }
         for (std::size_t i = 0; i < fds.size() && alive; ++i) {
-            if (fds[i].revents != 0) {
+            if (fds[i].revents == 0) {
+                continue;
+            }
+            const bool from_server = i == 1;
+            bool close = false;
+            if (!from_server && loss_ == Loss::requests) {
+                alive = drop_from(fds[i].fd);
+            } else if (from_server && take_reply_loss(close)) {
+                alive = drop_from(fds[i].fd) && !close;
+            } else {
                 alive = pass_on(fds[i].fd, fds[1 - i].fd);
             }
         }

@@ -10,6 +10,7 @@
 #include <parley/error.hpp>
 
 #include "asio_redis_adapter.hpp"
+#include "reply_lost.hpp"
 
 namespace parley::plugins::redis {
 
@@ -274,7 +275,8 @@ void RedisConnection::handle_reply(redisAsyncContext* context, const redisReply*
                          context_failure(context),
                      false);
         }
-        request->done(unavailable(), {});
+        // It was sent, or is about to be: Redis may have run it.
+        request->done(reply_lost(), {});
         return;
     }
     RedisReply copy = RedisReply::copy_of(*reply);
@@ -390,15 +392,21 @@ void RedisConnection::arm_reply_timer() {
         });
 }
 
-std::exception_ptr RedisConnection::unavailable() const {
+std::string RedisConnection::failure() const {
     if (phase_ == Phase::closed) {
-        return std::make_exception_ptr(
-            Error(ErrorCode::backend_unavailable,
-                  settings_.owner + " for Redis at " + address_ + " is shutting down"));
+        return settings_.owner + " for Redis at " + address_ + " is shutting down";
     }
-    return std::make_exception_ptr(Error(
-        ErrorCode::backend_unavailable, "Redis at " + address_ + " is unavailable: " + last_error_ +
-                                            "; " + settings_.owner + " keeps reconnecting"));
+    return "Redis at " + address_ + " is unavailable: " + last_error_ + "; " + settings_.owner +
+           " keeps reconnecting";
+}
+
+std::exception_ptr RedisConnection::unavailable() const {
+    return std::make_exception_ptr(Error(ErrorCode::backend_unavailable, failure()));
+}
+
+std::exception_ptr RedisConnection::reply_lost() const {
+    return std::make_exception_ptr(
+        ReplyLost(failure() + " (the command was sent: Redis may have run it)"));
 }
 
 }  // namespace parley::plugins::redis

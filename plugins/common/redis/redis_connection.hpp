@@ -42,6 +42,8 @@ class ConnectionEvents {
 /// caller never waits on a connection already known to be down. A command unanswered after
 /// command_timeout fails, and so does the connection: it closes (failing every command still in
 /// flight) and reconnects, since a server that stopped answering one command answers none.
+/// A command that was in flight when the connection went fails with ReplyLost (Redis may have
+/// run it); one that never went out fails with a plain Error.
 ///
 /// Every callback runs exactly once. All members are for the strand with the StrandLock held;
 /// the pool, its ScriptCache and events outlive the connection's use of them (close() comes
@@ -98,7 +100,12 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
     void teardown(const std::string& reason, bool free_context, bool unresponsive = false);
     void fail_waiting();
     void arm_reply_timer();
+    /// Why commands fail now: down (and why) or shutting down.
+    std::string failure() const;
+    /// For a command that never left: Error(backend_unavailable).
     std::exception_ptr unavailable() const;
+    /// For a command in flight when the connection went: ReplyLost.
+    std::exception_ptr reply_lost() const;
 
     std::shared_ptr<StrandLock> lock_;
     const RedisClientSettings settings_;

@@ -43,7 +43,7 @@ void RedisPool::start() {
 
 void RedisPool::shutdown() {
     const std::lock_guard lock(lock_->mutex);
-    if (std::exchange(closed_, true)) {
+    if (closed_.exchange(true)) {
         return;
     }
     for (const auto& connection : connections_) {

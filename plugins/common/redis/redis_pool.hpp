@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -60,6 +61,8 @@ class RedisPool final : public std::enable_shared_from_this<RedisPool>, private 
     void send_batch(std::vector<PendingCommand> commands);
 
     const std::string& address() const noexcept { return address_; }
+    /// True once shutdown() ran: calls fail at once, for good. Any thread.
+    bool closed() const noexcept { return closed_.load(); }
 
   private:
     void route(PendingCommand pending);
@@ -75,8 +78,8 @@ class RedisPool final : public std::enable_shared_from_this<RedisPool>, private 
     ScriptCache scripts_;
     std::vector<std::shared_ptr<RedisConnection>> connections_;
     std::size_t next_ = 0;
-    bool closed_ = false;
-    bool announced_ = false;  ///< the first successful connection was logged
+    std::atomic<bool> closed_{false};  ///< written under the lock; read from any thread
+    bool announced_ = false;           ///< the first successful connection was logged
     bool outage_ = false;
     std::chrono::steady_clock::time_point outage_since_;
     std::string last_reason_;

@@ -29,8 +29,8 @@ class LogKeys {
     std::string peers(UserId user) const { return this->user(user) + ":peers"; }
     /// Hash "d:<peer>" | "g:<group>" -> the highest seq the user acknowledged there.
     std::string acked(UserId user) const { return this->user(user) + ":acked"; }
-    /// String "<seq>:<server_msg_id>" of `sender`'s first append of `client_msg_id`; expires
-    /// after the dedup window.
+    /// String "<seq>:<server_msg_id>:<attempt>" of `sender`'s first append of `client_msg_id`
+    /// (attempt: which append() call stored it); expires after the dedup window.
     std::string dedup(UserId sender, std::uint64_t client_msg_id) const {
         return user(sender) + ":dedup:" + std::to_string(client_msg_id);
     }

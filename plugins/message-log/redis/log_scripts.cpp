@@ -45,8 +45,11 @@ local window = tonumber(ARGV[4])
 if window > 0 then
   local first = redis.call('GET', KEYS[5])
   if first then
-    local seq, id = string.match(first, '^(%d+):(%d+)$')
-    return {1, seq, id, redis.call('HGET', KEYS[2], 'epoch') or epoch}
+    -- "<seq>:<id>:<attempt>"; a record written without an attempt matches none.
+    local seq, id, attempt = string.match(first, '^(%d+):(%d+):?(%d*)$')
+    -- The same attempt again is this append's own resend after a lost reply: not a duplicate.
+    local duplicate = (attempt == ARGV[8]) and 0 or 1
+    return {duplicate, seq, id, redis.call('HGET', KEYS[2], 'epoch') or epoch}
   end
 end
 redis.call('HSETNX', KEYS[2], 'epoch', epoch)
@@ -72,11 +75,11 @@ if max_age > 0 then
   redis.call('PEXPIRE', KEYS[4], max_age)
 end
 if window > 0 then
-  redis.call('SET', KEYS[5], seq .. ':' .. id, 'PX', window)
+  redis.call('SET', KEYS[5], seq .. ':' .. id .. ':' .. ARGV[8], 'PX', window)
 end
 if #KEYS == 7 then
-  redis.call('SADD', KEYS[6], ARGV[9])
-  redis.call('SADD', KEYS[7], ARGV[8])
+  redis.call('SADD', KEYS[6], ARGV[10])
+  redis.call('SADD', KEYS[7], ARGV[9])
 end
 return {0, seq, id, redis.call('HGET', KEYS[2], 'epoch')}
 )lua")};

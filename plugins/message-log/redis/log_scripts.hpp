@@ -10,7 +10,9 @@ namespace parley::plugins::message_log_redis::scripts {
 
 /// KEYS: incarnation, meta, msgs, times, dedup[, peers of low, peers of high] (the last two for
 /// a direct conversation). ARGV: epoch candidate, sender, client_msg_id, dedup window ms (0:
-/// none), max messages, max age ms (0: none), frame[, low, high].
+/// none), max messages, max age ms (0: none), frame, attempt[, low, high]. `attempt` names one
+/// append() call, the same in each of its resends: a dedup record it wrote itself (its first
+/// try's reply was lost) is that append's own, not a duplicate.
 /// Returns {duplicate 0|1, seq, server_msg_id, epoch}.
 const redis::RedisScript& append();
 

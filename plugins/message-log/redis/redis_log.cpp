@@ -12,6 +12,7 @@
 #include "durability_check.hpp"
 #include "log_replies.hpp"
 #include "log_scripts.hpp"
+#include "resending_call.hpp"
 
 namespace parley::plugins::message_log_redis {
 
@@ -34,15 +35,21 @@ RedisCommand script(const RedisScript& body, int key_count, std::vector<std::str
     return command;
 }
 
-/// An epoch for a log that has none yet: random, so a log that lost its data does not come
-/// back with the epoch it had. Only the first candidate a log sees is kept.
-std::string epoch_candidate() {
+/// A random number in [1, 2^63): below 2^63, any signed 64-bit reader takes it too.
+std::uint64_t random_positive() {
     thread_local std::mt19937_64 random{std::random_device{}()};
-    std::uint64_t epoch = 0;
-    while (epoch == 0) {        // 0 reads as "no epoch" to a client
-        epoch = random() >> 1;  // below 2^63: any signed 64-bit reader takes it too
+    std::uint64_t number = 0;
+    while (number == 0) {
+        number = random() >> 1;
     }
-    return std::to_string(epoch);
+    return number;
+}
+
+/// An epoch for a log that has none yet: random, so a log that lost its data does not come
+/// back with the epoch it had. Only the first candidate a log sees is kept. Never 0, which
+/// reads as "no epoch" to a client.
+std::string epoch_candidate() {
+    return std::to_string(random_positive());
 }
 
 /// Stream id "<seq>-0" of a message.
@@ -57,6 +64,8 @@ RedisLog::RedisLog(const asio::any_io_executor& executor, RedisLogSettings setti
       max_messages_(settings.max_messages_per_conversation),
       max_age_ms_(settings.max_age.count()),
       dedup_window_ms_(settings.dedup_window.count()),
+      dedup_window_(settings.dedup_window),
+      append_timeout_(settings.append_timeout),
       pool_(
           std::make_shared<redis::RedisPool>(executor, std::move(settings.client), all_scripts())) {
     pool_->on_ready([weak = std::weak_ptr<redis::RedisPool>(pool_), checked = false]() mutable {
@@ -97,7 +106,8 @@ asio::awaitable<AppendResult> RedisLog::append(Conversation conversation, UserId
                                   std::to_string(deduplicated ? dedup_window_ms_ : 0),
                                   std::to_string(max_messages_),
                                   std::to_string(max_age_ms_),
-                                  std::string(bytes.begin(), bytes.end())};
+                                  std::string(bytes.begin(), bytes.end()),
+                                  std::to_string(random_positive())};
     int key_count = 5;
     if (conversation.kind == Conversation::Kind::direct) {
         args.insert(args.begin() + key_count,
@@ -107,7 +117,18 @@ asio::awaitable<AppendResult> RedisLog::append(Conversation conversation, UserId
         args.push_back(std::to_string(conversation.high));
     }
     RedisCommand command = script(scripts::append(), key_count, std::move(args));
-    const RedisReply reply = co_await run(std::move(command), "the append");
+    // A deduplicated append may be sent again when its reply is lost: if the first try ran, the
+    // resend finds its own dedup record (the same attempt) and returns its numbers. Never past
+    // the dedup window, after which a resend would store the message twice.
+    const auto resend_for =
+        deduplicated ? std::min(append_timeout_, dedup_window_) : std::chrono::milliseconds{0};
+    const auto deadline = std::chrono::steady_clock::now() + resend_for;
+    const RedisReply reply = co_await call_resending(pool_, std::move(command), deadline);
+    if (reply.is_error()) {
+        throw Error(ErrorCode::backend_unavailable, "message-log-redis: Redis at " +
+                                                        pool_->address() +
+                                                        " refused the append: " + reply.text);
+    }
     co_return parse_append(reply);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,6 +24,9 @@ namespace parley::plugins::message_log_redis {
 /// Thread safe: every call may come from any event loop at once. Each runs on the plugin's
 /// strand (over the host's executor) and resumes the caller on its own executor; none blocks.
 /// An append completes only once Redis answered it. Failures throw Error(backend_unavailable).
+/// A deduplicated append (client_msg_id not 0, dedup_window on) whose reply was lost is sent
+/// again until Redis answers or append_timeout passes (call_resending), so it fails only when
+/// Redis did not take it, or when no answer came by then.
 /// The destructor stops everything synchronously, from any thread: calls still in flight fail.
 class RedisLog final : public MessageLog {
   public:
@@ -35,7 +39,9 @@ class RedisLog final : public MessageLog {
                                          std::uint64_t client_msg_id, Frame frame) override;
     // keeps_append_order() stays false: the pool spreads commands over pool_size connections,
     // and Redis may run a later append that went out on one connection before an earlier one on
-    // another; a script that Redis lost (NOSCRIPT) is also sent again behind later commands.
+    // another; a script that Redis lost (NOSCRIPT), and an append whose reply was lost, are
+    // also sent again behind later commands. A session therefore has one append at a time in
+    // flight, and a resend cannot overtake its sender's next message.
     asio::awaitable<MessagePage> read(Conversation conversation, std::uint64_t after,
                                       std::uint32_t limit) override;
     asio::awaitable<MessagePage> read_back(Conversation conversation, std::uint64_t before,
@@ -61,6 +67,8 @@ class RedisLog final : public MessageLog {
     const std::uint64_t max_messages_;
     const std::int64_t max_age_ms_;
     const std::int64_t dedup_window_ms_;
+    const std::chrono::milliseconds dedup_window_;
+    const std::chrono::milliseconds append_timeout_;
     std::shared_ptr<redis::RedisPool> pool_;
 };
 

@@ -23,6 +23,7 @@ RedisLogSettings read_redis_log_settings(const ConfigNode& node) {
     constexpr std::chrono::milliseconds kNone{0};
     settings.max_age = reader.get_duration("max_age", settings.max_age, kNone);
     settings.dedup_window = reader.get_duration("dedup_window", settings.dedup_window, kNone);
+    settings.append_timeout = reader.get_duration("append_timeout", settings.append_timeout, kNone);
     reader.finish();
     return settings;
 }

@@ -20,6 +20,8 @@ struct RedisLogSettings {
     std::chrono::milliseconds max_age{std::chrono::hours{24 * 30}};
     /// 0: no deduplication.
     std::chrono::milliseconds dedup_window{std::chrono::minutes{10}};
+    /// How long a deduplicated append whose reply was lost is sent again; 0: never.
+    std::chrono::milliseconds append_timeout{std::chrono::seconds{10}};
 };
 
 /// Reads every key of the settings; throws ConfigError naming the bad key and its place.

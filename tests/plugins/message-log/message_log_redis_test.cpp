@@ -24,6 +24,7 @@
 
 #include "durability_check.hpp"
 #include "plugins/message-log/message_log_test_support.hpp"
+#include "plugins/message-log/redis_log_node.hpp"
 #include "plugins/plugin_test_host.hpp"
 #include "plugins/unique_name.hpp"
 #include "support/child_process.hpp"
@@ -37,45 +38,6 @@ using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-std::string log_settings(const std::string& address, const std::string& prefix,
-                         const std::string& extra = {}) {
-    return "address: \"" + address + "\"\nkey_prefix: \"" + prefix + "\"\n" + extra;
-}
-
-/// One node's log, loaded from the built plugin, with the host's loop on its own thread as
-/// parleyd's backend loop runs.
-class LogNode {
-  public:
-    explicit LogNode(const std::string& yaml) {
-        host.load("message-log", "redis", yaml);
-        log = host.message_log.get();
-        loop_ = std::thread([this] { host.io.run(); });
-    }
-    ~LogNode() {
-        log = nullptr;
-        host.message_log.reset();
-        work_.reset();
-        loop_.join();
-    }
-    LogNode(const LogNode&) = delete;
-    LogNode& operator=(const LogNode&) = delete;
-
-    AppendResult append(Conversation conversation, UserId sender, std::uint64_t client_msg_id,
-                        const std::string& text) {
-        return append_text(*log, conversation, sender, client_msg_id, text);
-    }
-    MessagePage read(Conversation conversation, std::uint64_t after = 0) {
-        return run_awaitable(log->read(conversation, after, 100));
-    }
-
-    PluginTestHost host;
-    MessageLog* log = nullptr;
-
-  private:
-    asio::executor_work_guard<asio::io_context::executor_type> work_{host.io.get_executor()};
-    std::thread loop_;
-};
 
 void redis_cli(const RedisServer& server, const std::vector<std::string>& command) {
     const TempDir dir{"parley-redis-cli"};
@@ -95,6 +57,8 @@ TEST(message_log_redis_settings, RefuseMistakesNamingTheKey) {
     EXPECT_THAT(load_error("message-log", "redis", "key_prefix: \"a{b}:\"\n"),
                 HasSubstr("must not contain '{'"));
     EXPECT_THAT(load_error("message-log", "redis", "address: nowhere\n"), HasSubstr("host:port"));
+    EXPECT_THAT(load_error("message-log", "redis", "append_timeout: -1s\n"),
+                HasSubstr("append_timeout"));
 }
 
 TEST(message_log_redis_durability, OnlyAlwaysFsyncedAppendOnlyWithoutEvictionIsQuiet) {
