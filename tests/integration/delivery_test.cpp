@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
