@@ -2,7 +2,9 @@
 // Awaiting a result that another thread produces: a client library's callback thread, a poll
 // loop, a strand of the plugin's own. The awaiting coroutine resumes on its own executor, never
 // on the foreign thread, and that executor counts as busy meanwhile, so an io_context does not
-// run out of work while the result is out.
+// run out of work while the result is out. A result that arrives after that executor's
+// io_context was destroyed is dropped: the io_context's shutdown already destroyed the waiter,
+// as it destroys every other pending handler.
 //
 //     asio::awaitable<Reply> get(Client& client, std::string key) {
 //         return parley::await_foreign<Reply>([&client, key](parley::Completer<Reply> done) {
@@ -13,14 +15,20 @@
 #include <atomic>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/execution/context.hpp>
+#include <boost/asio/execution_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/query.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <parley/asio.hpp>
@@ -63,28 +71,134 @@ class ForeignState {
     std::atomic<bool> done_{false};
 };
 
+/// A wait whose waiter can be let go of: its io_context is shutting down.
+class PendingForeignWait {
+  public:
+    virtual ~PendingForeignWait() = default;
+    /// Destroys the waiter and its claim on the io_context; the result, if it still comes, is
+    /// dropped.
+    virtual void abandon() noexcept = 0;
+};
+
+/// The waits still out on one io_context. It outlives the io_context (each wait holds it), so
+/// a foreign thread completing late finds it closed instead of a destroyed scheduler.
+class ForeignWaits {
+  public:
+    /// Counts `wait` as out; false when the io_context is already shutting down.
+    bool add(const std::shared_ptr<PendingForeignWait>& wait) {
+        const std::lock_guard lock(mutex_);
+        if (closed_) {
+            return false;
+        }
+        out_.emplace(wait.get(), wait);
+        return true;
+    }
+    /// Runs `post` (which hands the result to the io_context) unless the io_context is shutting
+    /// down: under the lock, so its scheduler cannot go away meanwhile.
+    template <typename Post>
+    bool remove_and(PendingForeignWait* wait, Post&& post) {
+        const std::lock_guard lock(mutex_);
+        if (closed_) {
+            return false;
+        }
+        out_.erase(wait);
+        std::forward<Post>(post)();
+        return true;
+    }
+    void forget(PendingForeignWait* wait) noexcept {
+        const std::lock_guard lock(mutex_);
+        out_.erase(wait);
+    }
+    /// The io_context is shutting down: every wait still out is abandoned, later results are
+    /// dropped.
+    void close() noexcept {
+        std::vector<std::shared_ptr<PendingForeignWait>> abandoned;
+        {
+            const std::lock_guard lock(mutex_);
+            closed_ = true;
+            for (const auto& [key, weak] : out_) {
+                if (auto wait = weak.lock()) {
+                    abandoned.push_back(std::move(wait));
+                }
+            }
+            out_.clear();
+        }
+        // Outside the lock: a waiter's destruction may end other waits of this io_context.
+        for (const auto& wait : abandoned) {
+            wait->abandon();
+        }
+    }
+
+  private:
+    std::mutex mutex_;
+    bool closed_ = false;
+    std::unordered_map<PendingForeignWait*, std::weak_ptr<PendingForeignWait>> out_;
+};
+
+/// Closes an io_context's ForeignWaits when the io_context shuts down, before its scheduler
+/// does (services shut down newest first).
+class ForeignWaitService final : public asio::execution_context::service {
+  public:
+    using key_type = ForeignWaitService;
+    static inline asio::execution_context::id id;
+
+    explicit ForeignWaitService(asio::execution_context& context)
+        : asio::execution_context::service(context) {}
+
+    const std::shared_ptr<ForeignWaits>& waits() const noexcept { return waits_; }
+
+  private:
+    void shutdown() override { waits_->close(); }
+
+    std::shared_ptr<ForeignWaits> waits_ = std::make_shared<ForeignWaits>();
+};
+
 template <typename T, typename Handler>
-class HandlerState final : public ForeignState<T> {
+class HandlerState final : public ForeignState<T>, public PendingForeignWait {
   public:
     explicit HandlerState(Handler handler)
-        : handler_(std::move(handler)), work_(asio::get_associated_executor(handler_)) {}
+        : handler_(std::move(handler)), work_(asio::get_associated_executor(handler_)) {
+        asio::execution_context& context =
+            asio::query(work_.get_executor(), asio::execution::context);
+        waits_ = asio::use_service<ForeignWaitService>(context).waits();
+    }
+    ~HandlerState() override { waits_->forget(this); }
+    HandlerState(const HandlerState&) = delete;
+    HandlerState& operator=(const HandlerState&) = delete;
+
+    /// Counts this wait as out on its io_context; once, right after construction.
+    static void watch(const std::shared_ptr<HandlerState>& state) {
+        if (!state->waits_->add(state)) {
+            state->abandon();
+        }
+    }
 
   private:
     void deliver(std::exception_ptr error, ForeignValue<T> value) override {
         // Posted, never run inline: the foreign thread must not run the coroutine.
-        asio::post(work_.get_executor(), [handler = std::move(handler_), error = std::move(error),
-                                          value = std::move(value)]() mutable {
-            if constexpr (std::is_void_v<T>) {
-                std::move(handler)(std::move(error));
-            } else {
-                std::move(handler)(std::move(error), std::move(value));
-            }
+        waits_->remove_and(this, [&] {
+            asio::post(work_.get_executor(),
+                       [handler = std::move(handler_), error = std::move(error),
+                        value = std::move(value)]() mutable {
+                           if constexpr (std::is_void_v<T>) {
+                               std::move(handler)(std::move(error));
+                           } else {
+                               std::move(handler)(std::move(error), std::move(value));
+                           }
+                       });
+            work_.reset();
         });
+    }
+
+    void abandon() noexcept override {
+        // Destroying the handler lets Asio destroy the coroutine, as for any pending handler.
+        [[maybe_unused]] const Handler abandoned = std::move(handler_);
         work_.reset();
     }
 
     Handler handler_;
     asio::executor_work_guard<asio::associated_executor_t<Handler>> work_;
+    std::shared_ptr<ForeignWaits> waits_;
 };
 
 }  // namespace detail
@@ -119,9 +233,10 @@ asio::awaitable<T> await_foreign(Start start) {
     return asio::async_initiate<const asio::use_awaitable_t<>&,
                                 typename detail::ForeignSignature<T>::type>(
         [start = std::move(start)](auto handler) mutable {
-            using CompletionHandler = decltype(handler);
-            start(Completer<T>(
-                std::make_shared<detail::HandlerState<T, CompletionHandler>>(std::move(handler))));
+            using State = detail::HandlerState<T, decltype(handler)>;
+            auto state = std::make_shared<State>(std::move(handler));
+            State::watch(state);
+            start(Completer<T>(std::move(state)));
         },
         asio::use_awaitable);
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
@@ -140,6 +141,50 @@ TEST(ForeignCompletionTest, OnlyTheFirstOfConcurrentCompletionsCounts) {
     } catch (const std::runtime_error& e) {
         EXPECT_STREQ(e.what(), "odd");
     }
+}
+
+TEST(ForeignCompletionTest, AWaiterGoesWithItsIoContextAndALateResultIsDropped) {
+    // A backend thread may finish a wait after the node's loops are gone (shutdown): the
+    // waiter must go with its io_context, and the late result must not touch the dead loop.
+    std::vector<Completer<int>> kept;  // a vector: GCC 12 misreads an optional here
+    bool frame_destroyed = false;
+    struct MarksItsEnd {
+        bool& ended;
+        ~MarksItsEnd() { ended = true; }
+    };
+    auto task = [&]() -> asio::awaitable<void> {
+        const MarksItsEnd mark{frame_destroyed};
+        co_await await_foreign<int>([&](Completer<int> done) { kept.push_back(std::move(done)); });
+        ADD_FAILURE() << "resumed after its io_context was destroyed";
+    };
+    {
+        asio::io_context io;
+        asio::co_spawn(io, task(), asio::detached);
+        io.poll();  // runs until the task waits
+        ASSERT_EQ(kept.size(), 1U);
+        EXPECT_FALSE(frame_destroyed);
+    }
+    EXPECT_TRUE(frame_destroyed) << "the waiting coroutine outlived its io_context";
+    std::thread late([&] { kept.front().set_value(7); });
+    late.join();
+    kept.clear();
+}
+
+TEST(ForeignCompletionTest, AResultPostedBeforeTheIoContextGoesIsDestroyedWithIt) {
+    std::vector<Completer<std::string>> kept;
+    auto task = [&]() -> asio::awaitable<void> {
+        co_await await_foreign<std::string>(
+            [&](Completer<std::string> done) { kept.push_back(std::move(done)); });
+        ADD_FAILURE() << "resumed on a stopped io_context";
+    };
+    {
+        asio::io_context io;
+        asio::co_spawn(io, task(), asio::detached);
+        io.poll();
+        io.stop();
+        kept.front().set_value("queued, never run");
+    }
+    kept.clear();
 }
 
 }  // namespace
