@@ -2,7 +2,9 @@
 // The one error model: every error a client sees is an ERROR frame {code, msg, data} with a code
 // from this table. docs/protocol.md lists the same table; keep the two in step.
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -58,5 +60,13 @@ class Error : public std::runtime_error {
     ErrorCode code_;
     std::string data_;
 };
+
+/// A rate_limited (4000) answer that asks the client to wait `wait` before it sends again:
+/// the message is "<what>; retry in <n> ms" and `data` is "retry_after_ms=<n>"
+/// (docs/protocol.md, "Told to slow down").
+Error retry_later(const std::string& what, std::chrono::milliseconds wait);
+
+/// The wait a retry_later() `data` asks for; nothing when it names none.
+std::optional<std::chrono::milliseconds> retry_after(std::string_view data) noexcept;
 
 }  // namespace parley

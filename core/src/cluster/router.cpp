@@ -50,18 +50,15 @@ std::optional<Error> ClusterRouter::refuse_group_message(GroupId group, const Se
     }
     const FanOutBacklog::Totals waiting = backlog_.group(group);
     const FanOutBacklog::Totals node = backlog_.node();
-    const std::string retry = std::to_string(wait->count());
     net::log_refusal(net::Refusal::group_backlog,
                      "{}: user {} to group {}: the group fan-out is behind (group {} messages, "
                      "{} bytes; node {} messages, {} bytes); {}, retry in {} ms",
                      sender.remote_address(), sender.user(), group, waiting.messages, waiting.bytes,
                      node.messages, node.bytes, static_cast<unsigned>(ErrorCode::rate_limited),
-                     retry);
-    return Error(ErrorCode::rate_limited,
-                 "group " + std::to_string(group) +
-                     " messages are arriving faster than this node hands them out; retry in " +
-                     retry + " ms",
-                 "retry_after_ms=" + retry);
+                     wait->count());
+    return retry_later("group " + std::to_string(group) +
+                           " messages are arriving faster than this node hands them out",
+                       *wait);
 }
 
 asio::awaitable<void> ClusterRouter::kick(SessionRecord record) {

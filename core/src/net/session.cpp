@@ -1,7 +1,6 @@
 #include "net/session.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <string_view>
 #include <utility>
 
@@ -273,13 +272,9 @@ bool ClientSession::refused_login(const Frame& frame) {
     if (!wait) {
         return false;
     }
-    const std::string retry = std::to_string(wait->count());
     log_refusal(Refusal::login_throttled, "{}: failed logins from its address over their rate; {}",
                 remote_address(), static_cast<unsigned>(ErrorCode::rate_limited));
-    send_error(Error(ErrorCode::rate_limited,
-                     "too many failed logins from your address; retry in " + retry + " ms",
-                     "retry_after_ms=" + retry),
-               0);
+    send_error(retry_later("too many failed logins from your address", *wait), 0);
     return true;
 }
 
@@ -473,14 +468,9 @@ void ClientSession::send(Frame frame) {
 namespace {
 
 /// The wait an ERROR 4000 asks for: its `retry_after_ms`, else a short default.
-std::chrono::milliseconds retry_after(const std::string& data) {
-    constexpr std::string_view key = "retry_after_ms=";
-    std::int64_t ms = 100;
-    if (const auto at = data.find(key); at != std::string::npos) {
-        const char* first = data.data() + at + key.size();
-        std::from_chars(first, data.data() + data.size(), ms);
-    }
-    return std::chrono::milliseconds(std::max<std::int64_t>(ms, 1));
+std::chrono::milliseconds wait_asked_by(const std::string& data) {
+    const auto asked = retry_after(data).value_or(std::chrono::milliseconds{100});
+    return std::max(asked, std::chrono::milliseconds{1});
 }
 
 }  // namespace
@@ -516,7 +506,7 @@ void ClientSession::hold_reading(std::chrono::milliseconds wait) {
 
 void ClientSession::send_error(const Error& error, std::uint64_t ref_id) {
     if (error.code() == ErrorCode::rate_limited) {
-        hold_reading(retry_after(error.data()));
+        hold_reading(wait_asked_by(error.data()));
     }
     wire::ErrorBody body;
     body.set_code(static_cast<std::uint32_t>(error.code()));

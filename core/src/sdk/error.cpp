@@ -1,3 +1,5 @@
+#include <charconv>
+
 #include <parley/error.hpp>
 
 namespace parley {
@@ -52,5 +54,29 @@ Error::Error(ErrorCode code, const std::string& message, std::string data)
     : std::runtime_error(message), code_(code), data_(std::move(data)) {}
 
 Error::~Error() = default;
+
+namespace {
+constexpr std::string_view kRetryAfterKey = "retry_after_ms=";
+}  // namespace
+
+Error retry_later(const std::string& what, std::chrono::milliseconds wait) {
+    const std::string ms = std::to_string(wait.count());
+    return Error(ErrorCode::rate_limited, what + "; retry in " + ms + " ms",
+                 std::string{kRetryAfterKey} + ms);
+}
+
+std::optional<std::chrono::milliseconds> retry_after(std::string_view data) noexcept {
+    const auto at = data.find(kRetryAfterKey);
+    if (at == std::string_view::npos) {
+        return std::nullopt;
+    }
+    const std::string_view digits = data.substr(at + kRetryAfterKey.size());
+    std::int64_t ms = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), ms);
+    if (error != std::errc{} || end == digits.data()) {
+        return std::nullopt;
+    }
+    return std::chrono::milliseconds{ms};
+}
 
 }  // namespace parley

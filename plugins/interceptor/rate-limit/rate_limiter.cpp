@@ -38,11 +38,9 @@ std::optional<Error> RateLimiter::inspect(const Session& session, const Frame& f
     if (!wait) {
         return std::nullopt;
     }
-    const std::string retry = std::to_string(wait->count());
-    return Error(ErrorCode::rate_limited,
-                 "more than " + std::to_string(settings_.messages_per_second) +
-                     " messages per second; retry in " + retry + " ms",
-                 "retry_after_ms=" + retry);
+    return retry_later(
+        "more than " + std::to_string(settings_.messages_per_second) + " messages per second",
+        *wait);
 }
 
 std::uint64_t RateLimiter::address_key(const std::string& remote_address) {
