@@ -93,7 +93,9 @@ fi
 
 cd "$build"
 status=0
-ctest --output-on-failure --parallel "$(nproc)" --timeout 300 "${ctest_args[@]}" || status=$?
+# --no-tests=error: a selection that matches nothing (a mistyped label) fails, not passes.
+ctest --output-on-failure --no-tests=error --parallel "$(nproc)" --timeout 300 \
+    "${ctest_args[@]}" || status=$?
 if [[ -n $sanitize ]]; then
     sanitizer_reports_check || status=1
 fi
