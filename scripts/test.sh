@@ -13,6 +13,8 @@
 #   thread   build-tsan/, ThreadSanitizer; by default the unit, plugin and client tests
 #            (-L 'unit|plugins|client'): core, the plugins and the client library with real
 #            parleyd processes; all but the Kafka tests (see below)
+# A sanitized run given labels by name (-L unit, -L 'unit|plugins') builds only the tests of
+# those labels and what they need, unless $PARLEY_BUILD_TARGETS says what to build.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -40,12 +42,29 @@ case $sanitize in
             echo "test.sh: thread sanitizer: leaving out the Kafka tests (librdkafka's threads" \
                  "are invisible to TSan)"
             ctest_args=(-L 'unit|plugins|client' -E 'Kafka|/kafka\.')
-            # Only what those labels run, and the Kafka mock the services need.
-            export PARLEY_BUILD_TARGETS="parley-tests-unit parley-tests-plugins parley-tests-client parley-kafka-mock"
         fi
         ;;
     *) echo "test.sh: --sanitize '$sanitize': expected address or thread" >&2; exit 2 ;;
 esac
+# A sanitized build of the whole tree is slow; labels named plainly need only their tests
+# (parley-tests-LABEL), and the services need the Kafka mock.
+if [[ -n $sanitize && -z ${PARLEY_BUILD_TARGETS:-} ]]; then
+    labels=""
+    for ((i = 0; i < ${#ctest_args[@]}; i++)); do
+        case ${ctest_args[i]} in
+            -L | --label-regex) labels=${ctest_args[i + 1]:-} ;;
+        esac
+    done
+    if [[ $labels =~ ^[a-z]+(\|[a-z]+)*$ ]]; then
+        targets="parley-kafka-mock"
+        IFS='|' read -ra names <<<"$labels"
+        for name in "${names[@]}"; do
+            targets+=" parley-tests-$name"
+        done
+        export PARLEY_BUILD_TARGETS=$targets
+        echo "test.sh: building only $PARLEY_BUILD_TARGETS"
+    fi
+fi
 export PARLEY_BUILD_DIR=$build
 
 "$root/scripts/install-deps.sh" --services --browser
@@ -74,7 +93,9 @@ fi
 
 cd "$build"
 status=0
-ctest --output-on-failure --parallel "$(nproc)" --timeout 300 "${ctest_args[@]}" || status=$?
+# --no-tests=error: a selection that matches nothing (a mistyped label) fails, not passes.
+ctest --output-on-failure --no-tests=error --parallel "$(nproc)" --timeout 300 \
+    "${ctest_args[@]}" || status=$?
 if [[ -n $sanitize ]]; then
     sanitizer_reports_check || status=1
 fi

@@ -241,9 +241,10 @@ TEST_F(ClientDelivery, ALateJoinerGetsWhatFollowsTheJoinAtOnceAndNothingBefore) 
     EXPECT_EQ(bob.events().count_containing("before-"), 0)
         << "what was said before the join is history, not unread\n"
         << bob.events().all();
-    const auto position =
-        bob.client().positions().find(ConversationId{ChatKind::group_message, kGroup});
-    ASSERT_NE(position, bob.client().positions().end());
+    // positions() returns a copy: find in one copy and compare with that copy's end.
+    const Positions positions = bob.client().positions();
+    const auto position = positions.find(ConversationId{ChatKind::group_message, kGroup});
+    ASSERT_NE(position, positions.end());
     EXPECT_EQ(position->second.seq, 6u);
 }
 

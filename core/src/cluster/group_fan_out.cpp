@@ -39,10 +39,20 @@ void GroupFanOut::deliver(GroupId group, Frame frame) {
 boost::asio::awaitable<void> GroupFanOut::drain(std::size_t loop, GroupId group) {
     // unordered_map keeps references to its elements valid as it grows.
     Group& state = groups_[loop][group];
-    struct Done {
-        Group& state;
-        ~Done() { state.draining = false; }
-    } done{state};
+    // `draining` is cleared where the drain ends, on return or on a failure, and not by a
+    // destructor in this frame: a drain still suspended when the node shuts down is destroyed
+    // with its loop, after this object and `state` are gone.
+    try {
+        co_await hand_out_pending(loop, group, state);
+    } catch (...) {
+        state.draining = false;
+        throw;
+    }
+    state.draining = false;
+}
+
+boost::asio::awaitable<void> GroupFanOut::hand_out_pending(std::size_t loop, GroupId group,
+                                                           Group& state) {
     std::vector<Frame> batch;
     batch.reserve(kBatch);
     auto executor = loops_.at(loop).get_executor();

@@ -60,7 +60,9 @@ class GroupFanOut {
     /// One table per loop; each is touched only on its own loop.
     using Groups = std::unordered_map<GroupId, Group>;
 
+    /// Runs while `group` has messages pending on `loop`; one at a time per group.
     boost::asio::awaitable<void> drain(std::size_t loop, GroupId group);
+    boost::asio::awaitable<void> hand_out_pending(std::size_t loop, GroupId group, Group& state);
     /// Refreshes `state.members` from the Store, keeping the last known list in an outage.
     /// Returns false when there is no list to hand out to.
     boost::asio::awaitable<bool> refresh_members(GroupId group, Group& state);

@@ -14,10 +14,32 @@ Reply reply_with(int rc) {
     return reply;
 }
 
-// The C client hands our Completer back as `data`; whoever receives it owns it.
-std::unique_ptr<ReplyCompleter> take(const void* data) {
-    return std::unique_ptr<ReplyCompleter>(static_cast<ReplyCompleter*>(const_cast<void*>(data)));
-}
+/// One request's waiter, handed to the C client as the completion's `data`; whoever receives
+/// it back owns it: the completion, or the session that closed without one.
+class Request final : public PendingRequest {
+  public:
+    Request(ZookeeperSession& session, ReplyCompleter done)
+        : session_(session), done_(std::move(done)) {}
+
+    /// The client's answer: the request is no longer pending; its waiter resumes.
+    static void answer(const void* data, Reply reply) {
+        std::unique_ptr<Request> request(static_cast<Request*>(const_cast<void*>(data)));
+        request->session_.answered(*request);
+        request->done_.set_value(std::move(reply));
+    }
+    void closed() override {
+        const std::unique_ptr<Request> self(this);
+        done_.set_value(reply_with(ZCLOSING));
+    }
+    void refused(int rc) {
+        const std::unique_ptr<Request> self(this);
+        done_.set_value(reply_with(rc));
+    }
+
+  private:
+    ZookeeperSession& session_;  ///< alive: it answers or drops its requests before it goes
+    ReplyCompleter done_;
+};
 
 void on_data(int rc, const char* value, int length, const Stat* stat, const void* data) {
     Reply reply = reply_with(rc);
@@ -29,7 +51,7 @@ void on_data(int rc, const char* value, int length, const Stat* stat, const void
             reply.stat = *stat;
         }
     }
-    take(data)->set_value(std::move(reply));
+    Request::answer(data, std::move(reply));
 }
 
 void on_children(int rc, const String_vector* strings, const void* data) {
@@ -39,7 +61,7 @@ void on_children(int rc, const String_vector* strings, const void* data) {
             reply.children.emplace_back(strings->data[i]);  // NOLINT: the C client's array
         }
     }
-    take(data)->set_value(std::move(reply));
+    Request::answer(data, std::move(reply));
 }
 
 void on_stat(int rc, const Stat* stat, const void* data) {
@@ -47,15 +69,15 @@ void on_stat(int rc, const Stat* stat, const void* data) {
     if (rc == ZOK && stat != nullptr) {
         reply.stat = *stat;
     }
-    take(data)->set_value(std::move(reply));
+    Request::answer(data, std::move(reply));
 }
 
 void on_string(int rc, const char*, const void* data) {
-    take(data)->set_value(reply_with(rc));
+    Request::answer(data, reply_with(rc));
 }
 
 void on_void(int rc, const void* data) {
-    take(data)->set_value(reply_with(rc));
+    Request::answer(data, reply_with(rc));
 }
 
 /// Sends a request through `send(handle, completion)`, which returns the C call's result. When
@@ -64,12 +86,12 @@ template <typename Send>
 asio::awaitable<Reply> request(std::shared_ptr<ZookeeperSession> session, Send send) {
     return await_foreign<Reply>(
         [session = std::move(session), send = std::move(send)](ReplyCompleter done) {
-            auto* raw = new ReplyCompleter(std::move(done));
-            const int rc = session->send([&send, raw](zhandle_t* handle) {
+            auto* raw = new Request(*session, std::move(done));
+            const int rc = session->send(*raw, [&send, raw](zhandle_t* handle) {
                 return send(handle, static_cast<const void*>(raw));
             });
             if (rc != ZOK) {
-                take(raw)->set_value(reply_with(rc));
+                raw->refused(rc);
             }
         });
 }

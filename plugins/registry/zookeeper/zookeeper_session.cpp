@@ -36,11 +36,31 @@ void ZookeeperSession::detach() {
 
 void ZookeeperSession::close() {
     detach();
-    std::lock_guard lock(handle_mutex_);
-    if (handle_ != nullptr) {
+    std::unordered_set<PendingRequest*> dropped;
+    {
+        std::lock_guard lock(handle_mutex_);
+        if (handle_ == nullptr) {
+            return;
+        }
         zookeeper_close(handle_);
         handle_ = nullptr;
+        // The client's threads are gone: what is still pending was dropped, not delayed.
+        std::lock_guard pending_lock(pending_mutex_);
+        dropped.swap(pending_);
     }
+    for (PendingRequest* request : dropped) {
+        request->closed();
+    }
+}
+
+void ZookeeperSession::remember(PendingRequest& request) {
+    std::lock_guard lock(pending_mutex_);
+    pending_.insert(&request);
+}
+
+void ZookeeperSession::answered(PendingRequest& request) {
+    std::lock_guard lock(pending_mutex_);
+    pending_.erase(&request);
 }
 
 bool ZookeeperSession::connected() const {

@@ -172,6 +172,19 @@ TEST_F(InboundGroupTest, HandsOutEveryMessageOnceAndReleasesItsBacklog) {
     EXPECT_EQ(session->wait_for(0).size(), kMessages) << "a message was handed out twice";
 }
 
+TEST_F(InboundGroupTest, ShutsDownWhileADrainWaitsForTheStore) {
+    // The drain is suspended in the slow first lookup when the test ends: the fan-out goes
+    // first, then the loop destroys the drain's frame, which must not touch the fan-out any
+    // more (AddressSanitizer reports the use after free if it does).
+    inbound.on_group_message(1, message(1));
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (store.calls == 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(1ms);
+    }
+    ASSERT_EQ(store.calls, 1);
+    EXPECT_TRUE(session->wait_for(0).empty());
+}
+
 TEST(GroupRefusalTest, TheRouterRefusesAGroupOverItsMarkWithRetryAfter) {
     LocalDirectory directory;
     SlowFirstStore store;

@@ -4,6 +4,7 @@
 // that may not pipeline wait for everything before them and hold up everything after them.
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,8 +46,9 @@ class EchoHandler final : public Handler {
 // its append, as a membership check on a remote store would.
 class AppendHandler final : public Handler {
   public:
-    explicit AppendHandler(boost::asio::io_context& loop) : loop_(loop), before_append_(loop) {
-        before_append_.expires_at(boost::asio::steady_timer::time_point::max());
+    explicit AppendHandler(boost::asio::io_context& loop) : loop_(loop) {
+        before_append_.emplace(loop);
+        before_append_->expires_at(boost::asio::steady_timer::time_point::max());
     }
     bool pipelines(const Frame& /*frame*/, Node& /*node*/) const override { return true; }
 
@@ -57,7 +59,7 @@ class AppendHandler final : public Handler {
         }
         boost::system::error_code ec;
         if (body.starts_with("late")) {
-            co_await before_append_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            co_await before_append_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
         }
         auto stored = std::make_shared<boost::asio::steady_timer>(loop_);
         stored->expires_at(boost::asio::steady_timer::time_point::max());
@@ -72,14 +74,20 @@ class AppendHandler final : public Handler {
 
     /// The append of `body` completes.
     void store(const std::string& body) { appends_.at(body)->cancel(); }
-    void let_late_ones_append() { before_append_.cancel(); }
+    void let_late_ones_append() { before_append_->cancel(); }
+    /// Destroys the timers while their loop is still there: the dispatcher, which holds this
+    /// handler, outlives the loop.
+    void forget_timers() {
+        before_append_.reset();
+        appends_.clear();
+    }
 
     std::vector<std::string> started;
     int finished = 0;
 
   private:
     boost::asio::io_context& loop_;
-    boost::asio::steady_timer before_append_;
+    std::optional<boost::asio::steady_timer> before_append_;
     std::map<std::string, std::shared_ptr<boost::asio::steady_timer>> appends_;
 };
 
@@ -96,6 +104,9 @@ class ClientSessionPipelineTest : public ::testing::Test {
         harness_.settle();
         EXPECT_EQ(peer_->read().size(), 1U);
     }
+    ~ClientSessionPipelineTest() override { appends_->forget_timers(); }
+    ClientSessionPipelineTest(const ClientSessionPipelineTest&) = delete;
+    ClientSessionPipelineTest& operator=(const ClientSessionPipelineTest&) = delete;
 
     /// What came back since the last call: bodies, and ERRORs as "error <code> <ref_type>".
     std::vector<std::string> answers() {
