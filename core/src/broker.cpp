@@ -13,6 +13,7 @@
 #include <parley/endpoint.hpp>
 #include <parley/log_failure.hpp>
 
+#include "cluster/timed_store.hpp"
 #include "net/node_metrics.hpp"
 #include "net/refusal.hpp"
 #include "net/refusal_log.hpp"
@@ -129,6 +130,7 @@ void Broker::load_plugins() {
     registry_ = plugins_.one<Registry>();
     message_log_ = plugins_.one<MessageLog>();
     require(store_ != nullptr, config_.store, "a store");
+    store_ = std::make_shared<cluster::TimedStore>(std::move(store_), config_.store.name);
     require(transport_ != nullptr, config_.transport, "a transport");
     require(registry_ != nullptr, config_.registry, "a registry");
     if (config_.message_log) {

@@ -226,6 +226,14 @@ TEST_F(AdminHttpTest, ReadinessFollowsTheStoresRedis) {
     const auto back = ready_becomes(200);
     ASSERT_TRUE(back.has_value());
     EXPECT_EQ(back->status, 200) << back->body;
+
+    // The store's calls are timed: a login is one claim.
+    auto alice = login(1);
+    const std::string claims =
+        "parley_backend_call_seconds_count{backend=\"store\","
+        "plugin=\"redis\",call=\"claim\"}";
+    const auto counted = metric_value(http_get(daemon->admin_endpoint(), "/metrics")->body, claims);
+    EXPECT_EQ(counted, 1) << claims;
 }
 
 TEST_F(AdminHttpTest, GarbageAndOversizeRequestsGetFourHundreds) {
