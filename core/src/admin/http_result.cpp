@@ -61,12 +61,14 @@ std::string json_string(std::string_view text) {
     return out;
 }
 
-Answer result(ErrorCode code, std::string_view msg, std::string data_json) {
+Answer result(ErrorCode code, std::string_view msg, std::string_view data_json) {
     Answer answer;
     answer.status = status_of(code);
     answer.code = code;
     answer.body = "{\"code\":" + std::to_string(static_cast<std::uint32_t>(code)) +
-                  ",\"msg\":" + json_string(msg) + ",\"data\":" + data_json + "}\n";
+                  ",\"msg\":" + json_string(msg) + ",\"data\":";
+    answer.body += data_json;
+    answer.body += "}\n";
     return answer;
 }
 

@@ -30,7 +30,7 @@ struct Answer {
 
 /// The one result shape: {"code": N, "msg": "...", "data": DATA}, with the HTTP status the
 /// code maps to (status_of). `data_json` must be JSON already ("null" for none).
-Answer result(ErrorCode code, std::string_view msg, std::string data_json = "null");
+Answer result(ErrorCode code, std::string_view msg, std::string_view data_json = "null");
 
 /// The HTTP status an error code is answered with: 0 -> 200, 1000 -> 401, 1001 -> 403,
 /// 2000 -> 503, 3xxx -> 400 (3001 -> 404, 3002 -> 413), 4000 -> 429, 5004 -> 503, else 500.

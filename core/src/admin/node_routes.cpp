@@ -32,7 +32,7 @@ std::string failed_names(const std::vector<ProbeResult>& results) {
 
 }  // namespace
 
-void add_node_routes(Router& router, NodeStatus& node, asio::any_io_executor control,
+void add_node_routes(Router& router, NodeStatus& node, const asio::any_io_executor& control,
                      std::chrono::milliseconds deadline) {
     Route healthz;
     healthz.path = "/healthz";

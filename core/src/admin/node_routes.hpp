@@ -22,7 +22,7 @@ class NodeStatus {
 
 /// Adds GET /healthz, GET /readyz and GET /metrics (protected) to `router`. Probes that do not
 /// answer within `deadline` count as failed.
-void add_node_routes(Router& router, NodeStatus& node, boost::asio::any_io_executor control,
+void add_node_routes(Router& router, NodeStatus& node, const boost::asio::any_io_executor& control,
                      std::chrono::milliseconds deadline);
 
 }  // namespace parley::admin

@@ -145,6 +145,17 @@ std::string number(double value) {
     return fmt::format("{}", value);
 }
 
+/// One line of the exposition: `name<suffix>{labels} value`.
+void append_sample(std::string& out, std::string_view name, std::string_view suffix,
+                   std::string_view labels, std::string_view value) {
+    out += name;
+    out += suffix;
+    out += labels;
+    out += ' ';
+    out += value;
+    out += '\n';
+}
+
 }  // namespace
 
 struct Registry::Impl {
@@ -262,22 +273,22 @@ std::string Registry::exposition() const {
         out += "# TYPE " + name + " " + std::string{type_name(family.type)} + "\n";
         for (const auto& [key, series] : family.series) {
             if (const auto* counter = std::get_if<std::unique_ptr<Counter>>(&series.value)) {
-                out += name + key + " " + std::to_string((*counter)->value()) + "\n";
+                append_sample(out, name, "", key, std::to_string((*counter)->value()));
             } else if (const auto* gauge = std::get_if<std::unique_ptr<Gauge>>(&series.value)) {
-                out += name + key + " " + std::to_string((*gauge)->value()) + "\n";
+                append_sample(out, name, "", key, std::to_string((*gauge)->value()));
             } else if (const auto* read = std::get_if<std::function<double()>>(&series.value)) {
-                out += name + key + " " + number((*read)()) + "\n";
+                append_sample(out, name, "", key, number((*read)()));
             } else {
                 const Histogram& histogram = *std::get<std::unique_ptr<Histogram>>(series.value);
                 const auto& bounds = histogram.bounds();
                 for (std::size_t i = 0; i <= bounds.size(); ++i) {
                     const std::string le = i < bounds.size() ? number(bounds[i]) : "+Inf";
-                    out += name + "_bucket" + render_labels(series.labels, "le", le) + " " +
-                           std::to_string(histogram.cumulative(i)) + "\n";
+                    append_sample(out, name, "_bucket", render_labels(series.labels, "le", le),
+                                  std::to_string(histogram.cumulative(i)));
                 }
-                out += name + "_sum" + key + " " + number(histogram.sum()) + "\n";
-                out += name + "_count" + key + " " +
-                       std::to_string(histogram.cumulative(bounds.size())) + "\n";
+                append_sample(out, name, "_sum", key, number(histogram.sum()));
+                append_sample(out, name, "_count", key,
+                              std::to_string(histogram.cumulative(bounds.size())));
             }
         }
     }
