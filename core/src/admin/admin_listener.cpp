@@ -61,7 +61,7 @@ std::optional<Answer> answer_unreadable(const boost::system::error_code& ec) {
         return std::nullopt;
     }
     if (ec == beast::http::error::header_limit) {
-        Answer answer = result(ErrorCode::frame_too_large, "request head over 8 KiB");
+        Answer answer = result(ErrorCode::frame_too_large, "request head too large");
         answer.status = http::status::request_header_fields_too_large;
         return answer;
     }
