@@ -3,7 +3,8 @@
 # is skipped, and apt is not touched at all when nothing is missing.
 #
 #   install-deps.sh            what building parleyd and its plugins needs
-#   install-deps.sh --services also the servers the tests and a local cluster run against
+#   install-deps.sh --services also the servers the tests and a local cluster run against, and
+#                              promtool (Debian package prometheus) for the metrics test
 #   install-deps.sh --bench    also the peers the benchmark compares with, the plot tool, and
 #                              RocksDB for bench/message-log
 #   install-deps.sh --browser  also Chromium (headless) and a font, and the npm packages of the
@@ -35,7 +36,10 @@ fi
 browser=0
 for arg in "$@"; do
     case $arg in
-        --services) packages+=(redis-server zookeeper default-jre-headless) ;;
+        # prometheus brings promtool, which checks the admin listener's /metrics in the tests.
+        # Under systemd the package also starts a Prometheus server on :9090; `systemctl
+        # disable --now prometheus` stops it and leaves promtool.
+        --services) packages+=(redis-server zookeeper default-jre-headless prometheus) ;;
         --bench) packages+=(redis-server nats-server mosquitto gnuplot-nox librocksdb-dev) ;;
         --browser)
             packages+=(chromium fonts-dejavu-core)

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -22,13 +23,17 @@ enum ExitCode { kOk = 0, kConfigError = 1, kPluginError = 2, kStartupError = 3 }
 
 // Written to a temporary name and renamed, so a reader never sees half a file.
 void write_ready_file(const std::filesystem::path& path,
-                      const std::vector<boost::asio::ip::tcp::endpoint>& endpoints) {
+                      const std::vector<boost::asio::ip::tcp::endpoint>& endpoints,
+                      const std::optional<boost::asio::ip::tcp::endpoint>& admin) {
     const auto temporary = path.string() + ".tmp";
     {
         std::ofstream out(temporary, std::ios::trunc);
         out << "pid=" << ::getpid() << '\n';
         for (const auto& endpoint : endpoints) {
             out << "listen=" << parley::Endpoint::from(endpoint).to_string() << '\n';
+        }
+        if (admin) {
+            out << "admin=" << parley::Endpoint::from(*admin).to_string() << '\n';
         }
     }
     std::filesystem::rename(temporary, path);
@@ -67,7 +72,7 @@ int run(const parley::daemon::CommandLine& line) {
     raise_descriptor_limit();
     broker.run([&](const auto& endpoints) {
         if (!line.ready_file.empty()) {
-            write_ready_file(line.ready_file, endpoints);
+            write_ready_file(line.ready_file, endpoints, broker.admin_endpoint());
         }
     });
     return kOk;

@@ -13,8 +13,11 @@
 #include <parley/endpoint.hpp>
 #include <parley/log_failure.hpp>
 
+#include "cluster/timed_store.hpp"
+#include "net/node_metrics.hpp"
 #include "net/refusal.hpp"
 #include "net/refusal_log.hpp"
+#include "net/session_loop.hpp"
 
 namespace parley {
 namespace asio = boost::asio;
@@ -48,6 +51,9 @@ std::vector<std::filesystem::path> search_paths(const config::BrokerConfig& conf
 std::string to_string(const tcp::endpoint& endpoint) {
     return Endpoint::from(endpoint).to_string();
 }
+
+/// How long /healthz and /readyz wait for a loop or a backend to answer.
+constexpr std::chrono::milliseconds kProbeDeadline{2000};
 
 }  // namespace
 
@@ -85,9 +91,13 @@ Broker::Broker(config::BrokerConfig config)
     for (const auto& endpoint : config_.server.listen) {
         stream_factories_.emplace_back(endpoint, config_.server.session);
     }
+    admin_router_.add_interceptor(admin::bearer_token_interceptor(config_.admin.token));
+    admin::add_node_routes(admin_router_, *this, control_.get_executor(), kProbeDeadline);
+    register_gauges();
 }
 
 Broker::~Broker() {
+    gauges_.clear();
     loops_.stop();
     loops_.join();
     backend_loop_.stop();
@@ -120,6 +130,7 @@ void Broker::load_plugins() {
     registry_ = plugins_.one<Registry>();
     message_log_ = plugins_.one<MessageLog>();
     require(store_ != nullptr, config_.store, "a store");
+    store_ = std::make_shared<cluster::TimedStore>(std::move(store_), config_.store.name);
     require(transport_ != nullptr, config_.transport, "a transport");
     require(registry_ != nullptr, config_.registry, "a registry");
     if (config_.message_log) {
@@ -161,7 +172,73 @@ std::vector<tcp::endpoint> Broker::endpoints() const {
     return out;
 }
 
+std::optional<tcp::endpoint> Broker::admin_endpoint() const {
+    if (!admin_) {
+        return std::nullopt;
+    }
+    return admin_->local_endpoint();
+}
+
+void Broker::register_gauges() {
+    auto& registry = metrics::registry();
+    // Created now, so that every series is exposed (at zero) from the start.
+    net::NodeMetrics::get();
+    gauges_.push_back(registry.gauge_function(
+        "parley_connections_open", "Client connections open (logged in or not).", {},
+        [this] { return static_cast<double>(tracker_.count()); }));
+    gauges_.push_back(
+        registry.gauge_function("parley_users_online", "Users logged in on this node.", {},
+                                [this] { return static_cast<double>(directory_.size()); }));
+    gauges_.push_back(registry.gauge_function(
+        "parley_write_queue_bytes", "Bytes queued for writing to clients, all sessions.", {},
+        [this] {
+            double total = 0;
+            for (std::size_t i = 0; i < loops_.size(); ++i) {
+                total += static_cast<double>(net::SessionLoop::of(loops_.at(i)).queued_output());
+            }
+            return total;
+        }));
+    gauges_.push_back(
+        registry.gauge_function("parley_event_loops", "Session event loops.", {},
+                                [this] { return static_cast<double>(loops_.size()); }));
+}
+
+std::vector<admin::Probe> Broker::liveness_probes() {
+    std::vector<admin::Probe> probes;
+    for (std::size_t i = 0; i < loops_.size(); ++i) {
+        asio::io_context& loop = loops_.at(i);
+        probes.push_back({"loop " + std::to_string(i), [&loop]() -> asio::awaitable<void> {
+                              // Runs nothing on the loop and comes back: only a loop that
+                              // turns lets it through.
+                              co_await asio::post(loop.get_executor(), asio::use_awaitable);
+                          }});
+    }
+    return probes;
+}
+
+std::vector<admin::Probe> Broker::readiness_probes() {
+    std::vector<admin::Probe> probes;
+    probes.push_back({"store", [store = store_] { return store->check_ready(); }});
+    probes.push_back({"registry", [registry = registry_] { return registry->check_ready(); }});
+    probes.push_back({"transport", [transport = transport_] { return transport->check_ready(); }});
+    if (message_log_) {
+        probes.push_back({"message_log", [log = message_log_] { return log->check_ready(); }});
+    }
+    probes.push_back({"announced", [this]() -> asio::awaitable<void> {
+                          if (!announced_ || stopping_) {
+                              throw Error(ErrorCode::backend_unavailable,
+                                          stopping_ ? "shutting down"
+                                                    : "not announced in the registry yet");
+                          }
+                          co_return;
+                      }});
+    return probes;
+}
+
 void Broker::bind() {
+    if (config_.admin.listen && !admin_) {
+        admin_ = std::make_unique<admin::AdminListener>(control_, config_.admin, admin_router_);
+    }
     for (std::size_t i = 0; i < config_.server.listen.size(); ++i) {
         const net::StreamFactory* streams = &stream_factories_[i];
         listeners_.push_back(std::make_unique<net::Listener>(
@@ -198,6 +275,18 @@ void Broker::run(ReadyCallback on_ready) {
 }
 
 asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
+    if (admin_) {
+        // First, so /healthz answers while the node is still starting.
+        admin_->start();
+        const auto bound = admin_->local_endpoint();
+        spdlog::info("admin listening on http://{}", to_string(bound));
+        if (!bound.address().is_loopback() && config_.admin.token.empty()) {
+            spdlog::warn(
+                "admin listener on {} is reachable from other hosts and has no admin.token: "
+                "anyone who can reach it can read /metrics",
+                to_string(bound));
+        }
+    }
     transport_->start(config_.node_id, *inbound_);
     std::vector<std::string> advertised = config_.server.advertise;
     for (std::size_t i = 0; i < listeners_.size(); ++i) {
@@ -223,6 +312,7 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
     ServiceInstance self{
         kParleyService, config_.node_id, advertised, 0, {{"version", PARLEY_VERSION}}};
     co_await registry_->announce(std::move(self));
+    announced_ = true;
     co_await watch_nodes();
     if (on_ready) {
         on_ready(endpoints());
@@ -280,6 +370,7 @@ asio::awaitable<void> Broker::drain() {
         listener->stop();
     }
     node_watch_.reset();  // no adoption once shutting down
+    announced_ = false;
     try {
         co_await registry_->withdraw();
     } catch (const std::exception& e) {
@@ -299,6 +390,9 @@ asio::awaitable<void> Broker::drain() {
                  tracker_.count());
     adoption_->stop();
     transport_->stop();
+    if (admin_) {
+        admin_->stop();
+    }
 }
 
 void Broker::accept(asio::io_context& loop, net::LoopSocket socket,

@@ -4,6 +4,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -15,6 +16,9 @@
 #include <parley/host/registrations.hpp>
 #include <parley/subscription.hpp>
 
+#include "admin/admin_listener.hpp"
+#include "admin/node_routes.hpp"
+#include "admin/router.hpp"
 #include "backend_loop.hpp"
 #include "cluster/broker_node.hpp"
 #include "cluster/inbound_delivery.hpp"
@@ -38,7 +42,7 @@ namespace parley {
 ///
 /// The main thread runs a control loop (signals, accepting, registry, start-up and shutdown);
 /// sessions run on the LoopPool's threads.
-class Broker final : private net::SessionEvents {
+class Broker final : private net::SessionEvents, private admin::NodeStatus {
   public:
     using ReadyCallback = std::function<void(const std::vector<boost::asio::ip::tcp::endpoint>&)>;
 
@@ -60,8 +64,16 @@ class Broker final : private net::SessionEvents {
     void shutdown();
 
     std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;
+    /// The admin listener's bound address; nothing when admin.listen is not set.
+    std::optional<boost::asio::ip::tcp::endpoint> admin_endpoint() const;
 
   private:
+    // admin::NodeStatus, on the control loop.
+    std::vector<admin::Probe> liveness_probes() override;
+    std::vector<admin::Probe> readiness_probes() override;
+    /// The node's gauges that are read when exposed (connections, queued output, ...).
+    void register_gauges();
+
     void on_login(const std::shared_ptr<net::ClientSession>& session) override;
     void on_leaving(net::ClientSession& session) override;
     void on_closed(net::ClientSession& session) override;
@@ -117,6 +129,12 @@ class Broker final : private net::SessionEvents {
     /// One per listener, in configuration order: what its protocol makes of a socket.
     std::vector<net::StreamFactory> stream_factories_;
     std::vector<std::unique_ptr<net::Listener>> listeners_;
+    admin::Router admin_router_;
+    std::unique_ptr<admin::AdminListener> admin_;
+    /// Withdrawn in the destructor, before what they read goes.
+    std::vector<Subscription> gauges_;
+    /// Announced in the registry and not yet withdrawing: one of /readyz's checks.
+    std::atomic<bool> announced_{false};
     boost::asio::signal_set signals_;
     boost::asio::signal_set hangups_;
     std::atomic<bool> stopping_{false};

@@ -91,6 +91,8 @@ void DaemonProcess::parse_ready_file() {
             reported = static_cast<pid_t>(std::stol(line.substr(4)));
         } else if (line.starts_with("listen=")) {
             endpoints_.push_back(line.substr(7));
+        } else if (line.starts_with("admin=")) {
+            admin_endpoint_ = line.substr(6);
         }
     }
     if (reported != pid_ || endpoints_.empty()) {

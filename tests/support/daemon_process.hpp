@@ -46,6 +46,8 @@ class DaemonProcess {
     /// The first listener.
     const std::string& endpoint() const { return endpoints_.front(); }
     std::uint16_t port() const;
+    /// "host:port" of the admin listener (the ready file's admin= line); "" when it has none.
+    const std::string& admin_endpoint() const noexcept { return admin_endpoint_; }
 
     /// Everything the daemon wrote to stdout and stderr so far.
     std::string log_text() const;
@@ -84,6 +86,7 @@ class DaemonProcess {
     pid_t pid_ = -1;
     std::optional<int> exit_status_;
     std::vector<std::string> endpoints_;
+    std::string admin_endpoint_;
 };
 
 }  // namespace parley::test

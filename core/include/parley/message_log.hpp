@@ -104,6 +104,11 @@ class BOOST_SYMBOL_VISIBLE MessageLog {
     /// finds it and comes back a duplicate). A session may then start its next append before the
     /// last one completed (Handler::pipelines). The default is false.
     virtual bool keeps_append_order() const noexcept;
+    /// Whether the backend can serve now, for the node's /readyz (docs/admin-http.md):
+    /// completes when it can, throws Error(backend_unavailable) saying why not. Answers within
+    /// the backend's own call time-out; may be called at any time from any thread. The default
+    /// (for backends with nothing to reach) completes at once. Plugin API 5.
+    virtual asio::awaitable<void> check_ready();
 
     /// Messages of `conversation` with seq > `after`, ascending, at most `limit`.
     virtual asio::awaitable<MessagePage> read(Conversation conversation, std::uint64_t after,

@@ -56,6 +56,11 @@ class BOOST_SYMBOL_VISIBLE Registry {
         std::string service, std::function<void(std::vector<ServiceInstance>)> on_change) = 0;
     /// Withdraws every instance this registry announced.
     virtual asio::awaitable<void> withdraw() = 0;
+    /// Whether the backend can serve now, for the node's /readyz (docs/admin-http.md):
+    /// completes when it can, throws Error(backend_unavailable) saying why not. Answers within
+    /// the backend's own call time-out; may be called at any time from any thread. The default
+    /// (for backends with nothing to reach) completes at once. Plugin API 5.
+    virtual asio::awaitable<void> check_ready();
 };
 
 }  // namespace parley

@@ -63,6 +63,11 @@ class BOOST_SYMBOL_VISIBLE Store {
     virtual asio::awaitable<bool> leave_group(GroupId group, UserId user) = 0;
     virtual asio::awaitable<bool> is_member(GroupId group, UserId user) = 0;
     virtual asio::awaitable<std::vector<UserId>> group_members(GroupId group) = 0;
+    /// Whether the backend can serve now, for the node's /readyz (docs/admin-http.md):
+    /// completes when it can, throws Error(backend_unavailable) saying why not. Answers within
+    /// the backend's own call time-out; may be called at any time from any thread. The default
+    /// (for backends with nothing to reach) completes at once. Plugin API 5.
+    virtual asio::awaitable<void> check_ready();
 };
 
 }  // namespace parley

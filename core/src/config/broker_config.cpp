@@ -236,6 +236,9 @@ BrokerConfig parse_broker_config(const ConfigNode& root) {
 
     config.server = parse_server(reader.require("server"));
 
+    if (const ConfigNode* admin = reader.find("admin")) {
+        config.admin = parse_admin_settings(*admin);
+    }
     if (const ConfigNode* logging = reader.find("logging")) {
         SettingsReader log_reader(*logging, "logging settings");
         config.log_level = log_reader.get_choice("level", config.log_level, log_levels());

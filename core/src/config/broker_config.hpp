@@ -10,20 +10,12 @@
 #include <parley/config_node.hpp>
 #include <parley/host/plugin_loader.hpp>
 
+#include "config/admin_settings.hpp"
 #include "config/fan_out_limits.hpp"
 #include "config/listener_settings.hpp"
 #include "config/session_limits.hpp"
 
 namespace parley::config {
-
-struct ListenEndpoint {
-    std::string host;
-    std::uint16_t port = 0;        ///< 0 picks a free port (tests)
-    std::string protocol = "tcp";  ///< what clients speak to it: tcp, tls, ws or wss
-    SourceLocation where;
-    std::optional<TlsSettings> tls;              ///< tls and wss
-    std::optional<WebSocketSettings> websocket;  ///< ws and wss
-};
 
 /// How many connections the node serves: `server.max_connections` and its kin.
 struct ConnectionLimits {
@@ -57,6 +49,7 @@ struct ServerSettings {
 struct BrokerConfig {
     std::string node_id;
     ServerSettings server;
+    AdminSettings admin;  ///< `admin:`; off unless admin.listen is set
     std::string log_level = "info";
     std::vector<std::filesystem::path> plugin_paths;  ///< searched before the defaults
     host::PluginRequest transport;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -36,5 +37,14 @@ struct WebSocketSettings {
 TlsSettings parse_tls_settings(const ConfigNode& node);
 /// Reads a `websocket:` map.
 WebSocketSettings parse_websocket_settings(const ConfigNode& node);
+
+struct ListenEndpoint {
+    std::string host;
+    std::uint16_t port = 0;        ///< 0 picks a free port (tests)
+    std::string protocol = "tcp";  ///< what clients speak to it: tcp, tls, ws or wss
+    SourceLocation where;
+    std::optional<TlsSettings> tls;              ///< tls and wss
+    std::optional<WebSocketSettings> websocket;  ///< ws and wss
+};
 
 }  // namespace parley::config

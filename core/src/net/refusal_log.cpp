@@ -5,6 +5,8 @@
 #include <chrono>
 #include <mutex>
 
+#include "net/node_metrics.hpp"
+
 namespace parley::net {
 namespace {
 
@@ -40,6 +42,10 @@ bool refusal_log_admits(Refusal kind, std::uint64_t& skipped) noexcept {
     skipped = budget.skipped;
     budget.skipped = 0;
     return true;
+}
+
+void count_refusal(Refusal kind) noexcept {
+    NodeMetrics::get().refused(kind);
 }
 
 }  // namespace parley::net

@@ -24,9 +24,14 @@ enum class Refusal : std::uint8_t {
 /// since the last one logged. Thread safe.
 bool refusal_log_admits(Refusal kind, std::uint64_t& skipped) noexcept;
 
-/// Logs a refusal at info, rate-limited per kind. Never pass a token or other secret.
+/// Counts a refusal of `kind` in the node's metrics (parley_refusals_total).
+void count_refusal(Refusal kind) noexcept;
+
+/// Counts a refusal and logs it at info, rate-limited per kind. Never pass a token or other
+/// secret.
 template <typename... Args>
 void log_refusal(Refusal kind, spdlog::format_string_t<Args...> format, Args&&... args) {
+    count_refusal(kind);
     std::uint64_t skipped = 0;
     if (!refusal_log_admits(kind, skipped)) {
         return;

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "dispatch/dispatcher.hpp"
+#include "net/node_metrics.hpp"
 #include "net/refusal_log.hpp"
 #include "net/request_runner.hpp"
 #include "net/session_loop.hpp"
@@ -329,7 +330,9 @@ Frame ClientSession::decode_next() {
         input_ = input_.subspan(decoder_.consume(input_));
         if (decoder_.frame_ready()) {
             frame_heard();
-            return decoder_.take_frame();
+            Frame frame = decoder_.take_frame();
+            NodeMetrics::get().frame_received(frame.raw_type());
+            return frame;
         }
     }
     // Bytes after a bad header are never decoded: the frame boundaries are lost.
@@ -505,6 +508,12 @@ void ClientSession::hold_reading(std::chrono::milliseconds wait) {
 }
 
 void ClientSession::send_error(const Error& error, std::uint64_t ref_id) {
+    NodeMetrics& metrics = NodeMetrics::get();
+    metrics.error_sent(error.code());
+    if (state_ == State::handshaking && current_type_.load(std::memory_order_relaxed) ==
+                                            static_cast<std::uint8_t>(FrameType::handshake)) {
+        metrics.login_failed(error.code());
+    }
     if (error.code() == ErrorCode::rate_limited) {
         hold_reading(wait_asked_by(error.data()));
     }
@@ -550,6 +559,7 @@ void ClientSession::enqueue_for_writing(Frame frame) {
     if (!serving()) {
         return;
     }
+    NodeMetrics::get().frame_sent(frame.raw_type());
     bool queued = false;
     change_queue([&] { queued = writes_.push(std::move(frame)); });
     if (!queued) {
@@ -566,6 +576,7 @@ void ClientSession::shed_output() {
     if (!serving()) {
         return;
     }
+    NodeMetrics::get().slow_consumer_closed();
     log_refusal(Refusal::slow_consumer,
                 "{} (user {}): {} bytes waiting to be written while the node's output is over "
                 "max_queued_output; closing with {}",
@@ -577,6 +588,7 @@ void ClientSession::shed_output() {
 }
 
 void ClientSession::close_slow_consumer() {
+    NodeMetrics::get().slow_consumer_closed();
     spdlog::warn("user {} ({}): {} bytes waiting to be written, over the limit; closing", user(),
                  remote_address(), writes_.queued_bytes() + (replay_ ? replay_->held_bytes : 0));
     if (replay_) {
@@ -730,6 +742,7 @@ void ClientSession::complete_login(UserId user) {
     }
     end_handshake();
     state_ = State::active;
+    NodeMetrics::get().login_succeeded();
     decoder_.set_max_body_size(env_.limits.max_frame_size);
     env_.events.on_login(shared_from_this());
     loop_.clock().schedule(*this, idle_check, env_.limits.heartbeat_interval);
@@ -757,6 +770,7 @@ void ClientSession::begin_close(const Error& reason, bool drop_pending) {
     goodbye.set_code(static_cast<std::uint32_t>(reason.code()));
     goodbye.set_msg(reason.what());
     Frame last = Frame::make(FrameType::goodbye, kNoUser, user(), goodbye);
+    NodeMetrics::get().frame_sent(last.raw_type());
     change_queue([&] {
         const bool was_writing = writes_.writing();
         if (drop_pending) {

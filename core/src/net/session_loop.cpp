@@ -70,7 +70,7 @@ void SessionLoop::shed_output(std::uint64_t limit) {
 }
 
 void SessionLoop::shed_now(std::uint64_t limit) {
-    if (queued_output_ <= limit) {
+    if (queued_output() <= limit) {
         return;
     }
     std::vector<std::pair<std::uint64_t, std::shared_ptr<ClientSession>>> queues;
@@ -83,7 +83,7 @@ void SessionLoop::shed_now(std::uint64_t limit) {
     std::sort(queues.begin(), queues.end(),
               [](const auto& a, const auto& b) { return a.first > b.first; });
     for (const auto& [bytes, session] : queues) {
-        if (queued_output_ <= limit) {
+        if (queued_output() <= limit) {
             break;
         }
         session->shed_output();

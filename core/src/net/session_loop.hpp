@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -50,9 +51,17 @@ class SessionLoop final : public boost::asio::execution_context::service {
     WriteFlusher& flusher() noexcept { return flusher_; }
 
     /// Bytes the loop's sessions have queued for writing (WriteQueue::queued_bytes() summed).
-    std::uint64_t queued_output() const noexcept { return queued_output_; }
-    void output_queued(std::uint64_t bytes) noexcept { queued_output_ += bytes; }
-    void output_released(std::uint64_t bytes) noexcept { queued_output_ -= bytes; }
+    /// Any thread may read it (the node's metrics); only the loop changes it, so a plain load
+    /// and store suffice and the count costs no locked instruction.
+    std::uint64_t queued_output() const noexcept {
+        return queued_output_.load(std::memory_order_relaxed);
+    }
+    void output_queued(std::uint64_t bytes) noexcept {
+        queued_output_.store(queued_output() + bytes, std::memory_order_relaxed);
+    }
+    void output_released(std::uint64_t bytes) noexcept {
+        queued_output_.store(queued_output() - bytes, std::memory_order_relaxed);
+    }
     /// Once this turn ends, if queued_output() is over `limit`, closes the sessions with the
     /// largest queues as slow consumers until it would not be. Posted, so that no sender is
     /// in the middle of a fan-out when sessions close.
@@ -71,7 +80,7 @@ class SessionLoop final : public boost::asio::execution_context::service {
     SessionClock clock_;
     RequestRunner runner_;
     WriteFlusher flusher_;
-    std::uint64_t queued_output_ = 0;
+    std::atomic<std::uint64_t> queued_output_{0};
     bool shedding_posted_ = false;
 
     void shed_now(std::uint64_t limit);

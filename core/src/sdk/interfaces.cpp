@@ -15,16 +15,28 @@ namespace parley {
 
 Session::~Session() = default;
 Store::~Store() = default;
+asio::awaitable<void> Store::check_ready() {
+    co_return;
+}
 MessageLog::~MessageLog() = default;
 bool MessageLog::keeps_append_order() const noexcept {
     return false;
+}
+asio::awaitable<void> MessageLog::check_ready() {
+    co_return;
 }
 TransportListener::~TransportListener() = default;
 Transport::~Transport() = default;
 EnvelopeHandler::~EnvelopeHandler() = default;
 void Transport::adopt_route(const std::string& /*node_id*/) {}
 void Transport::release_route(const std::string& /*node_id*/) {}
+asio::awaitable<void> Transport::check_ready() {
+    co_return;
+}
 Registry::~Registry() = default;
+asio::awaitable<void> Registry::check_ready() {
+    co_return;
+}
 Router::~Router() = default;
 std::optional<Error> Router::refuse_group_message(GroupId /*group*/, const Session& /*sender*/) {
     return std::nullopt;

@@ -81,6 +81,12 @@ RedisLog::~RedisLog() {
     pool_->shutdown();
 }
 
+asio::awaitable<void> RedisLog::check_ready() {
+    RedisCommand ping;
+    ping.args = {"PING"};
+    co_await run(std::move(ping), "PING");
+}
+
 asio::awaitable<RedisReply> RedisLog::run(RedisCommand command, const char* what) {
     RedisReply reply = co_await pool_->call(std::move(command));
     if (reply.is_error()) {

@@ -50,6 +50,8 @@ class RedisLog final : public MessageLog {
                                       std::uint64_t seq) override;
     asio::awaitable<std::vector<StreamPosition>> positions(UserId user,
                                                            std::vector<GroupId> groups) override;
+    /// A PING through the pool: fails at once while no connection is up.
+    asio::awaitable<void> check_ready() override;
 
   private:
     /// Runs `command`, throwing for a Redis error reply.

@@ -486,6 +486,15 @@ void ZookeeperRegistry::on_new_session() {
     }
 }
 
+asio::awaitable<void> ZookeeperRegistry::check_ready() {
+    const auto session = connection_.current();
+    if (!session || !session->connected()) {
+        throw Error(ErrorCode::backend_unavailable,
+                    "ZooKeeper at " + settings_.connect + ": not connected");
+    }
+    co_return;
+}
+
 void ZookeeperRegistry::on_connected() {
     for (auto& [service, list] : watches_) {
         list->on_connected();

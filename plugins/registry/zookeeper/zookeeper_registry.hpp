@@ -60,6 +60,8 @@ class ZookeeperRegistry final : public Registry, private ZookeeperConnection::Li
                        std::function<void(std::vector<ServiceInstance>)> on_change) override;
     /// Deletes this registry's znodes (those this session still holds).
     asio::awaitable<void> withdraw() override;
+    /// Ready while the ZooKeeper session is connected.
+    asio::awaitable<void> check_ready() override;
 
   private:
     // ZookeeperConnection::Listener, on the registry's thread.

@@ -61,6 +61,11 @@ asio::awaitable<RedisReply> RedisStore::run(RedisCommand command, const char* wh
     co_return reply;
 }
 
+asio::awaitable<void> RedisStore::check_ready() {
+    RedisCommand ping = plain({"PING"});
+    co_await run(std::move(ping), "PING");
+}
+
 void RedisStore::unexpected(const char* what) const {
     throw Error(ErrorCode::backend_unavailable,
                 "Redis at " + pool_->address() + " gave an unexpected reply to " + what);

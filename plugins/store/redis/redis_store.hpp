@@ -45,6 +45,8 @@ class RedisStore final : public Store {
     asio::awaitable<bool> is_member(GroupId group, UserId user) override;
     /// Ascending user ids.
     asio::awaitable<std::vector<UserId>> group_members(GroupId group) override;
+    /// A PING through the pool: fails at once while no connection is up.
+    asio::awaitable<void> check_ready() override;
 
     static constexpr std::uint32_t kDefaultPageSize = 100;
 

@@ -397,8 +397,13 @@ TEST_F(ZookeeperRegistryTest, AStoppedServerFailsCallsAndARestartedOneServesAgai
     announce(node.registry(), "node-a", "tcp://127.0.0.1:7400");
     auto node_watch = node.registry().watch(kParleyService, seen.callback());
     ASSERT_TRUE(seen.wait_ids({"node-a"})) << seen.describe();
+    run_awaitable(node.registry().check_ready());
 
     server.stop();
+    ASSERT_TRUE(eventually([&] {
+        const auto not_ready = error_of(node.registry().check_ready());
+        return not_ready && not_ready->code() == ErrorCode::backend_unavailable;
+    })) << "check_ready still says ready with the server stopped";
     const auto start = steady_clock::now();
     const auto error = error_of(node.registry().instances(kParleyService));
     ASSERT_TRUE(error);
@@ -421,6 +426,7 @@ TEST_F(ZookeeperRegistryTest, AStoppedServerFailsCallsAndARestartedOneServesAgai
             return false;
         }
     })) << "the node, still announced in its resumed session, with the load reported meanwhile";
+    run_awaitable(node.registry().check_ready());
     // The newcomer never had a session: its client reconnects on the ZooKeeper library's own
     // schedule, and on a busy machine its first call after the restart may still find no
     // connection within connect_timeout (backend_unavailable, as documented). It must succeed

@@ -262,8 +262,10 @@ TEST(RedisStoreOutageTest, RestartFailsFastThenReconnectsAndReassertsRecords) {
     ASSERT_TRUE(node.claim(2, 12).granted);
     ASSERT_TRUE(other.claim(3, 13).granted);
     run_awaitable(node.store->join_group(5, 1));
+    run_awaitable(node.store->check_ready());
 
     server.stop();
+    expect_unavailable([&] { run_awaitable(node.store->check_ready()); });
     for (int i = 0; i < 5; ++i) {
         const Failure failure = expect_unavailable([&] { node.locate(1); });
         EXPECT_THAT(failure.message, HasSubstr(server.endpoint()));
@@ -284,6 +286,7 @@ TEST(RedisStoreOutageTest, RestartFailsFastThenReconnectsAndReassertsRecords) {
         },
         10s))
         << "the nodes' records did not come back after Redis restarted";
+    run_awaitable(node.store->check_ready());
     EXPECT_EQ(node.locate(1)->epoch, 11u);
     EXPECT_EQ(node.locate(3)->node_id, "node-b");
     EXPECT_EQ(node.online(0, 10).total, 3u);
