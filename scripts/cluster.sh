@@ -21,6 +21,8 @@
 # PARLEY_CLUSTER_KAFKA_PROPERTIES adds librdkafka properties to every node's transport, as YAML
 # map entries: PARLEY_CLUSTER_KAFKA_PROPERTIES='fetch.wait.max.ms: 500, linger.ms: 5' puts back
 # librdkafka's own defaults over the transport's, to compare.
+# PARLEY_CLUSTER_CONFIG=FILE lays one more configuration file over every node's (last), e.g. to
+# run the nodes without a message log.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -89,7 +91,8 @@ start_node() {
     local n=$1 ready=$state/node-$1.ready
     rm -f "$ready"
     "$build/bin/parleyd" -c "$root/config/cluster.yaml" -c "$root/config/cluster/node-$n.yaml" \
-        -c "$state/backends.yaml" -c "$state/node-$n.yaml" --ready-file "$ready" >>"$state/node-$n.log" 2>&1 &
+        -c "$state/backends.yaml" -c "$state/node-$n.yaml" ${PARLEY_CLUSTER_CONFIG:+-c "$PARLEY_CLUSTER_CONFIG"} \
+        --ready-file "$ready" >>"$state/node-$n.log" 2>&1 &
     echo $! >"$state/node-$n.pid"
     for _ in $(seq 300); do
         [[ -f $ready ]] && return
