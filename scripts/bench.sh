@@ -40,7 +40,8 @@ usage: scripts/bench.sh [options]
   --sync-senders N        users who send the sync workload's 100,000 messages (1)
   --idle-connections N    connections of the idle workload (10000); 100000 or 1000000 spread
                           over 127.0.0.x source addresses and raise the open-file limits
-  --cross A,B             also run 1:1 across two Parley nodes already running at A and B
+  --cross A,B             also run 1:1 closed and open loop across two Parley nodes already
+                          running at A and B (senders on one, recipients on the other)
   --no-build              use the build in $PARLEY_BUILD_DIR (or ./build) as it is
   --no-pin                do not pin servers and generator to CPUs
   --out DIR               where results go (bench/results/<timestamp>)
@@ -450,6 +451,9 @@ package_version() {
 } >"$out/env.json"
 
 # --- the runs ------------------------------------------------------------------------------
+# Cross-node user ids start at a new million for each run, from one that depends on the time,
+# so that runs minutes apart use different users too.
+cross_users=$(( ($(date +%s) / 60 % 2000) * 1000000 ))
 for rep in $(seq 1 "$reps"); do
     for workload in $workloads; do
         for server in $servers; do
@@ -461,11 +465,18 @@ for rep in $(seq 1 "$reps"); do
         done
     done
     if [[ -n $cross ]]; then
-        # shellcheck disable=SC2046
-        "${generator_cpu[@]}" "$bench_bin" --protocol parley $(workload_args private-closed) \
-            --endpoint "${cross%%,*}" --endpoint "${cross#*,}" --cross-node \
-            --label parley-cluster --json "$out/runs/cross-node-parley-cluster-r$rep.json" ||
-            failures=$((failures + 1))
+        for workload in private-closed private-open; do
+            # Users new to the cluster each run: a node's message log takes a repeated
+            # client_msg_id in one conversation within its dedup_window for a resend, and
+            # pushes it to nobody, so users of an earlier run would count as losses.
+            cross_users=$((cross_users + 1000000))
+            # shellcheck disable=SC2046
+            "${generator_cpu[@]}" "$bench_bin" --protocol parley $(workload_args "$workload") \
+                --endpoint "${cross%%,*}" --endpoint "${cross#*,}" --cross-node \
+                --id-base "$cross_users" --label parley-cluster \
+                --json "$out/runs/cross-node-$workload-parley-cluster-r$rep.json" ||
+                failures=$((failures + 1))
+        done
     fi
 done
 

@@ -18,6 +18,11 @@
 # $PARLEY_CLUSTER_DIR. Nodes listen on 127.0.0.1:7401-7403, or on free ports with
 # PARLEY_CLUSTER_PORTS=auto (the ports are in node-N.yaml in the state directory).
 # PARLEY_CLUSTER_BUILD=0 makes `start` use the build as it is.
+# PARLEY_CLUSTER_KAFKA_PROPERTIES adds librdkafka properties to every node's transport, as YAML
+# map entries: PARLEY_CLUSTER_KAFKA_PROPERTIES='fetch.wait.max.ms: 500, linger.ms: 5' puts back
+# librdkafka's own defaults over the transport's, to compare.
+# PARLEY_CLUSTER_CONFIG=FILE lays one more configuration file over every node's (last), e.g. to
+# run the nodes without a message log.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -60,11 +65,7 @@ write_overlays() {
 transport:
   settings:
     brokers: "$PARLEY_TEST_KAFKA"
-    properties:
-      # The Kafka mock answers a fetch only when fetch.wait.max.ms (500 by default) runs out,
-      # not when a record arrives as a real broker does: every cross-node message waited for it.
-      fetch.wait.max.ms: 5
-      linger.ms: 1          # and a record waits at most 1 ms for others to batch with
+    properties: {${PARLEY_CLUSTER_KAFKA_PROPERTIES:-}}
 registry:
   settings:
     connect: "$PARLEY_TEST_ZOOKEEPER"
@@ -90,7 +91,8 @@ start_node() {
     local n=$1 ready=$state/node-$1.ready
     rm -f "$ready"
     "$build/bin/parleyd" -c "$root/config/cluster.yaml" -c "$root/config/cluster/node-$n.yaml" \
-        -c "$state/backends.yaml" -c "$state/node-$n.yaml" --ready-file "$ready" >>"$state/node-$n.log" 2>&1 &
+        -c "$state/backends.yaml" -c "$state/node-$n.yaml" ${PARLEY_CLUSTER_CONFIG:+-c "$PARLEY_CLUSTER_CONFIG"} \
+        --ready-file "$ready" >>"$state/node-$n.log" 2>&1 &
     echo $! >"$state/node-$n.pid"
     for _ in $(seq 300); do
         [[ -f $ready ]] && return

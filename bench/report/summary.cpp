@@ -128,7 +128,14 @@ const std::vector<CaseSpec>& case_specs() {
         {"cross-node",
          "cross-node 1:1 closed loop",
          {{"throughput", "msgs/s", "throughput", true},
-          {"p99_us", "p99 µs", "latency_us.p99", false}}},
+          {"p99_us", "p99 µs", "latency_us.p99", false},
+          {"lost", "lost", "lost", false}}},
+        {"cross-node-open",
+         "cross-node 1:1 open loop (fixed rate)",
+         {{"p50_us", "p50 µs", "latency_us.p50", false},
+          {"p99_us", "p99 µs", "latency_us.p99", false},
+          {"throughput", "msgs/s", "throughput", true},
+          {"lost", "lost", "lost", false}}},
         {"sync",
          "sync after being offline",
          {{"throughput", "msgs/s replayed", "throughput", true},
@@ -143,7 +150,7 @@ std::optional<std::string> case_of(const json::object& run) {
     const auto* cross = run.if_contains("cross_node");
     if (workload == "private") {
         if (cross != nullptr && cross->is_bool() && cross->as_bool()) {
-            return "cross-node";
+            return text_at(run, "mode") == "open" ? "cross-node-open" : "cross-node";
         }
         return text_at(run, "mode") == "open" ? "private-open" : "private-closed";
     }

@@ -50,8 +50,6 @@ std::string ClusterTest::backends_yaml() const {
     message_timeout: {message_timeout}
     properties:
       session.timeout.ms: 6000  # a killed node's route is adopted soon after it left
-      fetch.wait.max.ms: 5      # the mock answers a fetch only when this wait runs out
-      linger.ms: 1
 registry:
   settings:
     connect: "{zookeeper}"

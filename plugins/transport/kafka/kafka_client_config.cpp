@@ -83,6 +83,8 @@ RdKafkaPtr<rd_kafka_conf_t> base_config(const KafkaSettings& settings, const std
     set_property(conf.get(), "reconnect.backoff.max.ms", "2000");
     // Idle connections that a broker closes are not worth a log line each.
     set_property(conf.get(), "log.connection.close", "false");
+    // Requests are small and latency-bound (a relayed message waits for them): no Nagle delay.
+    set_property(conf.get(), "socket.nagle.disable", "true");
     for (const auto& [name, value] : settings.properties) {
         set_property(conf.get(), name, value);
     }
@@ -93,7 +95,9 @@ RdKafkaPtr<rd_kafka_conf_t> base_config(const KafkaSettings& settings, const std
 
 RdKafkaPtr<rd_kafka_conf_t> producer_config(const KafkaSettings& settings,
                                             const std::string& client_id) {
-    auto conf = base_config(settings, client_id, {});
+    // A record waits at most 1 ms for others to share its request (librdkafka's default is 5):
+    // under load batches still form while earlier requests are in flight.
+    auto conf = base_config(settings, client_id, {{"linger.ms", "1"}});
     set_property(conf.get(), "enable.idempotence", "true");
     set_property(conf.get(), "acks", "all");
     set_property(conf.get(), "message.timeout.ms",
@@ -105,7 +109,13 @@ RdKafkaPtr<rd_kafka_conf_t> consumer_config(const KafkaSettings& settings,
                                             const std::string& client_id, const std::string& group,
                                             bool from_oldest) {
     // Offsets a node stored are committed within a second: little is replayed after a crash.
-    auto conf = base_config(settings, client_id, {{"auto.commit.interval.ms", "1000"}});
+    // A fetch that finds nothing waits at most 5 ms (librdkafka's default is 500). A Kafka
+    // broker answers as soon as fetch.min.bytes (1) arrived, so there this only bounds how long
+    // an idle fetch is held; librdkafka's mock cluster holds every empty fetch for the whole
+    // wait and never answers early, so a relayed record waited up to the full wait (a quarter
+    // of a second on average with the default).
+    auto conf = base_config(settings, client_id,
+                            {{"auto.commit.interval.ms", "1000"}, {"fetch.wait.max.ms", "5"}});
     set_property(conf.get(), "group.id", group);
     // Offsets are stored only once the listener has taken a message, and committed from there.
     set_property(conf.get(), "enable.auto.commit", "true");
