@@ -37,8 +37,8 @@ browser=0
 for arg in "$@"; do
     case $arg in
         # prometheus brings promtool, which checks the admin listener's /metrics in the tests.
-        # Under systemd the package also starts a Prometheus server on :9090; `systemctl
-        # disable --now prometheus` stops it and leaves promtool.
+        # Under systemd the package also starts a Prometheus server on :9090: stopped and
+        # disabled below when this script installed it, which leaves promtool.
         --services) packages+=(redis-server zookeeper default-jre-headless prometheus) ;;
         --bench) packages+=(redis-server nats-server mosquitto gnuplot-nox librocksdb-dev) ;;
         --browser)
@@ -73,6 +73,10 @@ else
     echo "install-deps: installing ${missing[*]}"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    # Only promtool is wanted: not a Prometheus server listening on every address.
+    if [[ " ${missing[*]} " == *" prometheus "* && -d /run/systemd/system ]]; then
+        $sudo systemctl disable --now prometheus >/dev/null 2>&1 || true
+    fi
 fi
 
 # The browser test's npm packages, exactly as package-lock.json pins them; skipped while the
