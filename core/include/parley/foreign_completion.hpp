@@ -30,6 +30,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/query.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/config.hpp>
 
 #include <parley/asio.hpp>
 
@@ -136,21 +137,25 @@ class ForeignWaits {
 };
 
 /// Closes an io_context's ForeignWaits when the io_context shuts down, before its scheduler
-/// does (services shut down newest first).
-class ForeignWaitService final : public asio::execution_context::service {
+/// does (services shut down newest first). Defined in libparley-core, so every library shares
+/// one per io_context, and its code stays loaded as long as the io_context can reach it: a
+/// plugin unloaded before the io_context goes takes nothing the io_context still calls.
+class BOOST_SYMBOL_VISIBLE ForeignWaitService final : public asio::execution_context::service {
   public:
     using key_type = ForeignWaitService;
-    static inline asio::execution_context::id id;
+    static asio::execution_context::id id;
 
-    explicit ForeignWaitService(asio::execution_context& context)
-        : asio::execution_context::service(context) {}
+    explicit ForeignWaitService(asio::execution_context& context);
+    ~ForeignWaitService() override;
+    ForeignWaitService(const ForeignWaitService&) = delete;
+    ForeignWaitService& operator=(const ForeignWaitService&) = delete;
 
     const std::shared_ptr<ForeignWaits>& waits() const noexcept { return waits_; }
 
   private:
-    void shutdown() override { waits_->close(); }
+    void shutdown() override;
 
-    std::shared_ptr<ForeignWaits> waits_ = std::make_shared<ForeignWaits>();
+    std::shared_ptr<ForeignWaits> waits_;
 };
 
 template <typename T, typename Handler>
