@@ -30,37 +30,42 @@ std::string failed_names(const std::vector<ProbeResult>& results) {
     return out;
 }
 
+/// What a probe route answers: `failure` with `failed_prefix` and the failed probes' names, or
+/// ok with `ok_message`.
+struct ProbeAnswers {
+    ErrorCode failure;
+    std::string failed_prefix;
+    std::string ok_message;
+};
+
+/// A route that runs the node's probes (`probes`) and answers with each one's result.
+Route probe_route(std::string path, std::vector<Probe> (NodeStatus::*probes)(), NodeStatus& node,
+                  const asio::any_io_executor& control, std::chrono::milliseconds deadline,
+                  ProbeAnswers answers) {
+    Route route;
+    route.path = std::move(path);
+    route.handle = [&node, probes, control, deadline,
+                    answers = std::move(answers)](const Request&) -> asio::awaitable<Answer> {
+        std::vector<Probe> to_run = (node.*probes)();
+        const auto results = co_await run_probes(control, std::move(to_run), deadline);
+        const std::string data = "{\"checks\":" + checks_json(results) + "}";
+        const std::string failed = failed_names(results);
+        if (!failed.empty()) {
+            co_return result(answers.failure, answers.failed_prefix + failed, data);
+        }
+        co_return result(ErrorCode::ok, answers.ok_message, data);
+    };
+    return route;
+}
+
 }  // namespace
 
 void add_node_routes(Router& router, NodeStatus& node, const asio::any_io_executor& control,
                      std::chrono::milliseconds deadline) {
-    Route healthz;
-    healthz.path = "/healthz";
-    healthz.handle = [&node, control, deadline](const Request&) -> asio::awaitable<Answer> {
-        std::vector<Probe> probes = node.liveness_probes();
-        const auto results = co_await run_probes(control, std::move(probes), deadline);
-        const std::string data = "{\"checks\":" + checks_json(results) + "}";
-        const std::string failed = failed_names(results);
-        if (!failed.empty()) {
-            co_return result(ErrorCode::internal, "not responding: " + failed, data);
-        }
-        co_return result(ErrorCode::ok, "alive", data);
-    };
-    router.add(std::move(healthz));
-
-    Route readyz;
-    readyz.path = "/readyz";
-    readyz.handle = [&node, control, deadline](const Request&) -> asio::awaitable<Answer> {
-        std::vector<Probe> probes = node.readiness_probes();
-        const auto results = co_await run_probes(control, std::move(probes), deadline);
-        const std::string data = "{\"checks\":" + checks_json(results) + "}";
-        const std::string failed = failed_names(results);
-        if (!failed.empty()) {
-            co_return result(ErrorCode::backend_unavailable, "not ready: " + failed, data);
-        }
-        co_return result(ErrorCode::ok, "ready", data);
-    };
-    router.add(std::move(readyz));
+    router.add(probe_route("/healthz", &NodeStatus::liveness_probes, node, control, deadline,
+                           {ErrorCode::internal, "not responding: ", "alive"}));
+    router.add(probe_route("/readyz", &NodeStatus::readiness_probes, node, control, deadline,
+                           {ErrorCode::backend_unavailable, "not ready: ", "ready"}));
 
     Route metrics_route;
     metrics_route.path = "/metrics";
