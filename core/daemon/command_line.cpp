@@ -12,7 +12,7 @@ std::string usage() {
            "                      (later files win). Without -c, the embedded standalone\n"
            "                      configuration (config/standalone.yaml) is used.\n"
            "  --check-config      load the configuration and every plugin, report, and exit\n"
-           "  --ready-file PATH   once serving, write pid=, listen=HOST:PORT and admin=HOST:PORT\n"
+           "  --ready-file PATH   once serving, write pid=, listen=, admin= and rpc=HOST:PORT\n"
            "                      lines there\n"
            "  --log-level LEVEL   trace, debug, info, warn, error, critical or off\n"
            "  -h, --help          this text\n"

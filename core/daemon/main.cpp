@@ -24,7 +24,8 @@ enum ExitCode { kOk = 0, kConfigError = 1, kPluginError = 2, kStartupError = 3 }
 // Written to a temporary name and renamed, so a reader never sees half a file.
 void write_ready_file(const std::filesystem::path& path,
                       const std::vector<boost::asio::ip::tcp::endpoint>& endpoints,
-                      const std::optional<boost::asio::ip::tcp::endpoint>& admin) {
+                      const std::optional<boost::asio::ip::tcp::endpoint>& admin,
+                      const std::optional<boost::asio::ip::tcp::endpoint>& rpc) {
     const auto temporary = path.string() + ".tmp";
     {
         std::ofstream out(temporary, std::ios::trunc);
@@ -34,6 +35,9 @@ void write_ready_file(const std::filesystem::path& path,
         }
         if (admin) {
             out << "admin=" << parley::Endpoint::from(*admin).to_string() << '\n';
+        }
+        if (rpc) {
+            out << "rpc=" << parley::Endpoint::from(*rpc).to_string() << '\n';
         }
     }
     std::filesystem::rename(temporary, path);
@@ -72,7 +76,8 @@ int run(const parley::daemon::CommandLine& line) {
     raise_descriptor_limit();
     broker.run([&](const auto& endpoints) {
         if (!line.ready_file.empty()) {
-            write_ready_file(line.ready_file, endpoints, broker.admin_endpoint());
+            write_ready_file(line.ready_file, endpoints, broker.admin_endpoint(),
+                             broker.rpc_endpoint());
         }
     });
     return kOk;

@@ -8,6 +8,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <parley/endpoint.hpp>
@@ -37,6 +38,7 @@ std::vector<host::KindRule> broker_plugin_kinds() {
         {std::string{Handler::kPluginKind}, Cardinality::many, false},
         {std::string{Interceptor::kPluginKind}, Cardinality::many, false},
         {std::string{EnvelopeHandler::kPluginKind}, Cardinality::many, true},
+        {std::string{RpcService::kPluginKind}, Cardinality::many, false},
     };
 }
 
@@ -119,6 +121,9 @@ void Broker::load_plugins() {
     for (const auto& request : config_.handlers) {
         load(request);
     }
+    for (const auto& request : config_.services) {
+        load(request);
+    }
     auto require = [](bool present, const host::PluginRequest& request, const char* what) {
         if (!present) {
             throw host::PluginError(request.kind + " plugin '" + request.name +
@@ -155,6 +160,9 @@ void Broker::install_plugins() {
         for (auto& handler : plugins_.all<EnvelopeHandler>()) {
             inbound_->add_envelope_handler(static_cast<std::uint8_t>(handler.key),
                                            std::move(handler.object), handler.owner);
+        }
+        for (auto& service : plugins_.all<RpcService>()) {
+            rpc_services_.add(std::move(service.object), service.owner);
         }
     } catch (const std::invalid_argument& e) {
         throw host::PluginError(e.what());
@@ -239,6 +247,9 @@ void Broker::bind() {
     if (config_.admin.listen && !admin_) {
         admin_ = std::make_unique<admin::AdminListener>(control_, config_.admin, admin_router_);
     }
+    if (config_.rpc.listen && !rpc_) {
+        rpc_ = std::make_unique<rpc::RpcServer>(control_, config_.rpc, rpc_services_, loops_);
+    }
     for (std::size_t i = 0; i < config_.server.listen.size(); ++i) {
         const net::StreamFactory* streams = &stream_factories_[i];
         listeners_.push_back(std::make_unique<net::Listener>(
@@ -312,6 +323,7 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
     ServiceInstance self{
         kParleyService, config_.node_id, advertised, 0, {{"version", PARLEY_VERSION}}};
     co_await registry_->announce(std::move(self));
+    co_await serve_rpc();
     announced_ = true;
     co_await watch_nodes();
     if (on_ready) {
@@ -327,6 +339,35 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
         co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         registry_->report_load(kParleyService, static_cast<std::uint32_t>(directory_.size()));
     }
+}
+
+asio::awaitable<void> Broker::serve_rpc() {
+    if (!rpc_) {
+        co_return;
+    }
+    rpc_->start();
+    const auto bound = rpc_->local_endpoint();
+    spdlog::info("rpc listening on tcp://{}: {}", to_string(bound),
+                 fmt::join(rpc_services_.names(), ", "));
+    if (!bound.address().is_loopback() && config_.rpc.token.empty()) {
+        spdlog::warn(
+            "rpc listener on {} is reachable from other hosts and has no rpc.token: anyone who "
+            "can reach it can call its services",
+            to_string(bound));
+    }
+    // Each service is its own entry in the registry, so callers find it by its name.
+    for (const std::string& service : rpc_services_.names()) {
+        ServiceInstance instance{service, config_.node_id, {rpc_->advertised()}, 0, {}};
+        instance.metadata.emplace("version", PARLEY_VERSION);
+        co_await registry_->announce(std::move(instance));
+    }
+}
+
+std::optional<tcp::endpoint> Broker::rpc_endpoint() const {
+    if (!rpc_) {
+        return std::nullopt;
+    }
+    return rpc_->local_endpoint();
 }
 
 asio::awaitable<void> Broker::watch_nodes() {
@@ -368,6 +409,9 @@ void Broker::shutdown() {
 asio::awaitable<void> Broker::drain() {
     for (auto& listener : listeners_) {
         listener->stop();
+    }
+    if (rpc_) {
+        rpc_->stop();
     }
     node_watch_.reset();  // no adoption once shutting down
     announced_ = false;

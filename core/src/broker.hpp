@@ -34,6 +34,8 @@
 #include "net/session_environment.hpp"
 #include "net/session_tracker.hpp"
 #include "net/stream_factory.hpp"
+#include "rpc/rpc_server.hpp"
+#include "rpc/service_table.hpp"
 
 namespace parley {
 
@@ -66,6 +68,8 @@ class Broker final : private net::SessionEvents, private admin::NodeStatus {
     std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;
     /// The admin listener's bound address; nothing when admin.listen is not set.
     std::optional<boost::asio::ip::tcp::endpoint> admin_endpoint() const;
+    /// The RPC listener's bound address; nothing when rpc.listen is not set.
+    std::optional<boost::asio::ip::tcp::endpoint> rpc_endpoint() const;
 
   private:
     // admin::NodeStatus, on the control loop.
@@ -89,6 +93,8 @@ class Broker final : private net::SessionEvents, private admin::NodeStatus {
     boost::asio::awaitable<void> drain();
     /// Follows the registry's node list, so departed nodes' routes get adopted.
     boost::asio::awaitable<void> watch_nodes();
+    /// Starts the RPC listener, if any, and announces each service it hosts.
+    boost::asio::awaitable<void> serve_rpc();
     /// Logs each SIGHUP and waits for the next, until shutdown cancels the wait.
     void ignore_hangups();
 
@@ -116,6 +122,10 @@ class Broker final : private net::SessionEvents, private admin::NodeStatus {
     net::ConnectionGate gate_;
     net::LoginThrottle login_throttle_;
     std::unique_ptr<net::SessionEnvironment> environment_;
+    /// What the service plugins registered, and the RPC listener serving it. Before the loops:
+    /// the connections on them read both until the loops go.
+    rpc::ServiceTable rpc_services_;
+    std::unique_ptr<rpc::RpcServer> rpc_;
     // Declared after everything sessions and handlers use, so the loops (and the sessions and
     // coroutines they hold) are destroyed first.
     net::LoopPool loops_;

@@ -93,6 +93,8 @@ void DaemonProcess::parse_ready_file() {
             endpoints_.push_back(line.substr(7));
         } else if (line.starts_with("admin=")) {
             admin_endpoint_ = line.substr(6);
+        } else if (line.starts_with("rpc=")) {
+            rpc_endpoint_ = line.substr(4);
         }
     }
     if (reported != pid_ || endpoints_.empty()) {

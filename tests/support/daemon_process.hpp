@@ -48,6 +48,8 @@ class DaemonProcess {
     std::uint16_t port() const;
     /// "host:port" of the admin listener (the ready file's admin= line); "" when it has none.
     const std::string& admin_endpoint() const noexcept { return admin_endpoint_; }
+    /// "host:port" of the RPC listener (the ready file's rpc= line); "" when it has none.
+    const std::string& rpc_endpoint() const noexcept { return rpc_endpoint_; }
 
     /// Everything the daemon wrote to stdout and stderr so far.
     std::string log_text() const;
@@ -87,6 +89,7 @@ class DaemonProcess {
     std::optional<int> exit_status_;
     std::vector<std::string> endpoints_;
     std::string admin_endpoint_;
+    std::string rpc_endpoint_;
 };
 
 }  // namespace parley::test

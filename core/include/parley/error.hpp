@@ -36,6 +36,12 @@ enum class ErrorCode : std::uint32_t {
     server_shutdown = 5003,
     server_busy = 5004,             ///< a connection limit is reached; try later or elsewhere
     too_many_failed_logins = 5005,  ///< the connection failed to log in too often
+    // 6xxx: remote procedure calls (docs/rpc.md)
+    unknown_service = 6000,    ///< no instance offers the service, or this one does not host it
+    unknown_method = 6001,     ///< the service has no such method
+    deadline_exceeded = 6002,  ///< the call did not finish within its time-out
+    unavailable = 6003,        ///< no instance could be reached, or the connection was lost
+    cancelled = 6004,          ///< the caller cancelled the call
     // 9xxx: the server's own fault
     internal = 9000,
 };

@@ -36,6 +36,8 @@ enum class FrameType : std::uint8_t {
     received = 0x0B,
     sync = 0x0C,
     history = 0x0D,
+    rpc = 0x0E,         ///< RPC REQUEST and RPC RESPONSE, on an RPC listener (docs/rpc.md)
+    rpc_cancel = 0x0F,  ///< RPC CANCEL
 };
 inline constexpr std::uint8_t kFirstPluginFrameType = 0x80;
 

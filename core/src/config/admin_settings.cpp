@@ -7,10 +7,22 @@
 namespace parley::config {
 namespace {
 
-/// The shortest token accepted: shorter ones are guessable, and a token is all /metrics has.
+/// The shortest token accepted: shorter ones are guessable, and a token is all a caller shows.
 constexpr std::size_t kMinTokenLength = 16;
 
 }  // namespace
+
+void check_secret_token(const ConfigNode& token, const std::string& key) {
+    const std::string text = token.as_string();
+    if (text.size() < kMinTokenLength) {
+        token.fail(key + " must be at least " + std::to_string(kMinTokenLength) + " characters");
+    }
+    if (std::any_of(text.begin(), text.end(), [](char c) {
+            return static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) > '~';
+        })) {
+        token.fail(key + " must be printable ASCII without spaces");
+    }
+}
 
 AdminSettings parse_admin_settings(const ConfigNode& node) {
     SettingsReader reader(node, "admin settings");
@@ -20,15 +32,7 @@ AdminSettings parse_admin_settings(const ConfigNode& node) {
     }
     if (const ConfigNode* token = reader.find("token")) {
         admin.token = token->as_string();
-        if (admin.token.size() < kMinTokenLength) {
-            token->fail("admin.token must be at least " + std::to_string(kMinTokenLength) +
-                        " characters");
-        }
-        if (std::any_of(admin.token.begin(), admin.token.end(), [](char c) {
-                return static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) > '~';
-            })) {
-            token->fail("admin.token must be printable ASCII without spaces");
-        }
+        check_secret_token(*token, "admin.token");
     }
     admin.max_connections = static_cast<std::size_t>(reader.get_int(
         "max_connections", static_cast<std::int64_t>(admin.max_connections), 1, 10'000));

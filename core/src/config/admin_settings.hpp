@@ -22,6 +22,9 @@ struct AdminSettings {
     std::size_t max_request_size = 64 * 1024;         ///< head and body together
 };
 
+/// Refuses a bearer token (admin.token, rpc.token) that is short or not printable ASCII.
+void check_secret_token(const ConfigNode& token, const std::string& key);
+
 /// Reads an `admin:` map; throws ConfigError naming the key for a mistake.
 AdminSettings parse_admin_settings(const ConfigNode& node);
 

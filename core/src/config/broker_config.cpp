@@ -239,6 +239,9 @@ BrokerConfig parse_broker_config(const ConfigNode& root) {
     if (const ConfigNode* admin = reader.find("admin")) {
         config.admin = parse_admin_settings(*admin);
     }
+    if (const ConfigNode* rpc = reader.find("rpc")) {
+        config.rpc = parse_rpc_settings(*rpc);
+    }
     if (const ConfigNode* logging = reader.find("logging")) {
         SettingsReader log_reader(*logging, "logging settings");
         config.log_level = log_reader.get_choice("level", config.log_level, log_levels());
@@ -256,6 +259,13 @@ BrokerConfig parse_broker_config(const ConfigNode& root) {
     }
     config.handlers = parse_plugin_list("handler", &reader.require("handlers"));
     config.interceptors = parse_plugin_list("interceptor", reader.find("interceptors"));
+    config.services = parse_plugin_list("service", reader.find("services"));
+    if (!config.services.empty() && !config.rpc.listen) {
+        reader.require("services")
+            .fail(
+                "services are hosted on the RPC listener: set rpc.listen (e.g. "
+                "\"127.0.0.1:7500\")");
+    }
     reader.finish();
     return config;
 }

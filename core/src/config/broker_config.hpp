@@ -13,6 +13,7 @@
 #include "config/admin_settings.hpp"
 #include "config/fan_out_limits.hpp"
 #include "config/listener_settings.hpp"
+#include "config/rpc_settings.hpp"
 #include "config/session_limits.hpp"
 
 namespace parley::config {
@@ -50,6 +51,7 @@ struct BrokerConfig {
     std::string node_id;
     ServerSettings server;
     AdminSettings admin;  ///< `admin:`; off unless admin.listen is set
+    RpcSettings rpc;      ///< `rpc:`; off unless rpc.listen is set
     std::string log_level = "info";
     std::vector<std::filesystem::path> plugin_paths;  ///< searched before the defaults
     host::PluginRequest transport;
@@ -59,6 +61,8 @@ struct BrokerConfig {
     std::optional<host::PluginRequest> message_log;
     std::vector<host::PluginRequest> handlers;
     std::vector<host::PluginRequest> interceptors;
+    /// `services:`, hosted on the RPC listener.
+    std::vector<host::PluginRequest> services;
 };
 
 /// Reads the merged document. Throws ConfigError (file:line:column) for unknown keys, wrong

@@ -98,6 +98,10 @@ std::string NodeMetrics::type_label(std::uint8_t type) {
             return "sync";
         case FrameType::history:
             return "history";
+        case FrameType::rpc:
+            return "rpc";
+        case FrameType::rpc_cancel:
+            return "rpc_cancel";
     }
     return fmt::format("0x{:02x}", type);
 }

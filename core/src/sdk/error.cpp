@@ -44,6 +44,16 @@ std::string_view to_string(ErrorCode code) noexcept {
             return "SERVER_BUSY";
         case ErrorCode::too_many_failed_logins:
             return "TOO_MANY_FAILED_LOGINS";
+        case ErrorCode::unknown_service:
+            return "UNKNOWN_SERVICE";
+        case ErrorCode::unknown_method:
+            return "UNKNOWN_METHOD";
+        case ErrorCode::deadline_exceeded:
+            return "DEADLINE_EXCEEDED";
+        case ErrorCode::unavailable:
+            return "UNAVAILABLE";
+        case ErrorCode::cancelled:
+            return "CANCELLED";
         case ErrorCode::internal:
             return "INTERNAL";
     }
