@@ -10,7 +10,7 @@
 
 namespace parley::client {
 
-/// The instances of parley.im from a registry plugin (registry-static, registry-zookeeper, ...),
+/// The instances of parley.im (and, through registry(), of any service) from a registry plugin (registry-static, registry-zookeeper, ...),
 /// loaded with the daemon's own PluginLoader. The loader is kept for the object's lifetime, so the
 /// plugin's library stays loaded while the registry lives.
 class RegistryDiscovery final : public Discovery {
@@ -27,6 +27,9 @@ class RegistryDiscovery final : public Discovery {
     asio::awaitable<std::vector<ServiceInstance>> instances() override;
     Subscription watch(std::function<void(std::vector<ServiceInstance>)> on_change) override;
     std::string describe() const override;
+    /// The registry the plugin set up, for finding other services (RPC: registry_targets).
+    /// Valid while this object lives.
+    const std::shared_ptr<Registry>& registry() const noexcept { return registry_; }
 
   private:
     host::PluginLoader loader_;  // declared first: destroyed after the registry it loaded
