@@ -81,8 +81,8 @@ std::string ClusterTest::zookeeper_connect() const {
 
 std::filesystem::path ClusterTest::write_node_config(std::size_t index,
                                                      const ClusterOptions& options) {
-    const std::string node_yaml =
-        fmt::format(R"(node:
+    const std::string node_yaml = fmt::format(
+        R"(node:
   id: {id}
 server:
   listen: ["127.0.0.1:0"]
@@ -99,10 +99,17 @@ logging:
   - group
   - presence
   - sync
-)",
-                    fmt::arg("id", node_id(index)), fmt::arg("backends", backends_yaml()),
-                    fmt::arg("policy", options.duplicate_login));
+{rpc})",
+        fmt::arg("id", node_id(index)), fmt::arg("backends", backends_yaml()),
+        fmt::arg("policy", options.duplicate_login),
+        fmt::arg("rpc",
+                 options.rpc_echo ? "rpc: {listen: \"127.0.0.1:0\"}\nservices: [echo]\n" : ""));
     return write_file(dir.file(node_id(index) + ".yaml"), node_yaml);
+}
+
+std::string ClusterTest::zookeeper_registry_yaml() const {
+    return fmt::format("plugin: zookeeper\nsettings: {{connect: \"{}\", root: \"{}\"}}\n",
+                       zookeeper_connect(), zookeeper_root());
 }
 
 std::vector<std::string> ClusterTest::endpoints() const {

@@ -30,6 +30,8 @@ struct ClusterOptions {
     std::string kafka_bootstrap;
     /// How long a record may wait for Kafka before its publish fails.
     std::string message_timeout = "10s";
+    /// Each node hosts the echo service on an RPC listener of its own (docs/rpc.md).
+    bool rpc_echo = false;
 };
 
 class ClusterTest : public ::testing::Test {
@@ -52,6 +54,8 @@ class ClusterTest : public ::testing::Test {
     /// ZooKeeper connect string and root, for clients that discover nodes.
     std::string zookeeper_connect() const;
     std::string zookeeper_root() const { return "/" + prefix_; }
+    /// The registry-zookeeper plugin request a client uses to find this cluster's services.
+    std::string zookeeper_registry_yaml() const;
 
     TempDir dir{"cluster-test"};
 

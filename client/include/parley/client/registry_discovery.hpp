@@ -10,9 +10,10 @@
 
 namespace parley::client {
 
-/// The instances of parley.im (and, through registry(), of any service) from a registry plugin (registry-static, registry-zookeeper, ...),
-/// loaded with the daemon's own PluginLoader. The loader is kept for the object's lifetime, so the
-/// plugin's library stays loaded while the registry lives.
+/// The instances of parley.im (and, through registry(), of any service) from a registry plugin
+/// (registry-static, registry-zookeeper, ...), loaded with the daemon's own PluginLoader. The
+/// loader is kept for the object's lifetime, so the plugin's library stays loaded while the
+/// registry lives.
 class RegistryDiscovery final : public Discovery {
   public:
     /// Loads the plugin `request` names, searching `search_paths`. `executor` is the client's
