@@ -4,7 +4,8 @@
 #
 #   install-deps.sh            what building parleyd and its plugins needs
 #   install-deps.sh --services also the servers the tests and a local cluster run against, and
-#                              promtool (Debian package prometheus) for the metrics test
+#                              promtool (Debian package prometheus) for the metrics test and
+#                              curl for the HTTP API test
 #   install-deps.sh --bench    also the peers the benchmark compares with, the plot tool, and
 #                              RocksDB for bench/message-log
 #   install-deps.sh --browser  also Chromium (headless) and a font, and the npm packages of the
@@ -39,7 +40,7 @@ for arg in "$@"; do
         # prometheus brings promtool, which checks the admin listener's /metrics in the tests.
         # Under systemd the package also starts a Prometheus server on :9090: stopped and
         # disabled below when this script installed it, which leaves promtool.
-        --services) packages+=(redis-server zookeeper default-jre-headless prometheus) ;;
+        --services) packages+=(redis-server zookeeper default-jre-headless prometheus curl) ;;
         --bench) packages+=(redis-server nats-server mosquitto gnuplot-nox librocksdb-dev) ;;
         --browser)
             packages+=(chromium fonts-dejavu-core)

@@ -95,6 +95,8 @@ Broker::Broker(config::BrokerConfig config)
     }
     admin_router_.add_interceptor(admin::bearer_token_interceptor(config_.admin.token));
     admin::add_node_routes(admin_router_, *this, control_.get_executor(), kProbeDeadline);
+    admin::add_service_routes(admin_router_, rpc_services_, !config_.admin.token.empty(),
+                              config_.rpc.default_timeout);
     register_gauges();
 }
 

@@ -19,6 +19,7 @@
 #include "admin/admin_listener.hpp"
 #include "admin/node_routes.hpp"
 #include "admin/router.hpp"
+#include "admin/service_routes.hpp"
 #include "backend_loop.hpp"
 #include "cluster/broker_node.hpp"
 #include "cluster/inbound_delivery.hpp"

@@ -17,7 +17,14 @@ http::status status_of(ErrorCode code) noexcept {
         case ErrorCode::server_shutdown:
             return http::status::service_unavailable;
         case ErrorCode::unknown_type:
+        case ErrorCode::unknown_service:
+        case ErrorCode::unknown_method:
+        case ErrorCode::recipient_unavailable:
             return http::status::not_found;
+        case ErrorCode::deadline_exceeded:
+            return http::status::gateway_timeout;
+        case ErrorCode::unavailable:
+            return http::status::service_unavailable;
         case ErrorCode::frame_too_large:
             return http::status::payload_too_large;
         case ErrorCode::bad_frame:

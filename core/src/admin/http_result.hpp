@@ -33,7 +33,8 @@ struct Answer {
 Answer result(ErrorCode code, std::string_view msg, std::string_view data_json = "null");
 
 /// The HTTP status an error code is answered with: 0 -> 200, 1000 -> 401, 1001 -> 403,
-/// 2000 -> 503, 3xxx -> 400 (3001 -> 404, 3002 -> 413), 4000 -> 429, 5004 -> 503, else 500.
+/// 1003 -> 404, 2000 -> 503, 3xxx -> 400 (3001 -> 404, 3002 -> 413), 4000 -> 429, 5003 and
+/// 5004 -> 503, 6000 and 6001 -> 404, 6002 -> 504, 6003 -> 503, else 500.
 http::status status_of(ErrorCode code) noexcept;
 
 /// `text` as a JSON string literal, quotes included.

@@ -1,5 +1,6 @@
 #include "admin/router.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <boost/asio/this_coro.hpp>
@@ -24,16 +25,33 @@ void Router::add_interceptor(RouteInterceptor interceptor) {
     interceptors_.push_back(std::move(interceptor));
 }
 
+const std::vector<Route>* Router::routes_for(const std::string& path) const {
+    if (const auto exact = routes_.find(path); exact != routes_.end()) {
+        return &exact->second;
+    }
+    const std::vector<Route>* best = nullptr;
+    std::size_t best_length = 0;
+    for (const auto& [route_path, routes] : routes_) {
+        const bool is_prefix = std::any_of(routes.begin(), routes.end(),
+                                           [](const Route& route) { return route.prefix; });
+        if (is_prefix && path.starts_with(route_path) && route_path.size() > best_length) {
+            best = &routes;
+            best_length = route_path.size();
+        }
+    }
+    return best;
+}
+
 boost::asio::awaitable<Answer> Router::handle(const HttpRequest& message) const {
     const std::string_view target = message.target();
     const Request request{message, std::string{target.substr(0, target.find('?'))}};
-    const auto same_path = routes_.find(request.path);
-    if (same_path == routes_.end()) {
+    const std::vector<Route>* same_path = routes_for(request.path);
+    if (same_path == nullptr) {
         co_return result(ErrorCode::unknown_type, "no such route");
     }
     const Route* route = nullptr;
     std::string allowed;
-    for (const auto& candidate : same_path->second) {
+    for (const auto& candidate : *same_path) {
         if (candidate.method == message.method()) {
             route = &candidate;
         }

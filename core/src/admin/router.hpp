@@ -26,6 +26,8 @@ struct Route {
     std::string path;
     /// Needs the bearer token when one is configured (the auth interceptor checks).
     bool protected_route = false;
+    /// Serves every path under `path` (which ends in '/'), when no exact route matches.
+    bool prefix = false;
     std::function<boost::asio::awaitable<Answer>(const Request&)> handle;
 };
 
@@ -43,10 +45,13 @@ class Router {
     void add_interceptor(RouteInterceptor interceptor);
 
     /// Never throws: every outcome is an Answer. No route: 404 (3001); a route for another
-    /// method: 405 (3001) with Allow.
+    /// method: 405 (3001) with Allow. An exact path wins over a prefix route.
     boost::asio::awaitable<Answer> handle(const HttpRequest& message) const;
 
   private:
+    /// The routes for `path`: its own, else those of the longest prefix route over it.
+    const std::vector<Route>* routes_for(const std::string& path) const;
+
     std::map<std::string, std::vector<Route>> routes_;  ///< by path
     std::vector<RouteInterceptor> interceptors_;
 };
