@@ -4,7 +4,7 @@
 #     parley_add_plugin(NAME handler-dice SOURCES plugin.cpp dice_handler.cpp)
 #
 # Layout under the prefix: bin/parleyd, lib/libparley-{core,proto}.so, lib/parley/plugins/*.so,
-# include/parley/** (the SDK), include/parley/wire/parley.pb.h, lib/cmake/Parley/.
+# include/parley/** (the SDK), include/parley/wire/ (the generated headers), lib/cmake/Parley/.
 #
 # parleyd installs itself (core/daemon/daemon.cmake); parley-client and parley-cli are defined in
 # client/CMakeLists.txt, which installs them too. A target that should be part of the exported
@@ -18,11 +18,7 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/include/parley/
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/parley
         FILES_MATCHING PATTERN "*.hpp")
 
-# The generated wire header goes where parley-proto's INSTALL_INTERFACE points, so code includes
-# "parley.pb.h" the same way in and out of the tree.
-get_target_property(parley_proto_sources parley-proto SOURCES)
-list(FILTER parley_proto_sources INCLUDE REGEX "\\.pb\\.h$")
-install(FILES ${parley_proto_sources} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/parley/wire)
+# The generated headers install with parley-proto (core/proto/CMakeLists.txt).
 
 # Exported as Parley::core and Parley::proto, the names in-tree code already uses (aliases).
 set_target_properties(parley-core PROPERTIES EXPORT_NAME core)

@@ -340,6 +340,12 @@ asio::awaitable<void> Broker::serve(ReadyCallback on_ready) {
         boost::system::error_code ec;
         co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         registry_->report_load(kParleyService, static_cast<std::uint32_t>(directory_.size()));
+        if (rpc_) {
+            // An RPC service's load is the callers connected to this node's listener.
+            for (const std::string& service : rpc_services_.names()) {
+                registry_->report_load(service, static_cast<std::uint32_t>(rpc_->connections()));
+            }
+        }
     }
 }
 
@@ -351,6 +357,12 @@ asio::awaitable<void> Broker::serve_rpc() {
     const auto bound = rpc_->local_endpoint();
     spdlog::info("rpc listening on tcp://{}: {}", to_string(bound),
                  fmt::join(rpc_services_.names(), ", "));
+    if (bound.address().is_unspecified() && config_.rpc.advertise.empty()) {
+        spdlog::warn(
+            "rpc listening on {} without rpc.advertise: the registry will announce an address "
+            "callers cannot use; set rpc.advertise to the reachable one",
+            to_string(bound));
+    }
     if (!bound.address().is_loopback() && config_.rpc.token.empty()) {
         spdlog::warn(
             "rpc listener on {} is reachable from other hosts and has no rpc.token: anyone who "

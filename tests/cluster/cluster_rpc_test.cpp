@@ -14,7 +14,7 @@
 #include <parley/config_node.hpp>
 
 #include "cluster/cluster_fixture.hpp"
-#include "echo.pb.h"
+#include "parley/echo/v1/echo.pb.h"
 
 namespace parley::test {
 namespace {

@@ -11,8 +11,8 @@ namespace {
 constexpr const char* kToken = "admin-token-0123456789";
 
 struct ApiReply {
-    int status = 0;     ///< HTTP status
-    long code = -1;     ///< the body's `code`
+    int status = 0;  ///< HTTP status
+    long code = -1;  ///< the body's `code`
     std::string body;
 };
 
@@ -29,8 +29,8 @@ class HttpApiTest : public NodeTest {
     /// curl -X METHOD http://admin/PATH with `body`, and the bearer token unless `token` is "".
     ApiReply curl(const std::string& path, const std::string& body,
                   const std::string& token = kToken, const std::string& method = "POST") {
-        std::vector<std::string> args{"-sS", "-X", method, "-w", "\n%{http_code}",
-                                      "-H", "Content-Type: application/json"};
+        std::vector<std::string> args{
+            "-sS", "-X", method, "-w", "\n%{http_code}", "-H", "Content-Type: application/json"};
         if (!token.empty()) {
             args.insert(args.end(), {"-H", "Authorization: Bearer " + token});
         }

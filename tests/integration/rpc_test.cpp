@@ -12,8 +12,8 @@
 
 #include <parley/client/rpc_channel.hpp>
 
-#include "echo.pb.h"
 #include "integration/node_fixture.hpp"
+#include "parley/echo/v1/echo.pb.h"
 #include "parley/rpc/v1/reflection.pb.h"
 
 namespace parley::test {
@@ -305,7 +305,7 @@ TEST_F(RpcTest, ReflectionListsTheHostedServicesWithTheirFiles) {
     for (const auto& file : reply.files().file()) {
         files.insert(file.name());
     }
-    EXPECT_TRUE(files.contains("echo.proto"));
+    EXPECT_TRUE(files.contains("parley/echo/v1/echo.proto"));
     EXPECT_TRUE(files.contains("google/protobuf/descriptor.proto"));
 }
 

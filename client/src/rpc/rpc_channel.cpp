@@ -46,6 +46,12 @@ class RpcChannel::Core : public std::enable_shared_from_this<Core> {
                                                "no answer within the call's time-out"));
                 }
             });
+        asio::co_spawn(strand_, run(call), asio::detached);
+    }
+
+    /// Installed before the call is posted, so a StartCancel() at once is not lost: its give_up
+    /// is posted after start().
+    void watch_cancel(const std::shared_ptr<OutgoingCall>& call) {
         call->controller->on_start_cancel([weak = weak_from_this(), call] {
             if (auto self = weak.lock()) {
                 asio::post(self->strand_, [self, call] {
@@ -53,7 +59,6 @@ class RpcChannel::Core : public std::enable_shared_from_this<Core> {
                 });
             }
         });
-        asio::co_spawn(strand_, run(call), asio::detached);
     }
 
     void close() {
@@ -101,6 +106,13 @@ class RpcChannel::Core : public std::enable_shared_from_this<Core> {
                 co_return;
             }
             call->controller->set_instance(choice->node_id);
+            if (!choice->endpoint.starts_with("tcp://") &&
+                choice->endpoint.find("://") != std::string::npos) {
+                finish(*call, Error(ErrorCode::unavailable, choice->node_id + " offers " +
+                                                                choice->endpoint +
+                                                                "; RPC callers speak tcp:// only"));
+                co_return;
+            }
             const std::shared_ptr<RpcLink> link = link_to(choice->endpoint);
             const bool open = co_await link->open();
             if (call->finished) {
@@ -250,6 +262,7 @@ void RpcChannel::CallMethod(const google::protobuf::MethodDescriptor* method,
     std::promise<void> finished;
     WakeWaiter waiter(finished);
     call->done = done != nullptr ? done : &waiter;
+    core_->watch_cancel(call);
     asio::post(core_->strand(), [core = core_, call] { core->start(call); });
     if (done == nullptr) {
         finished.get_future().wait();

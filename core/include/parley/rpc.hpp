@@ -3,9 +3,9 @@
 // `option cc_generic_services = true`; a service plugin implements the generated class and
 // registers it:
 //
-//     class EchoService final : public parley::examples::v1::Echo {
-//         void Echo(google::protobuf::RpcController* call, const EchoRequest* request,
-//                   EchoReply* reply, google::protobuf::Closure* done) override {
+//     class EchoService final : public parley::echo::v1::Echo {
+//         void Say(google::protobuf::RpcController* call, const EchoRequest* request,
+//                  EchoReply* reply, google::protobuf::Closure* done) override {
 //             reply->set_text(request->text());
 //             done->Run();  // exactly once, from any thread, now or later
 //         }

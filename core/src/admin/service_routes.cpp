@@ -23,9 +23,9 @@ void parse_body(const std::string& body, pb::Message& request) {
     }
     const auto status = pb::util::JsonStringToMessage(body, &request, pb::util::JsonParseOptions{});
     if (!status.ok()) {
-        throw Error(ErrorCode::bad_body, "the body is not a " + request.GetTypeName() +
-                                             " in protobuf's JSON mapping: " +
-                                             std::string(status.message()));
+        throw Error(ErrorCode::bad_body,
+                    "the body is not a " + request.GetTypeName() +
+                        " in protobuf's JSON mapping: " + std::string(status.message()));
     }
 }
 

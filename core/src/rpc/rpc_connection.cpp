@@ -25,6 +25,8 @@ namespace {
 constexpr std::size_t kReadChunk = 16 * 1024;
 /// Answers gathered into one write.
 constexpr std::size_t kMaxFramesPerWrite = 64;
+/// Room an RpcResponse needs around its payload (call id, code, tags and lengths).
+constexpr std::size_t kAnswerOverhead = 64;
 
 bool same_token(const std::string& given, const std::string& expected) {
     return given.size() == expected.size() &&
@@ -55,9 +57,7 @@ RpcConnection::RpcConnection(net::LoopSocket socket, const ServiceTable& table,
       slot_freed_(socket_.get_executor()) {}
 
 RpcConnection::~RpcConnection() {
-    if (on_closed_) {
-        on_closed_();
-    }
+    close();
 }
 
 void RpcConnection::start() {
@@ -69,6 +69,10 @@ void RpcConnection::close() {
         return;
     }
     closed_ = true;
+    // Counted out now, not when the last running call lets go of this object.
+    if (auto on_closed = std::exchange(on_closed_, nullptr)) {
+        on_closed();
+    }
     boost::system::error_code ignored;
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
@@ -87,14 +91,6 @@ asio::awaitable<void> RpcConnection::read_loop() {
     auto self = shared_from_this();
     std::array<std::uint8_t, kReadChunk> buffer;
     while (!closed_) {
-        while (slots_used_ >= rules_.max_calls && !closed_) {
-            slot_freed_.expires_at(Timer::time_point::max());
-            boost::system::error_code ignored;
-            co_await slot_freed_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-        }
-        if (closed_) {
-            break;
-        }
         boost::system::error_code ec;
         const std::size_t read = co_await socket_.async_read_some(
             asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
@@ -103,6 +99,15 @@ asio::awaitable<void> RpcConnection::read_loop() {
         }
         std::span<const std::uint8_t> input(buffer.data(), read);
         while (!input.empty() && !closed_ && !close_after_flush_) {
+            // Every request holds a slot: with none free, the rest of what was read waits.
+            while (slots_used_ >= rules_.max_calls && !closed_) {
+                slot_freed_.expires_at(Timer::time_point::max());
+                boost::system::error_code ignored;
+                co_await slot_freed_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+            }
+            if (closed_) {
+                break;
+            }
             input = input.subspan(decoder_.consume(input));
             if (decoder_.failed()) {
                 // The byte boundaries are lost: say why, then hang up.
@@ -113,6 +118,10 @@ asio::awaitable<void> RpcConnection::read_loop() {
             }
             if (decoder_.frame_ready()) {
                 on_frame(decoder_.take_frame());
+                if (close_after_flush_) {
+                    flush();
+                    co_return;
+                }
             }
         }
     }
@@ -146,9 +155,13 @@ void RpcConnection::on_request(const Frame& frame) {
                                "this RPC listener requires its token (rpc.token) in every call"));
         return;
     }
-    if (calls_.contains(id)) {
-        answer_error(id, Error(ErrorCode::bad_body,
-                               "call_id " + std::to_string(id) + " is already in flight"));
+    if (id == 0 || calls_.contains(id)) {
+        // Answering with this id would answer the running call too (or look like an answer
+        // about the connection): the caller's bookkeeping is broken, so the connection ends.
+        answer_error(0, Error(ErrorCode::bad_body,
+                              id == 0 ? "call_id 0 is reserved for answers about the connection"
+                                      : "call_id " + std::to_string(id) + " is already in flight"));
+        close_after_flush_ = true;
         return;
     }
     MethodTarget target;
@@ -242,6 +255,12 @@ void RpcConnection::finish(const std::shared_ptr<Call>& call) {
     } else if (!call->response->SerializeToString(response.mutable_payload())) {
         response.set_code(static_cast<std::uint32_t>(ErrorCode::internal));
         response.set_msg("the method's answer could not be serialized");
+    } else if (response.payload().size() > rules_.max_frame_size - kAnswerOverhead) {
+        const std::size_t size = response.payload().size();
+        response.clear_payload();
+        response.set_code(static_cast<std::uint32_t>(ErrorCode::frame_too_large));
+        response.set_msg("the method's answer (" + std::to_string(size) +
+                         " bytes) is larger than rpc.max_frame_size allows");
     }
     --slots_used_;  // answer() takes it again until the bytes are out
     answer(response);

@@ -7,6 +7,7 @@
 
 #include <parley/endpoint.hpp>
 
+#include "parley.pb.h"
 #include "rpc/reflection_service.hpp"
 
 namespace parley::rpc {
@@ -53,10 +54,25 @@ void RpcServer::stop() {
     }
 }
 
+void RpcServer::refuse(net::LoopSocket& socket) {
+    wire::RpcResponse busy;
+    busy.set_code(static_cast<std::uint32_t>(ErrorCode::server_busy));
+    busy.set_msg(
+        "this RPC listener has rpc.max_connections connections open; try later or "
+        "another instance");
+    const Frame frame = Frame::make(FrameType::rpc, kNoUser, kNoUser, busy);
+    // One small write into a fresh socket's empty buffer: it does not block, and if it does
+    // not go out whole the caller still sees the connection close.
+    boost::system::error_code ignored;
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(frame.bytes().data(), frame.bytes().size()), ignored);
+}
+
 void RpcServer::accept(asio::io_context& /*loop*/, net::LoopSocket socket) {
     if (open_->load() >= settings_.max_connections) {
         spdlog::warn("rpc: refusing a connection: rpc.max_connections ({}) are open",
                      settings_.max_connections);
+        refuse(socket);
         return;  // the socket closes as it goes
     }
     ++*open_;

@@ -40,6 +40,8 @@ class RpcServer {
 
   private:
     void accept(boost::asio::io_context& loop, net::LoopSocket socket);
+    /// Tells a caller over max_connections so (call_id 0, SERVER_BUSY) before it is closed.
+    static void refuse(net::LoopSocket& socket);
 
     const config::RpcSettings& settings_;
     ConnectionRules rules_;

@@ -4,7 +4,7 @@
 
 #include <parley/asio.hpp>
 
-#include "echo.pb.h"
+#include "parley/echo/v1/echo.pb.h"
 
 namespace parley::echo {
 

@@ -7,7 +7,7 @@
 //     parley::echo::v1::Echo_Stub echo(&channel);
 //     parley::RpcCall call;
 //     call.set_timeout(std::chrono::seconds(2));
-//     echo.Echo(&call, &request, &reply, nullptr);  // nullptr: wait here (not on io's thread)
+//     echo.Say(&call, &request, &reply, nullptr);  // nullptr: wait here (not on io's thread)
 //     if (call.Failed()) { ... call.code(), call.ErrorText() ... }
 //
 // With a `done` closure the call returns at once and `done` runs on the channel's executor.
