@@ -25,17 +25,28 @@ class RegistryTargets final : public RpcTargets,
             }
         }
         std::vector<ServiceInstance> listed = co_await registry_->instances(service);
-        std::lock_guard lock(mutex_);
-        Known& known = known_[service];
-        if (!known.watch) {
-            known.instances = listed;
-            known.watch = registry_->watch(
+        bool subscribe = false;
+        {
+            std::lock_guard lock(mutex_);
+            Known& known = known_[service];
+            if (!known.watching) {
+                known.watching = true;
+                known.instances = listed;
+                subscribe = true;
+            }
+        }
+        if (subscribe) {
+            // Not under mutex_: a registry may call on_change from inside watch() (static does),
+            // and on_change takes mutex_.
+            Subscription watch = registry_->watch(
                 service, [weak = weak_from_this(), service](std::vector<ServiceInstance> now) {
                     if (auto self = weak.lock()) {
                         std::lock_guard inner(self->mutex_);
                         self->known_[service].instances = std::move(now);
                     }
                 });
+            std::lock_guard lock(mutex_);
+            known_[service].watch = std::move(watch);
         }
         co_return listed;
     }
@@ -43,6 +54,7 @@ class RegistryTargets final : public RpcTargets,
   private:
     struct Known {
         std::vector<ServiceInstance> instances;
+        bool watching = false;  ///< set by the one call that subscribes
         Subscription watch;
     };
     std::shared_ptr<Registry> registry_;
