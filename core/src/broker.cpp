@@ -208,6 +208,9 @@ void Broker::register_gauges() {
             }
             return total;
         }));
+    gauges_.push_back(registry.gauge_function(
+        "parley_rpc_connections_open", "Connections open to this node's RPC listener.", {},
+        [this] { return rpc_ ? static_cast<double>(rpc_->connections()) : 0.0; }));
     gauges_.push_back(
         registry.gauge_function("parley_event_loops", "Session event loops.", {},
                                 [this] { return static_cast<double>(loops_.size()); }));

@@ -4,6 +4,7 @@
 
 #include "integration/node_fixture.hpp"
 #include "support/child_process.hpp"
+#include "support/http_client.hpp"
 
 namespace parley::test {
 namespace {
@@ -111,6 +112,44 @@ TEST_F(HttpApiTest, AServicesFailureAndATimeOutKeepTheirCodes) {
     EXPECT_EQ(slow.code, 6002) << slow.body;
     // The node still serves.
     EXPECT_EQ(curl("/api/v1/parley.echo.v1.Echo/Say", R"({"text": "x"})").code, 0);
+}
+
+TEST_F(HttpApiTest, CallsAreCountedByMethodAndCodeInMetrics) {
+    start_api();
+    for (int i = 0; i < 2; ++i) {
+        ASSERT_EQ(curl("/api/v1/parley.echo.v1.Echo/Say", R"({"text": "x"})").code, 0);
+    }
+    ASSERT_EQ(curl("/api/v1/parley.echo.v1.Echo/Say", R"({"failCode": 1003})").code, 1003);
+    // And one over the RPC listener itself, with a made-up method: counted under "-".
+    RawClient rpc;
+    ASSERT_TRUE(rpc.connect(daemon->rpc_endpoint()));
+    wire::RpcRequest request;
+    request.set_call_id(1);
+    request.set_method("parley.echo.v1.Echo/Invented");
+    ASSERT_TRUE(rpc.send_frame(FrameType::rpc, kNoUser, kNoUser, request));
+    ASSERT_TRUE(rpc.read_frame().has_value());
+
+    const auto exposed = http_get(daemon->admin_endpoint(), "/metrics", kToken);
+    ASSERT_TRUE(exposed.has_value());
+    const std::string& text = exposed->body;
+    EXPECT_EQ(
+        metric_value(
+            text, R"(parley_rpc_calls_total{method="parley.echo.v1.Echo/Say",code="0",name="OK"})"),
+        2.0)
+        << text;
+    EXPECT_EQ(
+        metric_value(
+            text,
+            R"(parley_rpc_calls_total{method="parley.echo.v1.Echo/Say",code="1003",name="RECIPIENT_UNAVAILABLE"})"),
+        1.0);
+    EXPECT_EQ(metric_value(
+                  text, R"(parley_rpc_calls_total{method="-",code="6001",name="UNKNOWN_METHOD"})"),
+              1.0);
+    EXPECT_EQ(
+        metric_value(text,
+                     R"(parley_rpc_call_duration_seconds_count{method="parley.echo.v1.Echo/Say"})"),
+        3.0);
+    EXPECT_EQ(metric_value(text, "parley_rpc_connections_open"), 1.0);
 }
 
 }  // namespace

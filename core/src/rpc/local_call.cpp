@@ -8,8 +8,15 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "rpc/call_completion.hpp"
+#include "rpc/rpc_metrics.hpp"
 
 namespace parley::rpc {
+namespace {
+
+/// The call itself: its result lands in call.controller.
+asio::awaitable<void> run_until_done(const LocalCall& call, std::chrono::milliseconds timeout);
+
+}  // namespace
 
 LocalCall prepare_local_call(const MethodTarget& target) {
     LocalCall call;
@@ -20,6 +27,15 @@ LocalCall prepare_local_call(const MethodTarget& target) {
 }
 
 asio::awaitable<void> run_local_call(LocalCall call, std::chrono::milliseconds timeout) {
+    const auto started = std::chrono::steady_clock::now();
+    co_await run_until_done(call, timeout);
+    RpcMetrics::get().ran(call.target.method, std::chrono::steady_clock::now() - started);
+    RpcMetrics::get().ended(call.target.method, call.controller->code());
+}
+
+namespace {
+
+asio::awaitable<void> run_until_done(const LocalCall& call, std::chrono::milliseconds timeout) {
     const auto executor = co_await asio::this_coro::executor;
     call.controller->set_deadline(RpcCall::Clock::now() + timeout);
     auto completion = std::make_shared<CallCompletion>();
@@ -53,5 +69,7 @@ asio::awaitable<void> run_local_call(LocalCall call, std::chrono::milliseconds t
             Error(ErrorCode::deadline_exceeded, "the call did not finish within its time-out"));
     }
 }
+
+}  // namespace
 
 }  // namespace parley::rpc

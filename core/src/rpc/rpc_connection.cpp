@@ -15,6 +15,7 @@
 
 #include "parley.pb.h"
 #include "rpc/call_completion.hpp"
+#include "rpc/rpc_metrics.hpp"
 
 namespace parley::rpc {
 namespace asio = boost::asio;
@@ -40,6 +41,8 @@ struct RpcConnection::Call {
         : id(call_id), deadline(std::move(executor)) {}
 
     std::uint64_t id;
+    const google::protobuf::MethodDescriptor* method = nullptr;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     RpcCall controller;
     std::unique_ptr<google::protobuf::Message> request;
     std::unique_ptr<google::protobuf::Message> response;
@@ -168,14 +171,17 @@ void RpcConnection::on_request(const Frame& frame) {
     try {
         target = table_.find(request.method());
     } catch (const Error& error) {
+        RpcMetrics::get().ended(nullptr, error.code());
         answer_error(id, error);
         return;
     }
     auto call = std::make_shared<Call>(id, socket_.get_executor());
+    call->method = target.method;
     google::protobuf::Service& service = *target.service;
     call->request.reset(service.GetRequestPrototype(target.method).New());
     call->response.reset(service.GetResponsePrototype(target.method).New());
     if (!call->request->ParseFromString(request.payload())) {
+        RpcMetrics::get().ended(target.method, ErrorCode::bad_body);
         answer_error(id, Error(ErrorCode::bad_body,
                                "the payload is not a " + target.method->input_type()->full_name()));
         return;
@@ -234,6 +240,8 @@ void RpcConnection::expire(const std::shared_ptr<Call>& call) {
     calls_.erase(call->id);
     call->controller.cancel();
     call->answered = true;
+    RpcMetrics::get().ran(call->method, std::chrono::steady_clock::now() - call->started);
+    RpcMetrics::get().ended(call->method, ErrorCode::deadline_exceeded);
     answer_error(call->id, Error(ErrorCode::deadline_exceeded,
                                  "the call did not finish within its time-out"));
     --slots_used_;  // answer_error took a slot of its own
@@ -262,6 +270,8 @@ void RpcConnection::finish(const std::shared_ptr<Call>& call) {
         response.set_msg("the method's answer (" + std::to_string(size) +
                          " bytes) is larger than rpc.max_frame_size allows");
     }
+    RpcMetrics::get().ran(call->method, std::chrono::steady_clock::now() - call->started);
+    RpcMetrics::get().ended(call->method, static_cast<ErrorCode>(response.code()));
     --slots_used_;  // answer() takes it again until the bytes are out
     answer(response);
 }
@@ -281,6 +291,7 @@ void RpcConnection::on_cancel(const Frame& frame) {
     call->answered = true;
     call->deadline.cancel();
     call->controller.cancel();
+    RpcMetrics::get().ended(call->method, ErrorCode::cancelled);
     release_slots(1);
 }
 
