@@ -419,10 +419,10 @@ void Client::handle_goodbye(ConnectionAttempt& attempt, const Frame& frame) {
         events_.on_goodbye(code, goodbye.msg());
     }
     // Reconnecting after being replaced would log the newer session out in turn, forever.
-    // Replaced by another login, or refused its credentials too often: trying again would
-    // not help.
-    const bool retry =
-        code != ErrorCode::session_replaced && code != ErrorCode::too_many_failed_logins;
+    // Replaced by another login, closed by an operator, or refused its credentials too often:
+    // trying again would not help.
+    const bool retry = code != ErrorCode::session_replaced && code != ErrorCode::kicked &&
+                       code != ErrorCode::too_many_failed_logins;
     attempt.end("goodbye " + describe(code, goodbye.msg()), retry);
 }
 

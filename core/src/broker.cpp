@@ -62,7 +62,7 @@ constexpr std::chrono::milliseconds kProbeDeadline{2000};
 Broker::Broker(config::BrokerConfig config)
     : config_(std::move(config)),
       loader_(search_paths(config_)),
-      services_{backend_loop_.context().get_executor(), config_.node_id},
+      services_{backend_loop_.context().get_executor(), config_.node_id, &late_node_},
       plugins_(broker_plugin_kinds(), "parleyd"),
       fan_out_backlog_(config_.server.fan_out),
       gate_(config_.server.connections),
@@ -76,8 +76,9 @@ Broker::Broker(config::BrokerConfig config)
     router_ = std::make_unique<cluster::ClusterRouter>(config_.node_id, directory_, *store_,
                                                        *transport_, fan_out_backlog_);
     node_ = std::make_unique<cluster::BrokerNode>(config_.node_id, *store_, *router_,
-                                                  message_log_.get(),
+                                                  message_log_.get(), *registry_, directory_,
                                                   config_.server.session.heartbeat_interval);
+    late_node_.bind(*node_);
     inbound_ = std::make_unique<cluster::InboundDelivery>(
         config_.node_id, directory_, *store_, *router_, *transport_, loops_, fan_out_backlog_);
     adoption_ = std::make_shared<cluster::RouteAdoption>(config_.node_id, transport_);

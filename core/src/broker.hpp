@@ -23,6 +23,7 @@
 #include "backend_loop.hpp"
 #include "cluster/broker_node.hpp"
 #include "cluster/inbound_delivery.hpp"
+#include "cluster/late_node.hpp"
 #include "cluster/local_directory.hpp"
 #include "cluster/route_adoption.hpp"
 #include "cluster/router.hpp"
@@ -106,6 +107,8 @@ class Broker final : private net::SessionEvents, private admin::NodeStatus {
     // After the loader, before the plugins: plugin objects go first, then what they left on
     // the loop, then their code.
     BackendLoop backend_loop_;
+    /// The node as plugins see it (PluginHost::node()): handed out at setup, before node_ exists.
+    cluster::LateNode late_node_;
     host::HostServices services_;
     host::Registrations plugins_;
     dispatch::Dispatcher dispatcher_;

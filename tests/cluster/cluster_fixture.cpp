@@ -103,7 +103,9 @@ logging:
         fmt::arg("id", node_id(index)), fmt::arg("backends", backends_yaml()),
         fmt::arg("policy", options.duplicate_login),
         fmt::arg("rpc",
-                 options.rpc_echo ? "rpc: {listen: \"127.0.0.1:0\"}\nservices: [echo]\n" : ""));
+                 options.rpc_services.empty()
+                     ? std::string{}
+                     : "rpc: {listen: \"127.0.0.1:0\"}\nservices: " + options.rpc_services + "\n"));
     return write_file(dir.file(node_id(index) + ".yaml"), node_yaml);
 }
 

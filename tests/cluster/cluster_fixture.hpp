@@ -30,8 +30,9 @@ struct ClusterOptions {
     std::string kafka_bootstrap;
     /// How long a record may wait for Kafka before its publish fails.
     std::string message_timeout = "10s";
-    /// Each node hosts the echo service on an RPC listener of its own (docs/rpc.md).
-    bool rpc_echo = false;
+    /// Service plugins each node hosts on an RPC listener of its own (docs/rpc.md), as a YAML
+    /// flow list ("[echo, admin]"); empty: no RPC listener.
+    std::string rpc_services;
 };
 
 class ClusterTest : public ::testing::Test {

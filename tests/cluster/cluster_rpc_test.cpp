@@ -27,7 +27,7 @@ class ClusterRpcTest : public ClusterTest {
   protected:
     void SetUp() override {
         ClusterOptions options;
-        options.rpc_echo = true;
+        options.rpc_services = "[echo]";
         start_cluster(options);
         const ConfigNode plugin =
             ConfigNode::parse_string(zookeeper_registry_yaml(), "test registry");

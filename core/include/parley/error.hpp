@@ -20,6 +20,7 @@ enum class ErrorCode : std::uint32_t {
     recipient_unavailable = 1003,  ///< the recipient is unknown or offline
     session_replaced = 1004,       ///< this session was closed because the user logged in again
     delivery_failed = 1005,        ///< an accepted message could not be handed over: its node left
+    kicked = 1006,                 ///< GOODBYE only: an operator closed this session
     // 2xxx: backends
     backend_unavailable = 2000,  ///< store, registry or transport failed or is unreachable
     // 3xxx: the client's bytes

@@ -6,7 +6,9 @@
 
 #include <boost/config.hpp>
 
+#include <parley/error.hpp>
 #include <parley/message_log.hpp>
+#include <parley/registry.hpp>
 #include <parley/router.hpp>
 #include <parley/store.hpp>
 
@@ -27,6 +29,13 @@ class BOOST_SYMBOL_VISIBLE Node {
     virtual std::uint64_t next_message_id() noexcept = 0;
     /// How often clients are asked to send heartbeats.
     virtual std::chrono::milliseconds heartbeat_interval() const noexcept = 0;
+    /// Where the node announces itself and finds the others (and their services). Plugin API 6.
+    virtual Registry& registry() = 0;
+    /// Closes `user`'s session on this node, if it has one, with GOODBYE `why`; false when the
+    /// user has no session here. Plugin API 6.
+    virtual bool close_session(UserId user, const Error& why) = 0;
+    /// Users logged in on this node now. Plugin API 6.
+    virtual std::size_t users_here() const noexcept = 0;
 };
 
 }  // namespace parley

@@ -23,6 +23,7 @@
 #include <parley/config_node.hpp>
 #include <parley/frame.hpp>
 #include <parley/handler.hpp>
+#include <parley/node.hpp>
 #include <parley/registry.hpp>
 #include <parley/store.hpp>
 #include <parley/transport.hpp>
@@ -72,6 +73,10 @@ class BOOST_SYMBOL_VISIBLE PluginHost {
     virtual asio::any_io_executor executor() = 0;
     /// This node's id (the client's own name when a client loads the plugin).
     virtual const std::string& node_id() const = 0;
+    /// The node the plugin serves, for service plugins that act on it (who is online, closing
+    /// sessions, sending messages); null when a client loads the plugin. Usable from the first
+    /// call the plugin serves, not during setup. Plugin API 6.
+    virtual Node* node() = 0;
 };
 
 struct PluginDescriptor {

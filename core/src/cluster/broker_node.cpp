@@ -24,14 +24,26 @@ std::uint64_t epoch_base(const std::string& node_id) {
 }  // namespace
 
 BrokerNode::BrokerNode(std::string id, Store& store, Router& router, MessageLog* message_log,
+                       Registry& registry, const LocalDirectory& directory,
                        std::chrono::milliseconds heartbeat_interval)
     : id_(std::move(id)),
       store_(store),
       router_(router),
       message_log_(message_log),
+      registry_(registry),
+      directory_(directory),
       heartbeat_interval_(heartbeat_interval),
       message_ids_(startup_micros()),
       session_epochs_(epoch_base(id_)) {}
+
+bool BrokerNode::close_session(UserId user, const Error& why) {
+    const SessionPtr session = directory_.find(user);
+    if (!session) {
+        return false;
+    }
+    session->close(why);
+    return true;
+}
 
 std::uint64_t BrokerNode::next_message_id() noexcept {
     return message_ids_.fetch_add(1, std::memory_order_relaxed) + 1;

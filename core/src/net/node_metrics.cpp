@@ -21,6 +21,7 @@ constexpr std::array kKnownCodes{
     ErrorCode::recipient_unavailable,
     ErrorCode::session_replaced,
     ErrorCode::delivery_failed,
+    ErrorCode::kicked,
     ErrorCode::backend_unavailable,
     ErrorCode::bad_frame,
     ErrorCode::unknown_type,

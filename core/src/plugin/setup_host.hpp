@@ -45,6 +45,7 @@ class SetupHost final : public PluginHost {
     }
     asio::any_io_executor executor() override { return services_.executor; }
     const std::string& node_id() const override { return services_.node_id; }
+    Node* node() override { return services_.node; }
 
   private:
     const PluginRequest& plugin_;

@@ -20,6 +20,8 @@ std::string_view to_string(ErrorCode code) noexcept {
             return "DELIVERY_FAILED";
         case ErrorCode::session_replaced:
             return "SESSION_REPLACED";
+        case ErrorCode::kicked:
+            return "KICKED";
         case ErrorCode::backend_unavailable:
             return "BACKEND_UNAVAILABLE";
         case ErrorCode::bad_frame:

@@ -58,6 +58,9 @@ class NoNode final : public Node {
     MessageLog* message_log() noexcept override { return nullptr; }
     std::uint64_t next_message_id() noexcept override { return 1; }
     std::chrono::milliseconds heartbeat_interval() const noexcept override { return 10s; }
+    Registry& registry() override { throw std::logic_error("no registry in this test"); }
+    bool close_session(UserId, const Error&) override { return false; }
+    std::size_t users_here() const noexcept override { return 0; }
 
   private:
     std::string id_ = "test";

@@ -34,6 +34,9 @@ class NoNode final : public Node {
     std::chrono::milliseconds heartbeat_interval() const noexcept override {
         return std::chrono::seconds(10);
     }
+    Registry& registry() override { throw std::logic_error("no registry in this test"); }
+    bool close_session(UserId, const Error&) override { return false; }
+    std::size_t users_here() const noexcept override { return 0; }
 
   private:
     std::string id_ = "test";

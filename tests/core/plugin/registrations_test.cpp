@@ -42,6 +42,7 @@ class RecordingHost final : public PluginHost {
     }
     asio::any_io_executor executor() override { return {}; }
     const std::string& node_id() const override { return name_; }
+    Node* node() override { return nullptr; }
 
   private:
     Registrations& into_;

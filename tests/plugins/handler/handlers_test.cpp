@@ -124,6 +124,9 @@ class FakeNode final : public Node {
     std::chrono::milliseconds heartbeat_interval() const noexcept override {
         return std::chrono::seconds(15);
     }
+    Registry& registry() override { throw std::logic_error("no registry in this test"); }
+    bool close_session(UserId, const Error&) override { return false; }
+    std::size_t users_here() const noexcept override { return 0; }
 
     std::uint64_t last_message_id = 1000;
     std::shared_ptr<MessageLog> log;  ///< none unless a test loads one

@@ -27,6 +27,7 @@ struct PluginRequest {
 struct HostServices {
     asio::any_io_executor executor;  ///< a loop backends may use for their own I/O
     std::string node_id;             ///< the node's id, or the client's own name
+    Node* node = nullptr;            ///< the node the plugins serve; null in a client
 };
 
 /// Loads plugin shared objects with Boost.DLL and runs their setup. Every object a plugin
