@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds examples/dice-plugin against an installed Parley, as a plugin author would, and runs
-# out_of_tree_plugin_test against the installed parleyd.
+# Builds examples/dice-plugin and examples/greeter-service against an installed Parley, as a
+# plugin author would, and runs out_of_tree_plugin_test against the installed parleyd.
 #
 # usage: out_of_tree_plugin.sh <out_of_tree_plugin_test binary> [gtest args...]
 # env:   PARLEY_BUILD_DIR, PARLEY_SOURCE_DIR (ctest sets both)
@@ -15,6 +15,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/parley-oot.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
 build=$work/build-dice
+build_greeter=$work/build-greeter
 
 # Runs a step quietly; shows its output only when it fails.
 step() {
@@ -42,13 +43,20 @@ if command -v ccache >/dev/null; then
 fi
 step configure cmake "${configure[@]}"
 step build ninja -C "$build" -j2
+configure[1]=$PARLEY_SOURCE_DIR/examples/greeter-service
+configure[3]=$build_greeter
+step configure-greeter cmake "${configure[@]}"
+step build-greeter ninja -C "$build_greeter" -j2
 
 # Only the installed SDK may have been used: no include path or library from the Parley tree.
-if ninja -C "$build" -t commands | grep -F -e "$PARLEY_SOURCE_DIR/core" -e "$PARLEY_BUILD_DIR"; then
-    echo "out_of_tree_plugin: the plugin build used the Parley tree, not the install" >&2
-    exit 1
-fi
+for dir in "$build" "$build_greeter"; do
+    if ninja -C "$dir" -t commands | grep -F -e "$PARLEY_SOURCE_DIR/core" -e "$PARLEY_BUILD_DIR"; then
+        echo "out_of_tree_plugin: $dir used the Parley tree, not the install" >&2
+        exit 1
+    fi
+done
 
 # The installed daemon must find its own plugins, not the build tree's.
 unset PARLEY_PLUGIN_PATH
-PARLEY_INSTALL_PREFIX=$prefix PARLEY_DICE_PLUGIN_DIR=$build/plugins "$test_binary" "$@"
+PARLEY_INSTALL_PREFIX=$prefix PARLEY_DICE_PLUGIN_DIR=$build/plugins \
+    PARLEY_GREETER_BUILD_DIR=$build_greeter "$test_binary" "$@"

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/child_process.hpp"
 #include "support/daemon_process.hpp"
 #include "support/raw_client.hpp"
 #include "support/standalone_config.hpp"
@@ -104,6 +105,46 @@ TEST_F(OutOfTreePlugin, MisspeltSettingStopsStartUpWithItsLocation) {
     EXPECT_NE(run.output.find("unknown key 'sidez'"), std::string::npos) << run.output;
     EXPECT_NE(run.output.find("did you mean 'sides'"), std::string::npos) << run.output;
     EXPECT_NE(run.output.find(config.string() + ":"), std::string::npos) << run.output;
+}
+
+// examples/greeter-service: an RPC service plugin and a client program built against the
+// installed SDK, called three ways.
+TEST_F(OutOfTreePlugin, AServiceBuiltOutsideIsCalledByItsClientByParleyRpcAndOverHttp) {
+    const std::filesystem::path greeter = env("PARLEY_GREETER_BUILD_DIR");
+    ASSERT_TRUE(std::filesystem::exists(greeter / "plugins" / "parley-service-greeter.so"));
+    constexpr const char* kToken = "admin-token-0123456789";
+    StandaloneConfig config;
+    config.plugin_paths = {(greeter / "plugins").string()};
+    config.extra_yaml = std::string{"rpc: {listen: \"127.0.0.1:0\"}\n"} +
+                        "admin: {listen: \"127.0.0.1:0\", token: " + kToken + "}\n" +
+                        "services: [{plugin: greeter, settings: {word: \"Good morning\"}}]\n";
+    DaemonProcess daemon(
+        daemon_options(write_standalone_config(dir_.file("greeter.yaml"), config)));
+    ASSERT_FALSE(daemon.rpc_endpoint().empty());
+
+    const ToolRun client = run_tool(greeter / "greeter-client", {daemon.rpc_endpoint(), "Ada"});
+    EXPECT_EQ(client.status, 0) << client.output;
+    EXPECT_EQ(client.output, "Good morning, Ada!\n");
+    const ToolRun refused = run_tool(greeter / "greeter-client", {daemon.rpc_endpoint(), ""});
+    EXPECT_EQ(refused.status, 1) << refused.output;
+    EXPECT_NE(refused.output.find("3003 BAD_BODY: name is empty"), std::string::npos)
+        << refused.output;
+
+    const ToolRun tool = run_tool(prefix_ / "bin" / "parley-rpc",
+                                  {"--server", daemon.rpc_endpoint(), "--compact", "call",
+                                   "acme.greeter.v1.Greeter/Greet", R"({"name": "Ada"})"});
+    EXPECT_EQ(tool.status, 0) << tool.output;
+    EXPECT_NE(tool.output.find(R"("greeting":"Good morning, Ada!")"), std::string::npos)
+        << tool.output;
+
+    const ToolRun curl =
+        run_tool("/usr/bin/curl",
+                 {"-sS", "-X", "POST", "-H", std::string{"Authorization: Bearer "} + kToken,
+                  "--data-binary", R"({"name": "Ada"})",
+                  "http://" + daemon.admin_endpoint() + "/api/v1/acme.greeter.v1.Greeter/Greet"});
+    EXPECT_EQ(curl.status, 0) << curl.output;
+    EXPECT_EQ(curl.output,
+              "{\"code\":0,\"msg\":\"ok\",\"data\":{\"greeting\":\"Good morning, Ada!\"}}\n");
 }
 
 }  // namespace
