@@ -51,6 +51,11 @@ class BOOST_SYMBOL_VISIBLE Store {
     /// Records `record` as the user's session, atomically, under `policy`.
     virtual asio::awaitable<ClaimResult> claim(SessionRecord record,
                                                DuplicateLoginPolicy policy) = 0;
+    /// Records `record` as the user's session in place of `holder`, atomically: granted (with
+    /// `other` = holder) only while the store still names `holder`, or nobody; refused, with the
+    /// session it names, once another session holds the user. How a client replaces its own
+    /// previous session without displacing a newer one. Plugin API 6.
+    virtual asio::awaitable<ClaimResult> take_over(SessionRecord record, SessionRecord holder) = 0;
     /// Forgets the user's session if it is still the one with `epoch`.
     virtual asio::awaitable<void> release(UserId user, std::uint64_t epoch) = 0;
     virtual asio::awaitable<std::optional<SessionRecord>> locate(UserId user) = 0;

@@ -39,6 +39,11 @@ asio::awaitable<ClaimResult> TimedStore::claim(SessionRecord record, DuplicateLo
     co_return co_await inner_->claim(std::move(record), policy);
 }
 
+asio::awaitable<ClaimResult> TimedStore::take_over(SessionRecord record, SessionRecord holder) {
+    const Timer timer(*latency_[claim_call]);  // a login, as claim is
+    co_return co_await inner_->take_over(std::move(record), std::move(holder));
+}
+
 asio::awaitable<void> TimedStore::release(UserId user, std::uint64_t epoch) {
     const Timer timer(*latency_[release_call]);
     co_await inner_->release(user, epoch);

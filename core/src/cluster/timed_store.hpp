@@ -17,6 +17,7 @@ class TimedStore final : public Store {
     TimedStore(std::shared_ptr<Store> inner, const std::string& plugin);
 
     asio::awaitable<ClaimResult> claim(SessionRecord record, DuplicateLoginPolicy policy) override;
+    asio::awaitable<ClaimResult> take_over(SessionRecord record, SessionRecord holder) override;
     asio::awaitable<void> release(UserId user, std::uint64_t epoch) override;
     asio::awaitable<std::optional<SessionRecord>> locate(UserId user) override;
     asio::awaitable<OnlinePage> online(std::uint64_t cursor, std::uint32_t limit) override;

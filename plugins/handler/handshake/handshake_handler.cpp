@@ -85,8 +85,11 @@ asio::awaitable<void> HandshakeHandler::handle(RequestContext& ctx, const Frame&
         (hello.resume_epoch() == 0 || hello.resume_epoch() == claim.other->epoch) &&
         resume_.matches(user, claim.other->epoch, hello.resume_token())) {
         // The holder is this client's own previous session, proven by a token only that
-        // session's client was told: take over from it. A wrong token changes nothing.
-        claim = co_await ctx.node.store().claim(std::move(record), DuplicateLoginPolicy::kick_old);
+        // session's client was told: take over from it. A wrong token changes nothing. Only
+        // from that session: if a newer login of the client got in meanwhile (this handshake
+        // may be one it gave up on, read late by a node that was paused), it stays.
+        const SessionRecord previous = *claim.other;
+        claim = co_await ctx.node.store().take_over(std::move(record), previous);
     }
     if (!claim.granted) {
         throw Error(ErrorCode::duplicate_login, "user " + who + " is already logged in");

@@ -51,6 +51,31 @@ asio::awaitable<ClaimResult> MemoryStore::claim(SessionRecord record, DuplicateL
     co_return result;
 }
 
+asio::awaitable<ClaimResult> MemoryStore::take_over(SessionRecord record, SessionRecord holder) {
+    if (record.user == kNoUser) {
+        throw Error(ErrorCode::internal, "store-memory: take-over for user 0");
+    }
+    ClaimResult result;
+    {
+        std::lock_guard lock(sessions_mutex_);
+        const Holder claimed{record.epoch, intern(record.node_id)};
+        auto [it, inserted] = sessions_.try_emplace(record.user, claimed);
+        const bool held_by_self =
+            it->second.epoch == claimed.epoch && it->second.node == claimed.node;
+        const bool held_by_expected =
+            it->second.epoch == holder.epoch && node_ids_[it->second.node] == holder.node_id;
+        if (inserted || held_by_self) {
+            result.granted = true;
+        } else if (held_by_expected) {
+            result.granted = true;
+            result.other = to_record(record.user, std::exchange(it->second, claimed));
+        } else {
+            result.other = to_record(record.user, it->second);  // a newer session holds it
+        }
+    }
+    co_return result;
+}
+
 asio::awaitable<void> MemoryStore::release(UserId user, std::uint64_t epoch) {
     {
         std::lock_guard lock(sessions_mutex_);

@@ -29,6 +29,7 @@ class MemoryStore final : public Store {
     explicit MemoryStore(std::unique_ptr<GroupsFile> groups_file = nullptr);
 
     asio::awaitable<ClaimResult> claim(SessionRecord record, DuplicateLoginPolicy policy) override;
+    asio::awaitable<ClaimResult> take_over(SessionRecord record, SessionRecord holder) override;
     asio::awaitable<void> release(UserId user, std::uint64_t epoch) override;
     asio::awaitable<std::optional<SessionRecord>> locate(UserId user) override;
     /// Pages by user id: a page holds the online users with id >= `cursor`, ascending, at most

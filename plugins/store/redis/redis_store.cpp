@@ -72,15 +72,28 @@ void RedisStore::unexpected(const char* what) const {
 }
 
 asio::awaitable<ClaimResult> RedisStore::claim(SessionRecord record, DuplicateLoginPolicy policy) {
+    // Named, not temporaries inside co_await (GCC 12).
+    std::string mode = policy == DuplicateLoginPolicy::reject ? "reject" : "kick_old";
+    SessionRecord nobody;
+    co_return co_await run_claim(std::move(record), std::move(mode), std::move(nobody));
+}
+
+asio::awaitable<ClaimResult> RedisStore::take_over(SessionRecord record, SessionRecord holder) {
+    std::string mode = "take_over";
+    co_return co_await run_claim(std::move(record), std::move(mode), std::move(holder));
+}
+
+asio::awaitable<ClaimResult> RedisStore::run_claim(SessionRecord record, std::string mode,
+                                                   SessionRecord holder) {
     if (record.user == kNoUser) {
         throw Error(ErrorCode::internal, "store-redis: claim for user 0");
     }
     const std::string user = std::to_string(record.user);
-    RedisCommand command = script(scripts::claim(), 3,
-                                  {keys_.session(record.user), keys_.online(), keys_.deadlines(),
-                                   user, record.node_id, std::to_string(record.epoch),
-                                   policy == DuplicateLoginPolicy::reject ? "reject" : "kick_old",
-                                   std::to_string(ttl_.count())});
+    RedisCommand command =
+        script(scripts::claim(), 3,
+               {keys_.session(record.user), keys_.online(), keys_.deadlines(), user, record.node_id,
+                std::to_string(record.epoch), mode, std::to_string(ttl_.count()), holder.node_id,
+                std::to_string(holder.epoch)});
     const RedisReply reply = co_await run(std::move(command), "the claim");
     const auto& parts = reply.elements;
     if (reply.type != RedisReply::Type::array || parts.empty() || !parts[0].as_unsigned() ||

@@ -34,6 +34,7 @@ class RedisStore final : public Store {
     RedisStore& operator=(const RedisStore&) = delete;
 
     asio::awaitable<ClaimResult> claim(SessionRecord record, DuplicateLoginPolicy policy) override;
+    asio::awaitable<ClaimResult> take_over(SessionRecord record, SessionRecord holder) override;
     asio::awaitable<void> release(UserId user, std::uint64_t epoch) override;
     asio::awaitable<std::optional<SessionRecord>> locate(UserId user) override;
     /// Online users with id >= `cursor`, ascending, at most `limit` (0 means 100); users of a
@@ -51,6 +52,9 @@ class RedisStore final : public Store {
     static constexpr std::uint32_t kDefaultPageSize = 100;
 
   private:
+    /// The claim script in `mode` ("reject", "kick_old" or "take_over" from `holder`).
+    asio::awaitable<ClaimResult> run_claim(SessionRecord record, std::string mode,
+                                           SessionRecord holder);
     /// Runs `command` and returns its reply, throwing for a Redis error reply.
     asio::awaitable<RedisReply> run(RedisCommand command, const char* what);
     [[noreturn]] void unexpected(const char* what) const;

@@ -38,6 +38,10 @@ if held[1] and held[2] and not (held[1] == ARGV[2] and held[2] == ARGV[3]) then
   if ARGV[4] == 'reject' then
     return {0, held[1], held[2]}
   end
+  -- take_over: only the session named by ARGV[6] (node) and ARGV[7] (epoch) gives way.
+  if ARGV[4] == 'take_over' and not (held[1] == ARGV[6] and held[2] == ARGV[7]) then
+    return {0, held[1], held[2]}
+  end
   reply = {1, held[1], held[2]}
 end
 redis.call('HSET', KEYS[1], 'node', ARGV[2], 'epoch', ARGV[3])

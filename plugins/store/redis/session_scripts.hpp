@@ -7,7 +7,8 @@
 
 namespace parley::plugins::redis::scripts {
 
-/// KEYS: session, online, deadlines. ARGV: user, node, epoch, "reject"|"kick_old", ttl ms.
+/// KEYS: session, online, deadlines. ARGV: user, node, epoch, "reject"|"kick_old"|"take_over",
+/// ttl ms, and for take_over the node and epoch of the only session that may be displaced.
 /// Returns {1} (granted, nobody displaced), {1, node, epoch} (granted, that session displaced)
 /// or {0, node, epoch} (refused, that session holds the user).
 const RedisScript& claim();

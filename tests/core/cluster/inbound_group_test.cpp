@@ -63,6 +63,9 @@ class SlowFirstStore final : public Store {
     asio::awaitable<ClaimResult> claim(SessionRecord, DuplicateLoginPolicy) override {
         co_return ClaimResult{};
     }
+    asio::awaitable<ClaimResult> take_over(SessionRecord, SessionRecord) override {
+        co_return ClaimResult{};
+    }
     asio::awaitable<void> release(UserId, std::uint64_t) override { co_return; }
     asio::awaitable<std::optional<SessionRecord>> locate(UserId) override {
         co_return std::nullopt;

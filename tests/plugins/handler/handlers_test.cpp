@@ -161,6 +161,52 @@ std::string hmac_token(const std::string& secret, UserId user) {
     return hex;
 }
 
+/// A store through which another node's login slips in between a handshake's first claim and
+/// what it does next: the interleaving a node paused mid-login meets when it resumes.
+class InterleavingStore final : public Store {
+  public:
+    explicit InterleavingStore(Store& inner) : inner_(inner) {}
+
+    /// The next refused claim is followed, before it returns, by this login (kick_old).
+    std::optional<SessionRecord> slip_in;
+
+    asio::awaitable<ClaimResult> claim(SessionRecord record, DuplicateLoginPolicy policy) override {
+        ClaimResult result = co_await inner_.claim(std::move(record), policy);
+        if (!result.granted && slip_in) {
+            SessionRecord other = *std::exchange(slip_in, std::nullopt);
+            co_await inner_.claim(std::move(other), DuplicateLoginPolicy::kick_old);
+        }
+        co_return result;
+    }
+    asio::awaitable<ClaimResult> take_over(SessionRecord record, SessionRecord holder) override {
+        co_return co_await inner_.take_over(std::move(record), std::move(holder));
+    }
+    asio::awaitable<void> release(UserId user, std::uint64_t epoch) override {
+        co_await inner_.release(user, epoch);
+    }
+    asio::awaitable<std::optional<SessionRecord>> locate(UserId user) override {
+        co_return co_await inner_.locate(user);
+    }
+    asio::awaitable<OnlinePage> online(std::uint64_t cursor, std::uint32_t limit) override {
+        co_return co_await inner_.online(cursor, limit);
+    }
+    asio::awaitable<void> join_group(GroupId group, UserId user) override {
+        co_await inner_.join_group(group, user);
+    }
+    asio::awaitable<bool> leave_group(GroupId group, UserId user) override {
+        co_return co_await inner_.leave_group(group, user);
+    }
+    asio::awaitable<bool> is_member(GroupId group, UserId user) override {
+        co_return co_await inner_.is_member(group, user);
+    }
+    asio::awaitable<std::vector<UserId>> group_members(GroupId group) override {
+        co_return co_await inner_.group_members(group);
+    }
+
+  private:
+    Store& inner_;
+};
+
 class HandlersTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -467,6 +513,34 @@ TEST_F(HandlersTest, OnlyTheResumeTokenOfTheHoldingSessionTakesItOver) {
     host.io.poll();
     ASSERT_EQ(router.kicked.size(), 1u);
     EXPECT_EQ(router.kicked[0].epoch, first->epoch());
+}
+
+// A node paused while a client logged in through it reads that HANDSHAKE late, after the
+// client has logged in again elsewhere with the same resume token: the late login must not
+// displace the newer session (which would tell the client 1004 for its own abandoned login).
+TEST_F(HandlersTest, AResumeReadLateDoesNotDisplaceTheClientsNewerLogin) {
+    host.load("handler", "handshake");
+    InterleavingStore store(*host.store);
+    node = std::make_unique<FakeNode>(store, router);
+    auto first = new_session();
+    ASSERT_EQ(handshake(first, 7).code(), ErrorCode::ok);
+    wire::HandshakeOk ok;
+    ASSERT_TRUE(first->sent.at(0).parse_body(ok));
+
+    store.slip_in = SessionRecord{7, "node-elsewhere", 999};
+    wire::Handshake hello;
+    hello.set_user_id(7);
+    hello.set_resume_epoch(first->epoch());
+    hello.set_resume_token(ok.resume_token());
+    const Outcome late =
+        dispatch(new_session(), Frame::make(FrameType::handshake, kNoUser, kNoUser, hello));
+    EXPECT_EQ(late.code(), ErrorCode::duplicate_login) << late.message();
+    const auto holder = run_awaitable(host.store->locate(7));
+    ASSERT_TRUE(holder.has_value());
+    EXPECT_EQ(holder->epoch, 999u) << "the newer login was displaced";
+    host.io.restart();
+    host.io.poll();
+    EXPECT_TRUE(router.kicked.empty());
 }
 
 TEST(HandshakeSettingsTest, AResumeSecretMustBeLongEnough) {

@@ -126,6 +126,35 @@ TYPED_TEST(StoreConformanceTest, RejectPolicyRefusesAndNamesTheHolder) {
     EXPECT_EQ(this->locate(7)->epoch, 1u);
 }
 
+// A client replacing its own previous session (epoch 1) must not displace a newer login
+// (epoch 2) that got in first: the take-over is refused and names the newer holder.
+TYPED_TEST(StoreConformanceTest, TakeOverReplacesOnlyTheNamedSession) {
+    ASSERT_TRUE(this->claim(7, 1).granted);
+    const SessionRecord first{7, kNodeId, 1};
+    SessionRecord second{7, kNodeId, 2};
+    const ClaimResult took = run_awaitable(this->store().take_over(second, first));
+    EXPECT_TRUE(took.granted);
+    ASSERT_TRUE(took.other.has_value());
+    EXPECT_EQ(took.other->epoch, 1u);
+    EXPECT_EQ(this->locate(7)->epoch, 2u);
+
+    // A late take-over from the same first session: the newer one stays.
+    SessionRecord late{7, kNodeId, 3};
+    const ClaimResult stale = run_awaitable(this->store().take_over(late, first));
+    EXPECT_FALSE(stale.granted);
+    ASSERT_TRUE(stale.other.has_value());
+    EXPECT_EQ(stale.other->epoch, 2u);
+    EXPECT_EQ(this->locate(7)->epoch, 2u);
+
+    // Nobody holding the user: granted, nobody displaced.
+    this->release(7, 2);
+    SessionRecord fresh{7, kNodeId, 4};
+    const ClaimResult free = run_awaitable(this->store().take_over(fresh, first));
+    EXPECT_TRUE(free.granted);
+    EXPECT_FALSE(free.other.has_value());
+    EXPECT_EQ(this->locate(7)->epoch, 4u);
+}
+
 TYPED_TEST(StoreConformanceTest, KickPolicyGrantsAndNamesTheDisplacedSession) {
     ASSERT_TRUE(this->claim(7, 1, DuplicateLoginPolicy::kick_old).granted);
     const ClaimResult second = this->claim(7, 2, DuplicateLoginPolicy::kick_old);
