@@ -114,6 +114,20 @@ asio::awaitable<void> AdminService::kick(const v1::KickRequest& request, v1::Kic
     }
 }
 
+asio::awaitable<bool> AdminService::store_first(MessageLog& log, Conversation conversation,
+                                                std::uint64_t id, Frame& frame,
+                                                v1::PushReply& reply) {
+    const AppendResult stored = co_await log.append(conversation, kNoUser, id, frame);
+    reply.set_stored(true);
+    reply.set_seq(stored.seq);
+    reply.set_server_msg_id(stored.server_msg_id);
+    if (stored.duplicate) {
+        co_return false;
+    }
+    frame = plugins::handlers::with_sequence(frame, stored.seq, stored.server_msg_id);
+    co_return true;
+}
+
 void AdminService::PushToUser(pb::RpcController* call, const v1::PushToUserRequest* request,
                               v1::PushReply* reply, pb::Closure* done) {
     run_method(executor_, call, done, [this, request, reply]() -> asio::awaitable<void> {
@@ -124,15 +138,10 @@ void AdminService::PushToUser(pb::RpcController* call, const v1::PushToUserReque
         Frame frame = system_message(FrameType::private_message, user, request->content(), id);
         if (MessageLog* log = node_.message_log()) {
             // As any private message: stored first, then pushed (docs/admin-service.md).
-            const AppendResult stored =
-                co_await log->append(Conversation::direct(kNoUser, user), kNoUser, id, frame);
-            reply->set_stored(true);
-            reply->set_seq(stored.seq);
-            reply->set_server_msg_id(stored.server_msg_id);
-            if (stored.duplicate) {
+            const Conversation conversation = Conversation::direct(kNoUser, user);
+            if (!co_await store_first(*log, conversation, id, frame, *reply)) {
                 co_return;  // pushed the first time
             }
-            frame = plugins::handlers::with_sequence(frame, stored.seq, stored.server_msg_id);
             try {
                 const Delivery delivery = co_await node_.router().send_to_user(user, frame, 0);
                 reply->set_delivered(delivery != Delivery::offline);
@@ -160,15 +169,10 @@ void AdminService::PushToGroup(pb::RpcController* call, const v1::PushToGroupReq
             request->client_msg_id() != 0 ? request->client_msg_id() : fresh_message_id();
         Frame frame = system_message(FrameType::group_message, group, request->content(), id);
         if (MessageLog* log = node_.message_log()) {
-            const AppendResult stored =
-                co_await log->append(Conversation::group(group), kNoUser, id, frame);
-            reply->set_stored(true);
-            reply->set_seq(stored.seq);
-            reply->set_server_msg_id(stored.server_msg_id);
-            if (stored.duplicate) {
+            const Conversation conversation = Conversation::group(group);
+            if (!co_await store_first(*log, conversation, id, frame, *reply)) {
                 co_return;
             }
-            frame = plugins::handlers::with_sequence(frame, stored.seq, stored.server_msg_id);
         }
         co_await node_.router().send_to_group(group, frame);
     });

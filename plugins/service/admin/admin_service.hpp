@@ -3,6 +3,8 @@
 #include <memory>
 
 #include <parley/asio.hpp>
+#include <parley/frame.hpp>
+#include <parley/message_log.hpp>
 #include <parley/node.hpp>
 
 #include "node_forwarder.hpp"
@@ -33,6 +35,10 @@ class AdminService final : public v1::Admin {
 
   private:
     asio::awaitable<void> kick(const v1::KickRequest& request, v1::KickReply& reply);
+    /// Stores a system message in the log and numbers `frame` for the push; false when the log
+    /// already had it (a resend of the same id), which was pushed the first time.
+    asio::awaitable<bool> store_first(MessageLog& log, Conversation conversation, std::uint64_t id,
+                                      Frame& frame, v1::PushReply& reply);
     /// Creates the forwarder on first use: the node's registry exists only once it serves.
     NodeForwarder& forwarder();
 
