@@ -198,6 +198,19 @@ TEST_F(AdminHttpTest, ExpositionPassesPromtool) {
     EXPECT_EQ(output, "") << "promtool lint findings";
 }
 
+// The example alerting rules of docs/operations.md are valid Prometheus rules.
+TEST(OperationsDocs, ExampleAlertRulesPassPromtool) {
+    const std::filesystem::path promtool = "/usr/bin/promtool";
+    ASSERT_TRUE(std::filesystem::exists(promtool))
+        << "promtool is missing: run scripts/install-deps.sh --services (Debian package "
+           "prometheus)";
+    const std::filesystem::path rules =
+        std::filesystem::path(PARLEY_TEST_SOURCE_DIR) / "docs/operations/parley-alerts.yml";
+    const ToolRun run = run_tool(promtool, {"check", "rules", rules.string()});
+    EXPECT_EQ(run.status, 0) << run.output;
+    EXPECT_NE(run.output.find("SUCCESS: 7 rules found"), std::string::npos) << run.output;
+}
+
 TEST_F(AdminHttpTest, ReadinessFollowsTheStoresRedis) {
     RedisServer redis;
     const auto overlay = dir.path() / "redis-store.yaml";
