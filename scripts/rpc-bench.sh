@@ -29,6 +29,7 @@ usage: scripts/rpc-bench.sh [options]
   --no-build              use the build in $PARLEY_BUILD_DIR (or ./build) as it is
   --no-pin                do not pin the servers and the generator to CPUs
   --out DIR               where results go (bench/results/rpc-<timestamp>)
+  --report DIR            only write DIR/results.md again from DIR's runs and env.json
 EOF
 }
 
@@ -41,6 +42,7 @@ targets="parley grpc"
 do_build=true
 pin=true
 out=""
+report_only=""
 command_line="scripts/rpc-bench.sh $*"
 
 while (($# > 0)); do
@@ -55,6 +57,7 @@ while (($# > 0)); do
         --no-build) do_build=false ;;
         --no-pin) pin=false ;;
         --out) out=$2; shift ;;
+        --report) report_only=$2; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "rpc-bench: unknown option '$1'" >&2; usage >&2; exit 2 ;;
     esac
@@ -62,6 +65,56 @@ while (($# > 0)); do
 done
 
 log() { printf 'rpc-bench: %s\n' "$*" >&2; }
+
+# --- the report: medians per size and target, and Parley's ratios to gRPC -------------------
+# report DIR: DIR/results.md from DIR/runs/*.json and DIR/env.json.
+report() {
+    jq -rs --slurpfile env "$1/env.json" '
+  def median: sort | if length == 0 then null
+    elif length % 2 == 1 then .[length / 2 | floor]
+    else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+  def num(f): if . == null then "–" else f end;
+  def k: num(if . >= 1000 then "\(. / 100 | round / 10)k" else "\(. | round)" end);
+  def us: num("\(. | round) µs");
+  def ratio: num((. * 100 | round) as $c
+    | "\($c / 100 | floor).\($c % 100 | tostring | if length < 2 then "0" + . else . end)×");
+  def pct: num("\(. * 100 | round)%");
+  $env[0] as $env
+  | (group_by(.size) | map(
+     . as $runs
+     | { size: .[0].size,
+         by: (group_by(.target) | sort_by(.[0].target != "parley") | map({ key: .[0].target, value: {
+               runs: length,
+               errors: (map(.errors) | add),
+               calls_per_s: (map(.calls_per_s) | median),
+               calls_min: (map(.calls_per_s) | min),
+               calls_max: (map(.calls_per_s) | max),
+               p50: (map(.latency_us.p50) | median),
+               p99: (map(.latency_us.p99) | median),
+               server_cpu: (map(.server_cpu_share // empty) | median),
+               server_waited: (map(.server_waited_share // empty) | median),
+               server_us_per_call: (map(.server_cpu_us_per_call // empty) | median),
+               generator_cpu: (map(.generator_cpu_share) | median) } }) | from_entries) })) as $rows
+  | "Medians of \($rows[0].by | to_entries[0].value.runs) runs; load average \($env.load_average_at_start) at the start, \($env.load_average_at_end) at the end; \($env.pinning).",
+    "`\($env.command)`",
+    "",
+    "| size | server | calls/s (min–max) | p50 | p99 | errors | server CPU (waited) | server CPU per call | generator CPU |",
+    "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ($rows[] as $row | $row.by | to_entries[] |
+      "| \($row.size) B | \(.key) | \(.value.calls_per_s | k) (\(.value.calls_min | k)–\(.value.calls_max | k)) | \(.value.p50 | us) | \(.value.p99 | us) | \(.value.errors) | \(.value.server_cpu | pct) (\(.value.server_waited | pct)) | \(.value.server_us_per_call | num("\(. * 10 | round / 10) µs")) | \(.value.generator_cpu | pct) |"),
+    "",
+    "| size | calls/s Parley/gRPC (higher is better) | p99 Parley/gRPC (lower is better) | server CPU per call Parley/gRPC |",
+    "| ---: | ---: | ---: | ---: |",
+    ($rows[] | select(.by.parley and .by.grpc) |
+      "| \(.size) B | \(.by.parley.calls_per_s / .by.grpc.calls_per_s | ratio) | \(.by.parley.p99 / .by.grpc.p99 | ratio) | \(if .by.parley.server_us_per_call and .by.grpc.server_us_per_call then .by.parley.server_us_per_call / .by.grpc.server_us_per_call else null end | ratio) |")
+' "$1"/runs/*.json >"$1/results.md"
+}
+
+if [[ -n $report_only ]]; then
+    report "$report_only"
+    cat "$report_only/results.md"
+    exit 0
+fi
 
 # --- what it needs -------------------------------------------------------------------------
 "$root/scripts/install-deps.sh" --bench
@@ -196,43 +249,7 @@ jq -n --arg command "$command_line" --arg load_start "$load_start" --arg load_en
       machine: {nproc: ($nproc | tonumber), cpu: $cpu, kernel: $kernel},
       versions: {parleyd: $parleyd, grpc: $grpc, compiler: $compiler}}' >"$out/env.json"
 
-# --- the report: medians per size and target, and Parley's ratios to gRPC -------------------
-jq -rs --arg load_start "$load_start" --arg load_end "$load_end" --arg command "$command_line" '
-  def median: sort | if length == 0 then null
-    elif length % 2 == 1 then .[length / 2 | floor]
-    else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-  def num(f): if . == null then "–" else f end;
-  def k: num(if . >= 1000 then "\(. / 100 | round / 10)k" else "\(. | round)" end);
-  def us: num("\(. | round) µs");
-  def ratio: num("\(. * 100 | round / 100)×");
-  def pct: num("\(. * 100 | round)%");
-  (group_by(.size) | map(
-     . as $runs
-     | { size: .[0].size,
-         by: (group_by(.target) | sort_by(.[0].target != "parley") | map({ key: .[0].target, value: {
-               runs: length,
-               errors: (map(.errors) | add),
-               calls_per_s: (map(.calls_per_s) | median),
-               p50: (map(.latency_us.p50) | median),
-               p99: (map(.latency_us.p99) | median),
-               server_cpu: (map(.server_cpu_share // empty) | median),
-               server_waited: (map(.server_waited_share // empty) | median),
-               server_us_per_call: (map(.server_cpu_us_per_call // empty) | median),
-               generator_cpu: (map(.generator_cpu_share) | median) } }) | from_entries) })) as $rows
-  | "Medians of \($rows[0].by | to_entries[0].value.runs) runs; load average \($load_start) at the start, \($load_end) at the end.",
-    "`\($command)`",
-    "",
-    "| size | server | calls/s | p50 | p99 | errors | server CPU (waited) | server CPU per call | generator CPU |",
-    "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ($rows[] as $row | $row.by | to_entries[] |
-      "| \($row.size) B | \(.key) | \(.value.calls_per_s | k) | \(.value.p50 | us) | \(.value.p99 | us) | \(.value.errors) | \(.value.server_cpu | pct) (\(.value.server_waited | pct)) | \(.value.server_us_per_call | num("\(. * 10 | round / 10) µs")) | \(.value.generator_cpu | pct) |"),
-    "",
-    "| size | calls/s Parley/gRPC (higher is better) | p99 Parley/gRPC (lower is better) | server CPU per call Parley/gRPC |",
-    "| ---: | ---: | ---: | ---: |",
-    ($rows[] | select(.by.parley and .by.grpc) |
-      "| \(.size) B | \(.by.parley.calls_per_s / .by.grpc.calls_per_s | ratio) | \(.by.parley.p99 / .by.grpc.p99 | ratio) | \(if .by.parley.server_us_per_call and .by.grpc.server_us_per_call then .by.parley.server_us_per_call / .by.grpc.server_us_per_call else null end | ratio) |")
-' "$out"/runs/*.json >"$out/results.md"
-
+report "$out"
 cat "$out/results.md"
 log "done: $out/results.md ($failures run(s) reported problems)"
 ((failures == 0))
