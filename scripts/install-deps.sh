@@ -6,8 +6,9 @@
 #   install-deps.sh --services also the servers the tests and a local cluster run against, and
 #                              promtool (Debian package prometheus) for the metrics test and
 #                              curl for the HTTP API test
-#   install-deps.sh --bench    also the peers the benchmark compares with, the plot tool, and
-#                              RocksDB for bench/message-log
+#   install-deps.sh --bench    also the peers the benchmark compares with, the plot tool,
+#                              RocksDB for bench/message-log, and gRPC C++ (library and protoc
+#                              plugin) for bench/rpc's gRPC echo server and client
 #   install-deps.sh --browser  also Chromium (headless) and a font, and the npm packages of the
 #                              browser test (tests/web/browser: puppeteer-core, no browser download)
 #   install-deps.sh --fuzz     also clang and its runtimes (libFuzzer, ASan, UBSan), for
@@ -41,7 +42,10 @@ for arg in "$@"; do
         # Under systemd the package also starts a Prometheus server on :9090: stopped and
         # disabled below when this script installed it, which leaves promtool.
         --services) packages+=(redis-server zookeeper default-jre-headless prometheus curl) ;;
-        --bench) packages+=(redis-server nats-server mosquitto gnuplot-nox librocksdb-dev) ;;
+        --bench)
+            packages+=(redis-server nats-server mosquitto gnuplot-nox librocksdb-dev
+                       libgrpc++-dev protobuf-compiler-grpc)
+            ;;
         --browser)
             packages+=(chromium fonts-dejavu-core)
             browser=1
