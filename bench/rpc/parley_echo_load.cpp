@@ -9,7 +9,7 @@
 #include <parley/client/rpc_channel.hpp>
 #include <parley/rpc.hpp>
 
-#include "echo.pb.h"
+#include "parley/echo/v1/echo.pb.h"
 
 namespace parley::bench::rpc {
 namespace {
