@@ -11,6 +11,7 @@
 #include "integration/node_fixture.hpp"
 #include "support/child_process.hpp"
 #include "support/http_client.hpp"
+#include "support/kafka_mock.hpp"
 #include "support/redis_server.hpp"
 
 namespace parley::test {
@@ -196,6 +197,36 @@ TEST_F(AdminHttpTest, ExpositionPassesPromtool) {
     const std::string output{std::istreambuf_iterator<char>(in), {}};
     EXPECT_EQ(status, 0) << output;
     EXPECT_EQ(output, "") << "promtool lint findings";
+}
+
+TEST_F(AdminHttpTest, ReadinessFollowsTheKafkaBrokers) {
+    KafkaMock kafka;
+    const auto overlay = dir.path() / "kafka-transport.yaml";
+    std::ofstream(overlay) << "transport: {plugin: kafka, settings: {brokers: \""
+                           << kafka.bootstrap() << "\", topic_prefix: \"admin-test.\", "
+                           << "group_prefix: \"admin-test.\", message_timeout: 2s}}\n"
+                           << "admin: {listen: \"127.0.0.1:0\"}\n";
+    const auto base = write_standalone_config(dir.path() / "node.yaml", config);
+    DaemonOptions options;
+    options.configs = {base, overlay};
+    daemon = std::make_unique<DaemonProcess>(options);
+    ASSERT_TRUE(ready_becomes(200).has_value());
+
+    for (int broker = 1; broker <= 3; ++broker) {
+        kafka.broker_down(broker);
+    }
+    const auto down = ready_becomes(503);
+    ASSERT_TRUE(down.has_value());
+    EXPECT_EQ(down->status, 503) << down->body;
+    EXPECT_NE(down->body.find("\"code\":2000,\"msg\":\"not ready: transport\""), std::string::npos)
+        << down->body;
+
+    for (int broker = 1; broker <= 3; ++broker) {
+        kafka.broker_up(broker);
+    }
+    const auto back = ready_becomes(200);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->status, 200) << back->body;
 }
 
 // The example alerting rules of docs/operations.md are valid Prometheus rules.

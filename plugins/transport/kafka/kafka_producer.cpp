@@ -112,6 +112,24 @@ std::unique_ptr<KafkaProducer::Pending> KafkaProducer::take(Pending* pending) {
     return node.empty() ? nullptr : std::move(node.mapped());
 }
 
+std::optional<std::string> KafkaProducer::unreachable(std::chrono::milliseconds timeout) {
+    std::shared_lock lock(closing_);
+    if (closed_) {
+        return "the producer is closed";
+    }
+    const struct rd_kafka_metadata* metadata = nullptr;  // the function shares its name
+    const rd_kafka_resp_err_t error =
+        rd_kafka_metadata(client_.get(), 0, nullptr, &metadata, static_cast<int>(timeout.count()));
+    if (metadata != nullptr) {
+        rd_kafka_metadata_destroy(metadata);
+    }
+    if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return std::string{"no broker answered a metadata request within "} +
+               std::to_string(timeout.count()) + " ms: " + rd_kafka_err2str(error);
+    }
+    return std::nullopt;
+}
+
 void KafkaProducer::close(std::chrono::milliseconds grace) {
     {
         std::unique_lock lock(closing_);

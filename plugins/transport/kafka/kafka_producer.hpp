@@ -5,6 +5,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <thread>
@@ -45,6 +46,10 @@ class KafkaProducer {
     /// Completes once Kafka has accepted `out`; throws Error(backend_unavailable) when it did not
     /// within message_timeout, or the producer is closed.
     asio::awaitable<void> send(OutgoingRecord out);
+
+    /// Asks the cluster for its brokers, blocking up to `timeout`: nothing when a broker
+    /// answered, else why not. close() waits for a call in progress. Any thread.
+    std::optional<std::string> unreachable(std::chrono::milliseconds timeout);
 
     /// Waits up to `grace` for records in flight, fails the rest, and destroys the client.
     void close(std::chrono::milliseconds grace);

@@ -4,12 +4,14 @@
 #include <chrono>
 #include <optional>
 #include <span>
+#include <thread>
 #include <utility>
 #include <variant>
 
 #include <spdlog/spdlog.h>
 
 #include <parley/error.hpp>
+#include <parley/foreign_completion.hpp>
 
 #include "envelope_codec.hpp"
 #include "topic_setup.hpp"
@@ -21,6 +23,8 @@ using Clock = std::chrono::steady_clock;
 
 /// How long stop() lets records in flight finish before failing them.
 constexpr std::chrono::milliseconds kProducerCloseGrace{2000};
+/// How long a readiness check waits for a broker: inside /readyz's 2 s.
+constexpr std::chrono::milliseconds kReadinessTimeout{1000};
 
 /// Decodes `message`; logs and returns nothing when it is malformed.
 std::optional<DecodedRecord> decode(const rd_kafka_message_t& message) {
@@ -122,6 +126,23 @@ std::shared_ptr<KafkaProducer> KafkaTransport::producer() {
         throw Error(ErrorCode::backend_unavailable, "transport-kafka is not started");
     }
     return producer_;
+}
+
+asio::awaitable<void> KafkaTransport::check_ready() {
+    std::shared_ptr<KafkaProducer> asked = producer();  // throws when not started or stopped
+    const std::string brokers = settings_.brokers;
+    // The metadata request blocks: it runs on a thread of its own, bounded by its time-out.
+    auto ask = [asked = std::move(asked), brokers](Completer<void> done) {
+        std::thread([asked, brokers, done] {
+            if (const auto why = asked->unreachable(kReadinessTimeout)) {
+                done.set_exception(std::make_exception_ptr(
+                    Error(ErrorCode::backend_unavailable, "Kafka at " + brokers + ": " + *why)));
+            } else {
+                done.set_value();
+            }
+        }).detach();
+    };
+    co_await await_foreign<void>(std::move(ask));
 }
 
 asio::awaitable<void> KafkaTransport::publish_to_node(std::string node_id, Envelope envelope) {

@@ -38,6 +38,8 @@ class KafkaTransport final : public Transport {
     void adopt_route(const std::string& node_id) override;
     void release_route(const std::string& node_id) override;
     void stop() override;
+    /// Ready while a broker answers a metadata request within a second.
+    asio::awaitable<void> check_ready() override;
 
   private:
     std::shared_ptr<KafkaProducer> producer();
