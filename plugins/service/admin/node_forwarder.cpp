@@ -68,7 +68,11 @@ asio::awaitable<v1::KickReply> NodeForwarder::kick(std::string node_id, v1::Kick
     };
     co_await await_foreign<void>(std::move(start));
     if (call->Failed()) {
-        throw Error(call->code(), "node " + node_id + " could not be asked: " + call->ErrorText(),
+        // A node the store names but the registry no longer lists (it is leaving, or gone and
+        // its users not yet expired) cannot be asked either.
+        const ErrorCode code =
+            call->code() == ErrorCode::unknown_service ? ErrorCode::unavailable : call->code();
+        throw Error(code, "node " + node_id + " could not be asked: " + call->ErrorText(),
                     call->error_data());
     }
     co_return *reply;
