@@ -57,6 +57,7 @@ RpcConnection::RpcConnection(net::LoopSocket socket, const ServiceTable& table,
       rules_(rules),
       on_closed_(std::move(on_closed)),
       decoder_(rules.max_frame_size),
+      read_buffer_(kReadChunk),
       slot_freed_(socket_.get_executor()) {}
 
 RpcConnection::~RpcConnection() {
@@ -92,15 +93,14 @@ void RpcConnection::close() {
 
 asio::awaitable<void> RpcConnection::read_loop() {
     auto self = shared_from_this();
-    std::array<std::uint8_t, kReadChunk> buffer;
     while (!closed_) {
         boost::system::error_code ec;
         const std::size_t read = co_await socket_.async_read_some(
-            asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+            asio::buffer(read_buffer_), asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             break;
         }
-        std::span<const std::uint8_t> input(buffer.data(), read);
+        std::span<const std::uint8_t> input(read_buffer_.data(), read);
         while (!input.empty() && !closed_ && !close_after_flush_) {
             // Every request holds a slot: with none free, the rest of what was read waits.
             while (slots_used_ >= rules_.max_calls && !closed_) {
