@@ -223,6 +223,35 @@ TEST_F(RpcTest, UnknownServiceMethodAndBadBodyAreAnsweredWithTheirCodes) {
     EXPECT_EQ(reply.text(), "x");
 }
 
+TEST_F(RpcTest, CallIdZeroOrAnIdInUseEndsTheConnection) {
+    start_with_rpc();
+    const std::string good = echo_request("x").SerializeAsString();
+    {
+        auto client = raw();
+        ASSERT_TRUE(client->send_frame(FrameType::rpc, kNoUser, kNoUser,
+                                       raw_request(0, "parley.echo.v1.Echo/Say", good)));
+        const auto answer = read_answer(*client);
+        ASSERT_TRUE(answer.has_value());
+        EXPECT_EQ(answer->call_id(), 0U);
+        EXPECT_EQ(answer->code(), static_cast<std::uint32_t>(ErrorCode::bad_body));
+        EXPECT_TRUE(client->read_until_closed()) << "the connection stayed open";
+    }
+    auto client = raw();
+    const std::string slow = echo_request("slow", 1000).SerializeAsString();
+    ASSERT_TRUE(client->send_frame(FrameType::rpc, kNoUser, kNoUser,
+                                   raw_request(5, "parley.echo.v1.Echo/Say", slow)));
+    ASSERT_TRUE(client->send_frame(FrameType::rpc, kNoUser, kNoUser,
+                                   raw_request(5, "parley.echo.v1.Echo/Say", good)));
+    const auto answer = read_answer(*client);
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_EQ(answer->call_id(), 0U) << "an answer under the running call's id";
+    EXPECT_EQ(answer->code(), static_cast<std::uint32_t>(ErrorCode::bad_body));
+    EXPECT_NE(answer->msg().find("already in flight"), std::string::npos) << answer->msg();
+    std::vector<Frame> after;
+    EXPECT_TRUE(client->read_until_closed(RawClient::kTimeout, &after));
+    EXPECT_TRUE(after.empty()) << "the cancelled slow call was answered";
+}
+
 TEST_F(RpcTest, ACancelledCallIsNotAnswered) {
     start_with_rpc();
     auto client = raw();
