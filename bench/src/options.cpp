@@ -11,6 +11,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "option_values.hpp"
+
 namespace parley::bench {
 namespace {
 
@@ -52,41 +54,12 @@ constexpr const char* kUsage = R"(usage: parley-bench [options]
 Durations take ms, s or m (0.5s is fine); a bare number is milliseconds.
 )";
 
-std::uint64_t parse_number(std::string_view text) {
-    std::uint64_t value = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc{} || ptr != end) {
-        throw std::invalid_argument("not a number: '" + std::string{text} + "'");
-    }
-    return value;
-}
-
 std::uint32_t parse_u32(std::string_view text) {
     const auto value = parse_number(text);
     if (value > UINT32_MAX) {
         throw std::invalid_argument("too large: " + std::string{text});
     }
     return static_cast<std::uint32_t>(value);
-}
-
-std::chrono::milliseconds parse_duration(std::string_view text) {
-    struct Unit {
-        std::string_view suffix;
-        double ms;
-    };
-    for (const Unit unit : {Unit{"ms", 1}, Unit{"s", 1000}, Unit{"m", 60000}}) {
-        if (text.size() > unit.suffix.size() && text.ends_with(unit.suffix)) {
-            const auto number = text.substr(0, text.size() - unit.suffix.size());
-            double value = 0;
-            const auto* end = number.data() + number.size();
-            const auto [ptr, ec] = std::from_chars(number.data(), end, value);
-            if (ec == std::errc{} && ptr == end && value >= 0) {
-                return std::chrono::milliseconds(std::llround(value * unit.ms));
-            }
-        }
-    }
-    return std::chrono::milliseconds(parse_number(text));
 }
 
 Endpoint parse_endpoint(std::string_view text) {
