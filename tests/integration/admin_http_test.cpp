@@ -30,6 +30,17 @@ class AdminHttpTest : public NodeTest {
         ASSERT_FALSE(daemon->admin_endpoint().empty()) << "no admin= line in the ready file";
     }
 
+    /// Starts the node with `backend_yaml` (a backend section of its own) laid over the
+    /// standalone configuration, and an admin listener without a token.
+    void start_with_backend(const std::string& backend_yaml) {
+        const auto overlay = dir.path() / "backend.yaml";
+        std::ofstream(overlay) << backend_yaml << "admin: {listen: \"127.0.0.1:0\"}\n";
+        const auto base = write_standalone_config(dir.path() / "node.yaml", config);
+        DaemonOptions options;
+        options.configs = {base, overlay};
+        daemon = std::make_unique<DaemonProcess>(options);
+    }
+
     std::string metrics() {
         const auto reply = http_get(daemon->admin_endpoint(), "/metrics", kToken);
         EXPECT_TRUE(reply.has_value());
@@ -201,15 +212,9 @@ TEST_F(AdminHttpTest, ExpositionPassesPromtool) {
 
 TEST_F(AdminHttpTest, ReadinessFollowsTheKafkaBrokers) {
     KafkaMock kafka;
-    const auto overlay = dir.path() / "kafka-transport.yaml";
-    std::ofstream(overlay) << "transport: {plugin: kafka, settings: {brokers: \""
-                           << kafka.bootstrap() << "\", topic_prefix: \"admin-test.\", "
-                           << "group_prefix: \"admin-test.\", message_timeout: 2s}}\n"
-                           << "admin: {listen: \"127.0.0.1:0\"}\n";
-    const auto base = write_standalone_config(dir.path() / "node.yaml", config);
-    DaemonOptions options;
-    options.configs = {base, overlay};
-    daemon = std::make_unique<DaemonProcess>(options);
+    start_with_backend("transport: {plugin: kafka, settings: {brokers: \"" + kafka.bootstrap() +
+                       "\", topic_prefix: \"admin-test.\", group_prefix: \"admin-test.\", "
+                       "message_timeout: 2s}}\n");
     ASSERT_TRUE(ready_becomes(200).has_value());
 
     for (int broker = 1; broker <= 3; ++broker) {
@@ -244,15 +249,9 @@ TEST(OperationsDocs, ExampleAlertRulesPassPromtool) {
 
 TEST_F(AdminHttpTest, ReadinessFollowsTheStoresRedis) {
     RedisServer redis;
-    const auto overlay = dir.path() / "redis-store.yaml";
-    std::ofstream(overlay) << "store: {plugin: redis, settings: {address: \"" << redis.endpoint()
-                           << "\", key_prefix: \"admin-test:\", connect_timeout: 500ms, "
-                              "command_timeout: 500ms}}\n"
-                           << "admin: {listen: \"127.0.0.1:0\"}\n";
-    const auto base = write_standalone_config(dir.path() / "node.yaml", config);
-    DaemonOptions options;
-    options.configs = {base, overlay};
-    daemon = std::make_unique<DaemonProcess>(options);
+    start_with_backend("store: {plugin: redis, settings: {address: \"" + redis.endpoint() +
+                       "\", key_prefix: \"admin-test:\", connect_timeout: 500ms, "
+                       "command_timeout: 500ms}}\n");
     ASSERT_TRUE(ready_becomes(200).has_value());
 
     redis.stop();
