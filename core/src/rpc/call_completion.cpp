@@ -28,6 +28,23 @@ google::protobuf::Closure* CallCompletion::closure() {
     return new CompletionClosure(shared_from_this(), &CallCompletion::run);
 }
 
+std::shared_ptr<CallCompletion> CallCompletion::start(const MethodTarget& target, RpcCall& call,
+                                                      google::protobuf::Message& request,
+                                                      google::protobuf::Message& response) {
+    auto completion = std::make_shared<CallCompletion>();
+    try {
+        target.service->CallMethod(target.method, &call, &request, &response,
+                                   completion->closure());
+        return completion;
+    } catch (const Error& error) {
+        call.fail(error);
+    } catch (const std::exception& error) {
+        call.fail(Error(ErrorCode::internal, error.what()));
+    }
+    completion->run();
+    return completion;
+}
+
 bool CallCompletion::ran() const {
     std::lock_guard lock(mutex_);
     return ran_;

@@ -6,10 +6,14 @@
 
 #include <parley/asio.hpp>
 #include <parley/foreign_completion.hpp>
+#include <parley/rpc.hpp>
+
+#include "rpc/service_table.hpp"
 
 namespace google::protobuf {
 class Closure;
-}
+class Message;
+}  // namespace google::protobuf
 
 namespace parley::rpc {
 
@@ -23,6 +27,13 @@ class CallCompletion : public std::enable_shared_from_this<CallCompletion> {
     bool ran() const;
     /// Completes, on the awaiting coroutine's executor, once the closure has run.
     asio::awaitable<void> wait();
+
+    /// Calls `target` with a new completion as its `done`, the one way a hosted method is
+    /// called. A method that throws has failed `call` (a parley::Error with its code, anything
+    /// else 9000) and counts as done.
+    static std::shared_ptr<CallCompletion> start(const MethodTarget& target, RpcCall& call,
+                                                 google::protobuf::Message& request,
+                                                 google::protobuf::Message& response);
 
   private:
     void run();

@@ -38,18 +38,8 @@ namespace {
 asio::awaitable<void> run_until_done(const LocalCall& call, std::chrono::milliseconds timeout) {
     const auto executor = co_await asio::this_coro::executor;
     call.controller->set_deadline(RpcCall::Clock::now() + timeout);
-    auto completion = std::make_shared<CallCompletion>();
-    try {
-        call.target.service->CallMethod(call.target.method, call.controller.get(),
-                                        call.request.get(), call.response.get(),
-                                        completion->closure());
-    } catch (const Error& error) {
-        call.controller->fail(error);
-        co_return;
-    } catch (const std::exception& error) {
-        call.controller->fail(Error(ErrorCode::internal, error.what()));
-        co_return;
-    }
+    auto completion =
+        CallCompletion::start(call.target, *call.controller, *call.request, *call.response);
     if (completion->ran()) {
         co_return;
     }

@@ -197,19 +197,8 @@ void RpcConnection::on_request(const Frame& frame) {
 }
 
 void RpcConnection::run(const std::shared_ptr<Call>& call, const MethodTarget& target) {
-    auto completion = std::make_shared<CallCompletion>();
-    try {
-        target.service->CallMethod(target.method, &call->controller, call->request.get(),
-                                   call->response.get(), completion->closure());
-    } catch (const Error& error) {
-        call->controller.fail(error);
-        finish(call);
-        return;
-    } catch (const std::exception& error) {
-        call->controller.fail(Error(ErrorCode::internal, error.what()));
-        finish(call);
-        return;
-    }
+    auto completion =
+        CallCompletion::start(target, call->controller, *call->request, *call->response);
     if (completion->ran()) {
         finish(call);
         return;
