@@ -69,6 +69,7 @@ const pb::MethodDescriptor& ReflectedServices::method(const std::string& full_na
         return *found;
     }
     std::vector<std::string> methods;
+    methods.reserve(static_cast<std::size_t>(owner.method_count()));
     for (int i = 0; i < owner.method_count(); ++i) {
         methods.push_back(owner.full_name() + "/" + owner.method(i)->name());
     }

@@ -27,7 +27,8 @@ struct OutgoingCall {
         lost,      ///< the connection ended before the answer came; the call may have run
     };
 
-    OutgoingCall(asio::any_io_executor executor) : wake(executor), deadline_timer(executor) {}
+    explicit OutgoingCall(const asio::any_io_executor& executor)
+        : wake(executor), deadline_timer(executor) {}
 
     const google::protobuf::MethodDescriptor* method = nullptr;
     RpcCall* controller = nullptr;

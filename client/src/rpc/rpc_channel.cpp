@@ -23,9 +23,9 @@ using rpc::RpcLink;
 /// channel destroyed while calls are out leaves them to end safely.
 class RpcChannel::Core : public std::enable_shared_from_this<Core> {
   public:
-    Core(asio::any_io_executor executor, std::shared_ptr<RpcTargets> targets,
+    Core(const asio::any_io_executor& executor, std::shared_ptr<RpcTargets> targets,
          RpcChannelOptions options)
-        : strand_(asio::make_strand(std::move(executor))),
+        : strand_(asio::make_strand(executor)),
           targets_(std::move(targets)),
           options_(std::move(options)),
           picker_(make_server_picker(options_.policy)) {}
@@ -33,7 +33,7 @@ class RpcChannel::Core : public std::enable_shared_from_this<Core> {
     const FrameConnection::Executor& strand() const { return strand_; }
     const RpcChannelOptions& options() const { return options_; }
 
-    void start(std::shared_ptr<OutgoingCall> call) {
+    void start(const std::shared_ptr<OutgoingCall>& call) {
         if (closed_) {
             finish(*call, Error(ErrorCode::unavailable, "the channel is closed"));
             return;
@@ -231,7 +231,7 @@ class WakeWaiter final : public google::protobuf::Closure {
 
 RpcChannel::RpcChannel(asio::any_io_executor executor, std::shared_ptr<RpcTargets> targets,
                        RpcChannelOptions options)
-    : core_(std::make_shared<Core>(std::move(executor), std::move(targets), std::move(options))) {}
+    : core_(std::make_shared<Core>(executor, std::move(targets), std::move(options))) {}
 
 RpcChannel::~RpcChannel() {
     close();

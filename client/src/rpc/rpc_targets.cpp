@@ -70,7 +70,10 @@ class FixedTargets final : public RpcTargets {
         }
         for (const auto& text : endpoints) {
             if (auto problem = service_endpoint_problem(text); !problem.empty()) {
-                throw std::invalid_argument("bad RPC endpoint '" + text + "': " + problem);
+                std::string message = "bad RPC endpoint '" + text;
+                message += "': ";
+                message += problem;
+                throw std::invalid_argument(message);
             }
             const ServiceEndpoint endpoint = parse_service_endpoint(text);
             if (endpoint.scheme != "tcp") {

@@ -37,8 +37,8 @@ bool same_token(const std::string& given, const std::string& expected) {
 }  // namespace
 
 struct RpcConnection::Call {
-    Call(std::uint64_t call_id, asio::io_context::executor_type executor)
-        : id(call_id), deadline(std::move(executor)) {}
+    Call(std::uint64_t call_id, const asio::io_context::executor_type& executor)
+        : id(call_id), deadline(executor) {}
 
     std::uint64_t id;
     const google::protobuf::MethodDescriptor* method = nullptr;

@@ -4,7 +4,7 @@
 
 namespace parley::admin {
 
-void end_method(std::exception_ptr failure, google::protobuf::RpcController* call,
+void end_method(const std::exception_ptr& failure, google::protobuf::RpcController* call,
                 google::protobuf::Closure* done) {
     if (failure) {
         try {

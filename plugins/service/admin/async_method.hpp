@@ -11,7 +11,7 @@
 namespace parley::admin {
 
 /// Ends a service method: records `failure` (if any) on `call`, then runs `done`.
-void end_method(std::exception_ptr failure, google::protobuf::RpcController* call,
+void end_method(const std::exception_ptr& failure, google::protobuf::RpcController* call,
                 google::protobuf::Closure* done);
 
 /// Runs a method's work, a coroutine, on `executor` (the plugin's loop, never the caller's):
@@ -20,8 +20,8 @@ void end_method(std::exception_ptr failure, google::protobuf::RpcController* cal
 template <typename Work>
 void run_method(const asio::any_io_executor& executor, google::protobuf::RpcController* call,
                 google::protobuf::Closure* done, Work work) {
-    asio::co_spawn(executor, std::move(work), [call, done](std::exception_ptr failure) {
-        end_method(std::move(failure), call, done);
+    asio::co_spawn(executor, std::move(work), [call, done](const std::exception_ptr& failure) {
+        end_method(failure, call, done);
     });
 }
 

@@ -132,7 +132,7 @@ asio::awaitable<void> KafkaTransport::check_ready() {
     std::shared_ptr<KafkaProducer> asked = producer();  // throws when not started or stopped
     const std::string brokers = settings_.brokers;
     // The metadata request blocks: it runs on a thread of its own, bounded by its time-out.
-    auto ask = [asked = std::move(asked), brokers](Completer<void> done) {
+    auto ask = [asked = std::move(asked), brokers](const Completer<void>& done) {
         std::thread([asked, brokers, done] {
             if (const auto why = asked->unreachable(kReadinessTimeout)) {
                 done.set_exception(std::make_exception_ptr(
