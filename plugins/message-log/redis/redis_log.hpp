@@ -9,6 +9,7 @@
 
 #include <parley/message_log.hpp>
 
+#include "conversation_lanes.hpp"
 #include "log_keys.hpp"
 #include "redis_log_settings.hpp"
 #include "redis_pool.hpp"
@@ -37,11 +38,10 @@ class RedisLog final : public MessageLog {
 
     asio::awaitable<AppendResult> append(Conversation conversation, UserId sender,
                                          std::uint64_t client_msg_id, Frame frame) override;
-    // keeps_append_order() stays false: the pool spreads commands over pool_size connections,
-    // and Redis may run a later append that went out on one connection before an earlier one on
-    // another; a script that Redis lost (NOSCRIPT), and an append whose reply was lost, are
-    // also sent again behind later commands. A session therefore has one append at a time in
-    // flight, and a resend cannot overtake its sender's next message.
+    /// True: each conversation has one append at a time in Redis, in the order append() was
+    /// called (ConversationLanes), so a resend cannot overtake the conversation's next message
+    /// while appends to different conversations run side by side over the pool.
+    bool keeps_append_order() const noexcept override { return true; }
     asio::awaitable<MessagePage> read(Conversation conversation, std::uint64_t after,
                                       std::uint32_t limit) override;
     asio::awaitable<MessagePage> read_back(Conversation conversation, std::uint64_t before,
@@ -71,6 +71,7 @@ class RedisLog final : public MessageLog {
     const std::int64_t dedup_window_ms_;
     const std::chrono::milliseconds dedup_window_;
     const std::chrono::milliseconds append_timeout_;
+    ConversationLanes lanes_;
     std::shared_ptr<redis::RedisPool> pool_;
 };
 

@@ -24,6 +24,9 @@ RedisLogSettings read_redis_log_settings(const ConfigNode& node) {
     settings.max_age = reader.get_duration("max_age", settings.max_age, kNone);
     settings.dedup_window = reader.get_duration("dedup_window", settings.dedup_window, kNone);
     settings.append_timeout = reader.get_duration("append_timeout", settings.append_timeout, kNone);
+    settings.max_appends_in_flight = static_cast<std::size_t>(
+        reader.get_int("max_appends_in_flight",
+                       static_cast<std::int64_t>(settings.max_appends_in_flight), 1, 100000));
     reader.finish();
     return settings;
 }

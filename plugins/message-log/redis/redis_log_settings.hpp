@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -22,6 +23,8 @@ struct RedisLogSettings {
     std::chrono::milliseconds dedup_window{std::chrono::minutes{10}};
     /// How long a deduplicated append whose reply was lost is sent again; 0: never.
     std::chrono::milliseconds append_timeout{std::chrono::seconds{10}};
+    /// Appends sent to Redis and not yet answered, at most; the others wait in the node.
+    std::size_t max_appends_in_flight = 512;
 };
 
 /// Reads every key of the settings; throws ConfigError naming the bad key and its place.

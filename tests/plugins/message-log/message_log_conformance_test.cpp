@@ -370,6 +370,49 @@ TYPED_TEST_P(MessageLogConformance, AppendsInFlightTogetherKeepTheirOrderAndARes
     EXPECT_THAT(texts, ElementsAre("m1", "m2", "m3", "m4"));
 }
 
+TYPED_TEST_P(MessageLogConformance, ManyAppendsInFlightKeepTheOrderOfEachConversation) {
+    // Every log here keeps the order of appends: sessions pipeline their chat messages on each.
+    ASSERT_TRUE(this->log->keeps_append_order());
+    // A pipelining session's appends to three conversations, interleaved, all started before any
+    // completes: a log spreading them over several connections must still store each
+    // conversation's messages in the order they were called.
+    const std::vector<Conversation> conversations{
+        Conversation::direct(1, 2), Conversation::direct(1, 3), Conversation::group(7)};
+    constexpr std::size_t kAppends = 300;
+    std::vector<AppendResult> results(kAppends);
+    asio::io_context io;
+    for (std::size_t i = 0; i < kAppends; ++i) {
+        asio::co_spawn(
+            io,
+            [](MessageLog& target, Conversation to, std::uint64_t id,
+               AppendResult& out) -> asio::awaitable<void> {
+                Frame frame = text_frame(1, "m" + std::to_string(id));
+                out = co_await target.append(to, 1, id, std::move(frame));
+            }(*this->log, conversations[i % conversations.size()], i + 1, results[i]),
+            asio::detached);
+    }
+    io.run();
+
+    for (std::size_t c = 0; c < conversations.size(); ++c) {
+        std::uint64_t expected_seq = 1;
+        for (std::size_t i = c; i < kAppends; i += conversations.size()) {
+            EXPECT_EQ(results[i].seq, expected_seq++) << "append " << i + 1;
+        }
+        // Retention keeps the last few: they are the last ones called, in call order.
+        const MessagePage page = run_awaitable(this->log->read(conversations[c], 0, 10));
+        std::vector<std::string> texts;
+        std::vector<std::string> expected;
+        for (const StoredMessage& message : page.messages) {
+            texts.push_back(text_of(message.frame));
+        }
+        for (std::size_t i = kAppends - page.messages.size() * conversations.size() + c;
+             i < kAppends; i += conversations.size()) {
+            expected.push_back("m" + std::to_string(i + 1));
+        }
+        EXPECT_EQ(texts, expected);
+    }
+}
+
 REGISTER_TYPED_TEST_SUITE_P(MessageLogConformance, SequencesCountFromOnePerConversation,
                             ServerMessageIdsAreUnique, DirectConversationIsTheSameFromEitherEnd,
                             DuplicateReturnsTheFirstAppendAndStoresNothing,
@@ -381,7 +424,8 @@ REGISTER_TYPED_TEST_SUITE_P(MessageLogConformance, SequencesCountFromOnePerConve
                             PositionsIncludeGroupsTheUserHasAPositionIn, AppendsCarryTheLogsEpoch,
                             EachReadSeesEveryEarlierWrite, RetentionByCountDropsTheOldest,
                             ConcurrentAppendersGetGapFreeUniqueSequences,
-                            AppendsInFlightTogetherKeepTheirOrderAndAResendIsOneMessage);
+                            AppendsInFlightTogetherKeepTheirOrderAndAResendIsOneMessage,
+                            ManyAppendsInFlightKeepTheOrderOfEachConversation);
 
 struct BackendName {
     template <typename Backend>
