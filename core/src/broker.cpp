@@ -73,14 +73,18 @@ Broker::Broker(config::BrokerConfig config)
       hangups_(control_, SIGHUP) {
     load_plugins();
 
-    router_ = std::make_unique<cluster::ClusterRouter>(config_.node_id, directory_, *store_,
-                                                       *transport_, fan_out_backlog_);
+    group_fan_out_ =
+        std::make_unique<cluster::GroupFanOut>(directory_, *store_, loops_, fan_out_backlog_);
+    router_ = std::make_unique<cluster::ClusterRouter>(
+        config_.node_id, directory_, *store_, *transport_, *group_fan_out_, fan_out_backlog_);
+    router_->route_groups(config_.server.group_routing_by_interest,
+                          config_.server.group_routing_max_members);
     node_ = std::make_unique<cluster::BrokerNode>(config_.node_id, *store_, *router_,
                                                   message_log_.get(), *registry_, directory_,
                                                   config_.server.session.heartbeat_interval);
     late_node_.bind(*node_);
     inbound_ = std::make_unique<cluster::InboundDelivery>(
-        config_.node_id, directory_, *store_, *router_, *transport_, loops_, fan_out_backlog_);
+        config_.node_id, directory_, *store_, *router_, *transport_, loops_, *group_fan_out_);
     adoption_ = std::make_shared<cluster::RouteAdoption>(config_.node_id, transport_);
     environment_ = std::make_unique<net::SessionEnvironment>(
         net::SessionEnvironment{config_.server.session, dispatcher_, *node_, *this});
@@ -390,10 +394,14 @@ std::optional<tcp::endpoint> Broker::rpc_endpoint() const {
 
 asio::awaitable<void> Broker::watch_nodes() {
     // Seed with the nodes alive now: a node can only be adopted once it has been seen alive.
-    adoption_->on_nodes(co_await registry_->instances(kParleyService));
+    const std::vector<ServiceInstance> now = co_await registry_->instances(kParleyService);
+    adoption_->on_nodes(now);
+    router_->on_nodes(now);
+    // The router lives until the broker ends, after the watch is dropped (shutdown).
     node_watch_ = registry_->watch(kParleyService,
-                                   [adoption = std::weak_ptr<cluster::RouteAdoption>(adoption_)](
-                                       std::vector<ServiceInstance> nodes) {
+                                   [adoption = std::weak_ptr<cluster::RouteAdoption>(adoption_),
+                                    router = router_.get()](std::vector<ServiceInstance> nodes) {
+                                       router->on_nodes(nodes);
                                        if (const auto live = adoption.lock()) {
                                            live->on_nodes(nodes);
                                        }

@@ -120,6 +120,9 @@ class Broker final : private net::SessionEvents, private admin::NodeStatus {
     cluster::LocalDirectory directory_;
     /// What the group fan-out holds; the router refuses group messages while it is too much.
     cluster::FanOutBacklog fan_out_backlog_;
+    /// Hands group messages to the members logged in here: from this node's own senders (the
+    /// router) and from other nodes (inbound_).
+    std::unique_ptr<cluster::GroupFanOut> group_fan_out_;
     std::unique_ptr<cluster::ClusterRouter> router_;
     std::unique_ptr<cluster::BrokerNode> node_;
     net::SessionTracker tracker_;

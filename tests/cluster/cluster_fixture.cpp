@@ -89,6 +89,7 @@ server:
   threads: 2
 logging:
   level: debug
+admin: {{listen: "127.0.0.1:0"}}
 {backends}handlers:
   - plugin: handshake
     settings:

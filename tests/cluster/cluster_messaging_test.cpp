@@ -8,6 +8,7 @@
 #include <parley.pb.h>
 
 #include "cluster/cluster_fixture.hpp"
+#include "support/http_client.hpp"
 #include "support/redis_server.hpp"
 
 namespace parley::test {
@@ -150,6 +151,87 @@ TEST_F(ClusterMessagingTest, GroupMessageReachesEveryMemberOnEveryNodeExactlyOnc
     }
     EXPECT_TRUE(collect(*members[0], FrameType::group_message, 500ms).empty())
         << "the author got their own message";
+}
+
+/// Records node `index` read from the transport so far, on either route.
+double records_received(DaemonProcess& node) {
+    const auto reply = http_get(node.admin_endpoint(), "/metrics");
+    if (!reply) {
+        ADD_FAILURE() << "no /metrics from " << node.admin_endpoint();
+        return -1;
+    }
+    double total = 0;
+    for (const char* route : {"node", "group"}) {
+        total += metric_value(reply->body, std::string{"parley_transport_records_total{route=\""} +
+                                               route + "\",direction=\"received\"}")
+                     .value_or(0);
+    }
+    return total;
+}
+
+/// Calls of `call` node `index` made to its store so far (parley_backend_call_seconds).
+double store_calls(DaemonProcess& node, const std::string& call) {
+    const auto reply = http_get(node.admin_endpoint(), "/metrics");
+    if (!reply) {
+        ADD_FAILURE() << "no /metrics from " << node.admin_endpoint();
+        return -1;
+    }
+    return metric_value(
+               reply->body,
+               "parley_backend_call_seconds_count{backend=\"store\",plugin=\"redis\",call=\"" +
+                   call + "\"}")
+        .value_or(-1);
+}
+
+TEST_F(ClusterMessagingTest, GroupMessagesGoOnlyToTheNodesThatHoldMembers) {
+    start_cluster();
+    constexpr GroupId kGroup = 78;
+    auto join = [](RawClient& client, UserId user) {
+        wire::GroupMembership membership;
+        membership.set_client_msg_id(500 + user);
+        ASSERT_TRUE(client.send_frame(FrameType::group_join, user, kGroup, membership));
+        ASSERT_TRUE(acked(client, 500 + user));
+    };
+    // Members on node-1 (the author) and node-2; node-3 holds a user who is no member.
+    auto author = login(0, 21);
+    auto member = login(1, 22);
+    auto outsider = login(2, 23);
+    join(*author, 21);
+    join(*member, 22);
+    const double quiet_before = records_received(node(2));
+    const double member_node_before = records_received(node(1));
+    const double lookups_before = store_calls(node(0), "group_nodes");
+    const double locates_before = store_calls(node(0), "locate");
+
+    constexpr std::uint64_t kMessages = 20;
+    for (std::uint64_t id = 1; id <= kMessages; ++id) {
+        ASSERT_TRUE(author->send_frame(FrameType::group_message, 21, kGroup,
+                                       chat(id, "m" + std::to_string(id))));
+        ASSERT_TRUE(acked(*author, id));
+    }
+    for (std::uint64_t id = 1; id <= kMessages; ++id) {
+        const auto got = next_of(*member, FrameType::group_message);
+        ASSERT_TRUE(got.has_value()) << "message " << id << " did not reach node-2's member";
+        wire::ChatMessage body;
+        ASSERT_TRUE(got->parse_body(body));
+        EXPECT_EQ(body.content(), "m" + std::to_string(id));
+    }
+    EXPECT_EQ(records_received(node(2)), quiet_before)
+        << "node-3 holds no member, yet read the group's messages";
+    EXPECT_GE(records_received(node(1)) - member_node_before, static_cast<double>(kMessages));
+    // One question to the store per message, answered by the store itself: not a locate() of
+    // every member.
+    EXPECT_EQ(store_calls(node(0), "group_nodes") - lookups_before, static_cast<double>(kMessages));
+    EXPECT_LT(store_calls(node(0), "locate") - locates_before, static_cast<double>(kMessages));
+
+    // The outsider joins on node-3: from then on node-3 gets the group's messages, once each.
+    join(*outsider, 23);
+    ASSERT_TRUE(author->send_frame(FrameType::group_message, 21, kGroup, chat(100, "now")));
+    ASSERT_TRUE(acked(*author, 100));
+    const auto got = next_of(*outsider, FrameType::group_message);
+    ASSERT_TRUE(got.has_value()) << "the new member on node-3 got nothing";
+    EXPECT_EQ(records_received(node(2)), quiet_before + 1);
+    EXPECT_TRUE(collect(*outsider, FrameType::group_message, 500ms).empty()) << "twice";
 }
 
 TEST_F(ClusterMessagingTest, PresenceListsUsersOfEveryNode) {

@@ -68,6 +68,13 @@ class BOOST_SYMBOL_VISIBLE Store {
     virtual asio::awaitable<bool> leave_group(GroupId group, UserId user) = 0;
     virtual asio::awaitable<bool> is_member(GroupId group, UserId user) = 0;
     virtual asio::awaitable<std::vector<UserId>> group_members(GroupId group) = 0;
+    /// The nodes that hold a session of a member of `group` now, each once, in no order: where
+    /// a group message must go (group routing by interest). Nothing when the group has more
+    /// than `max_members` members: too many to look up per message (its messages then go to
+    /// every node). The default asks group_members() and locate()s each member; a store that
+    /// can answer in one round trip should. Plugin API 7.
+    virtual asio::awaitable<std::optional<std::vector<std::string>>> group_nodes(
+        GroupId group, std::uint32_t max_members);
     /// Whether the backend can serve now, for the node's /readyz (docs/admin-http.md):
     /// completes when it can, throws Error(backend_unavailable) saying why not. Answers within
     /// the backend's own call time-out; may be called at any time from any thread. The default

@@ -19,6 +19,10 @@ struct Envelope {
     enum class Kind : std::uint8_t {
         deliver = 1,  ///< hand `frame` to `recipient`'s session
         kick = 2,     ///< close `recipient`'s session if its epoch is `session_epoch`
+        /// hand `frame` to the members of group `recipient` logged in on the node the envelope
+        /// was sent to; `session_epoch` is that node's node_tag(), so a node consuming another
+        /// node's route hands out only its own (plugin API 7)
+        group = 4,
         // 3 to 0x7f are reserved for the core (transports may use 3 for their group records);
         // 0x80 to 0xff are for plugins (EnvelopeHandler).
     };
@@ -35,6 +39,15 @@ struct Envelope {
     /// the sender's ERROR 1005 carries it. 0 when the sender is told nothing.
     std::uint64_t ref_id = 0;
 };
+
+/// A node id as 64 bits (FNV-1a), for envelopes that name the node they were sent to.
+inline std::uint64_t node_tag(std::string_view node_id) noexcept {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const char c : node_id) {
+        hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    }
+    return hash;
+}
 
 /// Handles envelopes of one plugin-defined kind (0x80-0xff) on the receiving node. Registered
 /// by any plugin with `host.add(handler, kind)`. Called from the transport's thread: post to a

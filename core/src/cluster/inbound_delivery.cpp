@@ -6,20 +6,21 @@
 #include <spdlog/spdlog.h>
 
 #include "cluster/direct_delivery.hpp"
+#include "cluster/group_delivery.hpp"
 
 namespace parley::cluster {
 
 InboundDelivery::InboundDelivery(std::string node_id, LocalDirectory& directory, Store& store,
                                  ClusterRouter& router, Transport& transport, net::LoopPool& loops,
-                                 FanOutBacklog& backlog)
-    : groups_(directory, store, loops, backlog) {
+                                 GroupFanOut& groups)
+    : groups_(groups) {
     auto core = [this](Envelope::Kind kind, std::shared_ptr<EnvelopeHandler> handler) {
         handlers_[static_cast<std::uint8_t>(kind)] = Slot{std::move(handler), "the core"};
     };
     core(Envelope::Kind::deliver,
-         std::make_shared<DirectDelivery>(std::move(node_id), directory, store, router, transport,
-                                          loops));
+         std::make_shared<DirectDelivery>(node_id, directory, store, router, transport, loops));
     core(Envelope::Kind::kick, std::make_shared<KickDelivery>(router));
+    core(Envelope::Kind::group, std::make_shared<GroupDelivery>(node_id, groups));
 }
 
 InboundDelivery::~InboundDelivery() = default;

@@ -18,13 +18,15 @@ class ClusterRouter;
 class DirectDelivery;
 
 /// What the Transport consumes, handed on by kind: node-route envelopes go to the handler of
-/// their kind (a table, filled at start-up: the core's deliver and kick, and plugins' own
-/// kinds), group messages are fanned out to the group's members logged in here (GroupFanOut).
+/// their kind (a table, filled at start-up: the core's deliver, kick and group, and plugins'
+/// own kinds); group envelopes addressed to this node, and group messages from the group route
+/// (nodes of older versions, and this version's fallback while the Store cannot say where a
+/// group's members are), are fanned out to the group's members logged in here (GroupFanOut).
 class InboundDelivery final : public TransportListener {
   public:
     InboundDelivery(std::string node_id, LocalDirectory& directory, Store& store,
                     ClusterRouter& router, Transport& transport, net::LoopPool& loops,
-                    FanOutBacklog& backlog);
+                    GroupFanOut& groups);
     ~InboundDelivery() override;
 
     /// Adds a plugin's handler for envelopes of `kind` (0x80-0xff). Throws std::invalid_argument
@@ -40,7 +42,7 @@ class InboundDelivery final : public TransportListener {
         std::shared_ptr<EnvelopeHandler> handler;
         std::string owner;
     };
-    GroupFanOut groups_;
+    GroupFanOut& groups_;
     std::array<Slot, 256> handlers_;
 };
 

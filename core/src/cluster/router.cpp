@@ -1,8 +1,17 @@
 #include "cluster/router.hpp"
 
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
 
 #include <parley/session.hpp>
 
@@ -10,13 +19,60 @@
 
 namespace parley::cluster {
 
+namespace {
+
+/// Publishes every copy at once and completes when all did, with the first failure if any:
+/// a group message costs one transport round trip, however many nodes hold members.
+asio::awaitable<std::exception_ptr> publish_all(
+    Transport& transport, std::vector<std::pair<std::string, Envelope>> copies) {
+    if (copies.empty()) {
+        co_return nullptr;
+    }
+    const auto executor = co_await asio::this_coro::executor;
+    struct Join {
+        explicit Join(const asio::any_io_executor& on, std::size_t count)
+            : left(count), done(on, asio::steady_timer::time_point::max()) {}
+        std::size_t left;
+        std::exception_ptr failure;
+        asio::steady_timer done;  // cancelled when the last copy completes
+    };
+    auto join = std::make_shared<Join>(executor, copies.size());
+    for (auto& [node, envelope] : copies) {
+        // Completions run on this coroutine's executor (a session's loop): no lock needed.
+        asio::co_spawn(executor, transport.publish_to_node(std::move(node), std::move(envelope)),
+                       [join](const std::exception_ptr& error) {
+                           if (error && !join->failure) {
+                               join->failure = error;
+                           }
+                           if (--join->left == 0) {
+                               join->done.cancel();
+                           }
+                       });
+    }
+    if (join->left > 0) {
+        boost::system::error_code cancelled;
+        co_await join->done.async_wait(asio::redirect_error(asio::use_awaitable, cancelled));
+    }
+    co_return join->failure;
+}
+
+}  // namespace
+
 ClusterRouter::ClusterRouter(std::string node_id, LocalDirectory& directory, Store& store,
-                             Transport& transport, const FanOutBacklog& backlog)
+                             Transport& transport, GroupFanOut& groups,
+                             const FanOutBacklog& backlog)
     : node_id_(std::move(node_id)),
       directory_(directory),
       store_(store),
       transport_(transport),
+      groups_(groups),
       backlog_(backlog) {}
+
+void ClusterRouter::on_nodes(const std::vector<ServiceInstance>& nodes) {
+    const bool others = std::any_of(nodes.begin(), nodes.end(),
+                                    [this](const ServiceInstance& n) { return n.id != node_id_; });
+    others_alive_.store(others, std::memory_order_relaxed);
+}
 
 asio::awaitable<Delivery> ClusterRouter::send_to_user(UserId recipient, Frame frame,
                                                       std::uint64_t ref_id) {
@@ -40,7 +96,50 @@ asio::awaitable<Delivery> ClusterRouter::send_to_user(UserId recipient, Frame fr
 }
 
 asio::awaitable<void> ClusterRouter::send_to_group(GroupId group, Frame frame) {
-    co_await transport_.publish_to_group(group, std::move(frame));
+    if (broadcast_groups_) {
+        co_await transport_.publish_to_group(group, std::move(frame));
+        co_return;
+    }
+    if (!others_alive_.load(std::memory_order_relaxed)) {
+        groups_.deliver(group, std::move(frame));
+        co_return;
+    }
+    std::optional<std::vector<std::string>> nodes;
+    std::string unknown;  // why the Store could not say where the members are
+    try {
+        nodes = co_await store_.group_nodes(group, interest_max_members_);
+    } catch (const std::exception& e) {
+        unknown = e.what();
+    }
+    if (!nodes) {
+        if (!unknown.empty()) {
+            spdlog::debug(
+                "group {}: where its members are is unknown ({}); sending on the "
+                "group route",
+                group, unknown);
+        }
+        // Or a group too large to look up per message.
+        co_await transport_.publish_to_group(group, std::move(frame));
+        co_return;
+    }
+    // The other nodes first: with one other node, as is common, a failure then reached nobody.
+    std::vector<std::pair<std::string, Envelope>> copies;
+    for (std::string& node : *nodes) {
+        if (node == node_id_) {
+            continue;
+        }
+        Envelope envelope;
+        envelope.kind = Envelope::Kind::group;
+        envelope.recipient = group;
+        envelope.session_epoch = node_tag(node);
+        envelope.frame = frame;  // shares the bytes
+        copies.emplace_back(std::move(node), std::move(envelope));
+    }
+    const std::exception_ptr failure = co_await publish_all(transport_, std::move(copies));
+    groups_.deliver(group, std::move(frame));
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
 }
 
 std::optional<Error> ClusterRouter::refuse_group_message(GroupId group, const Session& sender) {

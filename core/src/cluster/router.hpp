@@ -1,23 +1,33 @@
 #pragma once
 
+#include <atomic>
 #include <string>
+#include <vector>
 
+#include <parley/registry.hpp>
 #include <parley/router.hpp>
 #include <parley/store.hpp>
 #include <parley/transport.hpp>
 
 #include "cluster/fan_out_backlog.hpp"
+#include "cluster/group_fan_out.hpp"
 #include "cluster/local_directory.hpp"
 
 namespace parley::cluster {
 
 /// Delivery order for a user: a session on this node, else the node the Store names, through
-/// the Transport, else offline. Groups always go through the Transport's group route, which
-/// this node consumes too, and are refused while this node's fan-out is behind (`backlog`).
+/// the Transport, else offline.
+///
+/// Groups go where their members are: this node's fan-out takes the message for the members
+/// here, and each other node that holds a member's session (Store::group_nodes) gets one copy
+/// on its node route, so a node with no member of the group reads nothing of it. While the
+/// Store cannot answer, the message goes out on the Transport's group route instead, which
+/// every node consumes. A node alone in the registry asks the Store nothing. Group messages are
+/// refused while this node's fan-out is behind (`backlog`).
 class ClusterRouter final : public Router {
   public:
     ClusterRouter(std::string node_id, LocalDirectory& directory, Store& store,
-                  Transport& transport, const FanOutBacklog& backlog);
+                  Transport& transport, GroupFanOut& groups, const FanOutBacklog& backlog);
 
     asio::awaitable<Delivery> send_to_user(UserId recipient, Frame frame,
                                            std::uint64_t ref_id) override;
@@ -29,12 +39,27 @@ class ClusterRouter final : public Router {
     /// Closes the local session `record` names, if it is still that session.
     void kick_local(UserId user, std::uint64_t epoch);
 
+    /// The live nodes, from the registry: whether any other node may hold a group's members.
+    /// Any thread.
+    void on_nodes(const std::vector<ServiceInstance>& nodes);
+    /// `by_interest` false sends every group message on the group route, as nodes before plugin
+    /// API 7 did (`server.group_routing: broadcast`); so does a group with more than
+    /// `max_members` members. Before serving.
+    void route_groups(bool by_interest, std::uint32_t max_members) {
+        broadcast_groups_ = !by_interest;
+        interest_max_members_ = max_members;
+    }
+
   private:
     std::string node_id_;
     LocalDirectory& directory_;
     Store& store_;
     Transport& transport_;
+    GroupFanOut& groups_;
     const FanOutBacklog& backlog_;
+    std::atomic<bool> others_alive_{false};
+    bool broadcast_groups_ = false;
+    std::uint32_t interest_max_members_ = 1000;
 };
 
 }  // namespace parley::cluster

@@ -23,8 +23,8 @@ class TimedStore::Timer {
 TimedStore::TimedStore(std::shared_ptr<Store> inner, const std::string& plugin)
     : inner_(std::move(inner)) {
     static constexpr std::array<const char*, kCalls> kNames{
-        "claim",      "release",     "locate",    "online",
-        "join_group", "leave_group", "is_member", "group_members"};
+        "claim",       "release",   "locate",        "online",     "join_group",
+        "leave_group", "is_member", "group_members", "group_nodes"};
     for (std::size_t i = 0; i < kNames.size(); ++i) {
         latency_[i] = &metrics::registry().histogram(
             "parley_backend_call_seconds",
@@ -77,6 +77,12 @@ asio::awaitable<bool> TimedStore::is_member(GroupId group, UserId user) {
 asio::awaitable<std::vector<UserId>> TimedStore::group_members(GroupId group) {
     const Timer timer(*latency_[members_call]);
     co_return co_await inner_->group_members(group);
+}
+
+asio::awaitable<std::optional<std::vector<std::string>>> TimedStore::group_nodes(
+    GroupId group, std::uint32_t max_members) {
+    const Timer timer(*latency_[nodes_call]);
+    co_return co_await inner_->group_nodes(group, max_members);
 }
 
 asio::awaitable<void> TimedStore::check_ready() {

@@ -25,6 +25,8 @@ class TimedStore final : public Store {
     asio::awaitable<bool> leave_group(GroupId group, UserId user) override;
     asio::awaitable<bool> is_member(GroupId group, UserId user) override;
     asio::awaitable<std::vector<UserId>> group_members(GroupId group) override;
+    asio::awaitable<std::optional<std::vector<std::string>>> group_nodes(
+        GroupId group, std::uint32_t max_members) override;
     asio::awaitable<void> check_ready() override;
 
   private:
@@ -37,6 +39,7 @@ class TimedStore final : public Store {
         leave_call,
         member_call,
         members_call,
+        nodes_call,
         kCalls
     };
     /// Counts the time since it was made into its call's histogram when it goes, however the

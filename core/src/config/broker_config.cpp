@@ -105,6 +105,10 @@ ServerSettings parse_server(const ConfigNode& node) {
     }
     parse_connection_limits(reader, server);
     parse_fan_out_limits(reader, server.fan_out);
+    server.group_routing_by_interest =
+        reader.get_choice("group_routing", "interest", {"interest", "broadcast"}) == "interest";
+    server.group_routing_max_members = static_cast<std::uint32_t>(
+        reader.get_int("group_routing_max_members", server.group_routing_max_members, 1, 1000000));
     server.shutdown_grace = reader.get_duration("shutdown_grace", server.shutdown_grace);
     for (const auto* key : {"handshake_timeout", "heartbeat_interval", "frame_timeout"}) {
         if (const ConfigNode* value = reader.find(key);
@@ -254,7 +258,8 @@ BrokerConfig parse_broker_config(const ConfigNode& root) {
     config.transport = host::parse_plugin_request("transport", reader.require("transport"));
     config.registry = host::parse_plugin_request("registry", reader.require("registry"));
     config.store = host::parse_plugin_request("store", reader.require("store"));
-    if (const ConfigNode* log = reader.find("message_log")) {
+    // null (`message_log: ~`) in a later file turns off a log an earlier one set.
+    if (const ConfigNode* log = reader.find("message_log"); log != nullptr && !log->is_null()) {
         config.message_log = host::parse_plugin_request("message-log", *log);
     }
     config.handlers = parse_plugin_list("handler", &reader.require("handlers"));

@@ -1,5 +1,7 @@
 // Out-of-line destructors give each SDK interface one home for its vtable and typeinfo, in
 // core, so every plugin agrees on them.
+#include <algorithm>
+
 #include <parley/handler.hpp>
 #include <parley/host/plugin_loader.hpp>
 #include <parley/message_log.hpp>
@@ -17,6 +19,21 @@ Session::~Session() = default;
 Store::~Store() = default;
 asio::awaitable<void> Store::check_ready() {
     co_return;
+}
+asio::awaitable<std::optional<std::vector<std::string>>> Store::group_nodes(
+    GroupId group, std::uint32_t max_members) {
+    const std::vector<UserId> members = co_await group_members(group);
+    if (members.size() > max_members) {
+        co_return std::nullopt;
+    }
+    std::vector<std::string> nodes;
+    for (const UserId member : members) {
+        std::optional<SessionRecord> record = co_await locate(member);
+        if (record && std::find(nodes.begin(), nodes.end(), record->node_id) == nodes.end()) {
+            nodes.push_back(std::move(record->node_id));
+        }
+    }
+    co_return nodes;
 }
 MessageLog::~MessageLog() = default;
 bool MessageLog::keeps_append_order() const noexcept {

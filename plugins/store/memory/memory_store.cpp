@@ -145,4 +145,23 @@ asio::awaitable<std::vector<UserId>> MemoryStore::group_members(GroupId group) {
     co_return groups_.members(group);
 }
 
+asio::awaitable<std::optional<std::vector<std::string>>> MemoryStore::group_nodes(
+    GroupId group, std::uint32_t max_members) {
+    const std::vector<UserId> members = groups_.members(group);
+    if (members.size() > max_members) {
+        co_return std::nullopt;
+    }
+    std::vector<std::string> nodes;
+    std::lock_guard lock(sessions_mutex_);
+    std::vector<bool> seen(node_ids_.size(), false);
+    for (const UserId member : members) {
+        const auto it = sessions_.find(member);
+        if (it != sessions_.end() && !seen[it->second.node]) {
+            seen[it->second.node] = true;
+            nodes.push_back(node_ids_[it->second.node]);
+        }
+    }
+    co_return nodes;
+}
+
 }  // namespace parley::plugins::memory

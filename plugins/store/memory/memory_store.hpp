@@ -43,6 +43,8 @@ class MemoryStore final : public Store {
     asio::awaitable<bool> is_member(GroupId group, UserId user) override;
     /// Ascending user ids.
     asio::awaitable<std::vector<UserId>> group_members(GroupId group) override;
+    asio::awaitable<std::optional<std::vector<std::string>>> group_nodes(
+        GroupId group, std::uint32_t max_members) override;
 
     static constexpr std::uint32_t kDefaultPageSize = 100;
 

@@ -12,7 +12,8 @@ namespace parley::plugins::redis {
 namespace {
 
 std::vector<const RedisScript*> all_scripts() {
-    return {&scripts::claim(), &scripts::release(), &scripts::online(), &scripts::refresh()};
+    return {&scripts::claim(), &scripts::release(), &scripts::online(), &scripts::refresh(),
+            &scripts::group_nodes()};
 }
 
 RedisCommand plain(std::vector<std::string> args) {
@@ -208,6 +209,26 @@ asio::awaitable<std::vector<UserId>> RedisStore::group_members(GroupId group) {
         members.push_back(static_cast<UserId>(*user));
     }
     co_return members;
+}
+
+asio::awaitable<std::optional<std::vector<std::string>>> RedisStore::group_nodes(
+    GroupId group, std::uint32_t max_members) {
+    RedisCommand command =
+        script(scripts::group_nodes(), 1,
+               {keys_.group(group), keys_.session_prefix(), std::to_string(max_members)});
+    const RedisReply reply = co_await run(std::move(command), "the group's nodes");
+    if (reply.is_nil()) {
+        co_return std::nullopt;  // over max_members
+    }
+    if (reply.type != RedisReply::Type::array) {
+        unexpected("the group's nodes");
+    }
+    std::vector<std::string> nodes;
+    nodes.reserve(reply.elements.size());
+    for (const RedisReply& element : reply.elements) {
+        nodes.push_back(element.text);
+    }
+    co_return nodes;
 }
 
 }  // namespace parley::plugins::redis

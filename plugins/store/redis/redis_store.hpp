@@ -46,6 +46,9 @@ class RedisStore final : public Store {
     asio::awaitable<bool> is_member(GroupId group, UserId user) override;
     /// Ascending user ids.
     asio::awaitable<std::vector<UserId>> group_members(GroupId group) override;
+    /// One script: the members' session records, read in Redis.
+    asio::awaitable<std::optional<std::vector<std::string>>> group_nodes(
+        GroupId group, std::uint32_t max_members) override;
     /// A PING through the pool: fails at once while no connection is up.
     asio::awaitable<void> check_ready() override;
 

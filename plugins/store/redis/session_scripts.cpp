@@ -75,6 +75,22 @@ return {redis.call('ZCARD', KEYS[1]), users}
     return script;
 }
 
+const RedisScript& group_nodes() {
+    static const RedisScript script{"group_nodes", with_prelude(R"lua(
+if redis.call('ZCARD', KEYS[1]) > tonumber(ARGV[2]) then return false end
+local seen, nodes = {}, {}
+for _, user in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local node = redis.call('HGET', ARGV[1] .. user, 'node')
+  if node and not seen[node] then
+    seen[node] = true
+    nodes[#nodes + 1] = node
+  end
+end
+return nodes
+)lua")};
+    return script;
+}
+
 const RedisScript& refresh() {
     static const RedisScript script{"refresh", with_prelude(R"lua(
 local now = now_ms()

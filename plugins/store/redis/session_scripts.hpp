@@ -26,4 +26,9 @@ const RedisScript& online();
 /// the user, epoch pairs that another session holds now (flat).
 const RedisScript& refresh();
 
+/// KEYS: group. ARGV: session key prefix, max members. Returns the node of every member's
+/// session, each node once: where the group's messages must go; nil for a group with more than
+/// max members.
+const RedisScript& group_nodes();
+
 }  // namespace parley::plugins::redis::scripts

@@ -98,11 +98,11 @@ std::variant<DecodedRecord, std::string> decode_record(
         }
         return record;
     }
-    if (h[1] == 0 || (h[1] > static_cast<std::uint8_t>(RecordKind::group) &&
+    if (h[1] == 0 || (h[1] > static_cast<std::uint8_t>(RecordKind::group_copy) &&
                       h[1] < Envelope::kFirstPluginKind)) {
         return "unknown record kind " + std::to_string(h[1]);
     }
-    // deliver, group and plugin kinds carry one frame.
+    // deliver, group, group copy and plugin kinds carry one frame.
     if (std::string problem = check_frame(value); !problem.empty()) {
         return problem;
     }

@@ -39,6 +39,7 @@ enum class RecordKind : std::uint8_t {
     deliver = 1,
     kick = 2,
     group = 3,
+    group_copy = 4,  ///< Envelope::Kind::group: a group message for one node's members
 };
 
 using EnvelopeHeader = std::array<std::uint8_t, kEnvelopeHeaderSize>;
@@ -51,6 +52,10 @@ struct EncodedRecord {
 };
 
 EncodedRecord encode_envelope(Envelope envelope);
+/// What `record` puts on the wire: key, envelope header and value.
+inline std::size_t record_bytes(const EncodedRecord& record) {
+    return record.key.size() + record.header.size() + record.frame.bytes().size();
+}
 EncodedRecord encode_group_message(GroupId group, Frame frame);
 
 /// A record read back.

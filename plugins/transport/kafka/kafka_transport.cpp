@@ -51,6 +51,12 @@ std::optional<DecodedRecord> decode(const rd_kafka_message_t& message) {
     return std::get<DecodedRecord>(std::move(decoded));
 }
 
+/// What `message` took on the wire: key, envelope header and value (the header counted at its
+/// current size).
+std::size_t record_bytes(const rd_kafka_message_t& message) {
+    return message.key_len + kEnvelopeHeaderSize + (message.payload == nullptr ? 0 : message.len);
+}
+
 void check_node_id(const std::string& node_id) {
     if (const std::string problem = check_name_part(node_id); !problem.empty() || node_id.empty()) {
         throw Error(ErrorCode::backend_unavailable,
@@ -150,17 +156,22 @@ asio::awaitable<void> KafkaTransport::publish_to_node(std::string node_id, Envel
     auto sender = producer();
     OutgoingRecord out{settings_.node_topic(node_id), "node '" + node_id + "'",
                        encode_envelope(std::move(envelope))};
+    const std::size_t bytes = record_bytes(out.record);
     co_await sender->send(std::move(out));
+    metrics_.sent(TransportMetrics::Route::node, bytes);
 }
 
 asio::awaitable<void> KafkaTransport::publish_to_group(GroupId group, Frame frame) {
     auto sender = producer();
     OutgoingRecord out{settings_.groups_topic(), "group " + std::to_string(group),
                        encode_group_message(group, std::move(frame))};
+    const std::size_t bytes = record_bytes(out.record);
     co_await sender->send(std::move(out));
+    metrics_.sent(TransportMetrics::Route::group, bytes);
 }
 
 void KafkaTransport::on_node_record(const rd_kafka_message_t& message) {
+    metrics_.received(TransportMetrics::Route::node, record_bytes(message));
     auto record = decode(message);
     if (!record) {
         return;
@@ -175,6 +186,7 @@ void KafkaTransport::on_node_record(const rd_kafka_message_t& message) {
 }
 
 void KafkaTransport::on_group_record(const rd_kafka_message_t& message) {
+    metrics_.received(TransportMetrics::Route::group, record_bytes(message));
     auto record = decode(message);
     if (!record) {
         return;

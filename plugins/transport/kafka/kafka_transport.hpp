@@ -11,6 +11,7 @@
 #include "kafka_consumer.hpp"
 #include "kafka_producer.hpp"
 #include "kafka_settings.hpp"
+#include "transport_metrics.hpp"
 
 namespace parley::plugins::kafka {
 
@@ -56,6 +57,7 @@ class KafkaTransport final : public Transport {
     bool started_ = false;
     bool stopped_ = false;
     std::shared_ptr<KafkaProducer> producer_;
+    TransportMetrics metrics_;
     std::unique_ptr<KafkaConsumer> node_consumer_;
     std::unique_ptr<KafkaConsumer> group_consumer_;
     std::map<std::string, std::unique_ptr<KafkaConsumer>> adopted_;

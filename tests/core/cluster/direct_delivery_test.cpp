@@ -121,7 +121,8 @@ class DirectDeliveryTest : public ::testing::Test {
     RecordingTransport transport;
     net::LoopPool loops{1};
     FanOutBacklog backlog{config::FanOutLimits{}};
-    ClusterRouter router{"n1", directory, store, transport, backlog};
+    GroupFanOut groups{directory, store, loops, backlog};
+    ClusterRouter router{"n1", directory, store, transport, groups, backlog};
     DirectDelivery delivery{"n1", directory, store, router, transport, loops};
 };
 

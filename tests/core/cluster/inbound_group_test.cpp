@@ -123,8 +123,9 @@ class InboundGroupTest : public ::testing::Test {
     std::shared_ptr<RecordingSession> session = std::make_shared<RecordingSession>();
     NoTransport transport;
     FanOutBacklog backlog{config::FanOutLimits{}};
-    ClusterRouter router{"node-1", directory, store, transport, backlog};
-    InboundDelivery inbound{"node-1", directory, store, router, transport, loops, backlog};
+    GroupFanOut groups{directory, store, loops, backlog};
+    ClusterRouter router{"node-1", directory, store, transport, groups, backlog};
+    InboundDelivery inbound{"node-1", directory, store, router, transport, loops, groups};
 };
 
 TEST_F(InboundGroupTest, KeepsAGroupsOrderWhenALookupIsSlow) {
@@ -195,7 +196,9 @@ TEST(GroupRefusalTest, TheRouterRefusesAGroupOverItsMarkWithRetryAfter) {
     config::FanOutLimits limits;
     limits.group_messages = 2;
     FanOutBacklog backlog(limits);
-    ClusterRouter router{"node-1", directory, store, transport, backlog};
+    net::LoopPool loops{1};
+    GroupFanOut groups{directory, store, loops, backlog};
+    ClusterRouter router{"node-1", directory, store, transport, groups, backlog};
     const RecordingSession sender(8);
     EXPECT_FALSE(router.refuse_group_message(1, sender));
     backlog.add(1, 20);

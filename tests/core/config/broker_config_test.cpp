@@ -154,6 +154,27 @@ TEST(BrokerConfigTest, FanOutBacklogLimitsHaveDefaultsAndAreRead) {
     }
 }
 
+TEST(BrokerConfigTest, GroupRoutingIsByInterestUnlessBroadcastIsAskedFor) {
+    EXPECT_TRUE(parse(kValid).server.group_routing_by_interest);
+    const auto with = [](const std::string& line) {
+        std::string text = kValid;
+        text.replace(text.find("  heartbeat_interval: 2s\n"), 0, line);
+        return text;
+    };
+    EXPECT_FALSE(parse(with("  group_routing: broadcast\n")).server.group_routing_by_interest);
+    EXPECT_TRUE(parse(with("  group_routing: interest\n")).server.group_routing_by_interest);
+    EXPECT_NE(error_of(with("  group_routing: everywhere\n")).find("group_routing"),
+              std::string::npos);
+}
+
+TEST(BrokerConfigTest, ALaterFileTurnsTheMessageLogOffWithNull) {
+    ConfigNode base = ConfigNode::parse_string(std::string(kValid) + "message_log: sqlite\n", "a");
+    ASSERT_TRUE(parse_broker_config(base).message_log.has_value());
+    EXPECT_EQ(parse_broker_config(base).message_log->name, "sqlite");
+    base.merge(ConfigNode::parse_string("message_log: ~\n", "b"));
+    EXPECT_FALSE(parse_broker_config(base).message_log.has_value());
+}
+
 TEST(BrokerConfigTest, UnknownTopLevelKeyNamesTheLocation) {
     const auto message = error_of(std::string(kValid) + "transprot: kafka\n");
     EXPECT_NE(message.find("cfg.yaml:11:12: unknown key 'transprot'"), std::string::npos)

@@ -3,6 +3,7 @@
 // (support/redis_server.hpp). Backend-specific behaviour (outages, TTLs, several nodes) is tested
 // beside each backend.
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -299,6 +300,43 @@ TYPED_TEST(StoreConformanceTest, ConcurrentClaimsGrantOneLoginPerUser) {
         members += this->members(group).size();
     }
     EXPECT_EQ(members, kUsers);
+}
+
+TYPED_TEST(StoreConformanceTest, GroupNodesNameEachNodeHoldingAMemberOnce) {
+    // Members 1 and 2 on node-a, 3 on node-b, 4 offline; 5 is online on node-c but no member.
+    const auto on = [this](UserId user, const char* node) {
+        SessionRecord record{user, node, user};
+        ASSERT_TRUE(
+            run_awaitable(this->store().claim(std::move(record), DuplicateLoginPolicy::reject))
+                .granted);
+    };
+    on(1, "node-a");
+    on(2, "node-a");
+    on(3, "node-b");
+    on(5, "node-c");
+    for (const UserId member : {1u, 2u, 3u, 4u}) {
+        this->join(42, member);
+    }
+    const auto nodes_of = [this](GroupId group) {
+        std::vector<std::string> nodes = run_awaitable(this->store().group_nodes(group, 1000))
+                                             .value_or(std::vector<std::string>{"(none)"});
+        std::sort(nodes.begin(), nodes.end());
+        return nodes;
+    };
+    EXPECT_THAT(nodes_of(42), ElementsAre("node-a", "node-b"));
+    EXPECT_THAT(nodes_of(43), IsEmpty()) << "a group nobody joined";
+    EXPECT_FALSE(run_awaitable(this->store().group_nodes(42, 3)).has_value())
+        << "four members are more than three";
+    EXPECT_TRUE(run_awaitable(this->store().group_nodes(42, 4)).has_value());
+
+    // Interest follows sessions: the last member on node-b leaves, then logs out; a member logs
+    // in on node-c.
+    this->release(3, 3);
+    EXPECT_THAT(nodes_of(42), ElementsAre("node-a"));
+    on(4, "node-c");
+    EXPECT_THAT(nodes_of(42), ElementsAre("node-a", "node-c"));
+    EXPECT_TRUE(this->leave(42, 4));
+    EXPECT_THAT(nodes_of(42), ElementsAre("node-a"));
 }
 
 }  // namespace

@@ -157,6 +157,25 @@ TYPED_TEST(TransportConformanceTest, PluginEnvelopeKindsRefIdsAndHopsTravelUncha
     EXPECT_EQ(received[1].hops, 0u);
 }
 
+TYPED_TEST(TransportConformanceTest, GroupCopiesTravelOnTheNodeRouteWithTheirNodeTag) {
+    // A group message sent to one node because members of the group are there (plugin API 7).
+    this->start();
+    Envelope copy;
+    copy.kind = Envelope::Kind::group;
+    copy.recipient = 12;  // the group
+    copy.session_epoch = node_tag("node-x");
+    copy.frame = numbered(FrameType::group_message, 3, 12, 9);
+    this->publish(copy);
+
+    ASSERT_TRUE(this->listener.wait_envelopes(1));
+    const auto received = this->listener.envelopes();
+    EXPECT_EQ(received[0].kind, Envelope::Kind::group);
+    EXPECT_EQ(received[0].recipient, 12u);
+    EXPECT_EQ(received[0].session_epoch, node_tag("node-x"));
+    EXPECT_EQ(number_of(received[0].frame), 9u);
+    EXPECT_TRUE(this->listener.groups().empty()) << "not on the group route";
+}
+
 TYPED_TEST(TransportConformanceTest, RefusesBeforeStartAndAfterStop) {
     auto expect_refused = [this](const char* why) {
         try {

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# The cluster's rows of docs/performance.md, in one run on one local 3-node cluster
+# (scripts/cluster.sh: Redis, ZooKeeper, the Kafka mock, parleyd node-1..3, all on loopback):
+#
+#   single node     1:1 closed loop with every user on node-1
+#   cross-node      1:1 closed loop, and open loop at 25,000 msgs/s, senders on node-1 and
+#                   recipients on node-2: every message relayed through Kafka
+#   group 3 nodes   group fan-out with each group's members spread over the three nodes
+#   group 2 of 3    the same with members on node-1 and node-2 only, node-3 idle
+#   log ceiling     parley-kafka-ceiling against the same Kafka mock (idempotent, acks=all)
+#
+# Each phase runs with the message log (config/cluster.yaml: Redis) and without one
+# (`message_log: ~`, ACK after Kafka took the message); the group runs also with
+# `server.group_routing: broadcast`, to compare the cluster's traffic per group message: the
+# records and bytes every node read from Kafka (parley_transport_*_total on /metrics), divided
+# by the group messages sent. Every 1:1 run checks that each message arrived exactly once.
+#
+#   scripts/cluster-bench.sh             3 repetitions, 5 s measured each (about 15 min)
+#   scripts/cluster-bench.sh --quick     one short repetition, to check it works
+#
+# Results go to bench/results/cluster-<timestamp>/: runs/*.json, results.md, logs/<phase>/.
+# See docs/performance.md, "Cluster".
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${PARLEY_BUILD_DIR:-$root/build}
+
+usage() {
+    cat <<'EOF'
+usage: scripts/cluster-bench.sh [options]
+  --quick                 one repetition, warm-up 0.5 s, 2 s measured
+  --reps N                repetitions of every run (3)
+  --warmup S --duration S seconds of warm-up and of measurement per run (1, 5)
+  --logs "LIST"           message log settings to run: redis and/or none ("redis none")
+  --no-build              use the build in $PARLEY_BUILD_DIR (or ./build) as it is
+  --out DIR               where results go (bench/results/cluster-<timestamp>)
+EOF
+}
+
+reps=3
+warmup=1
+duration=5
+logs="redis none"
+build_first=true
+out=""
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --quick) reps=1; warmup=0.5; duration=2 ;;
+        --reps) reps=$2; shift ;;
+        --warmup) warmup=$2; shift ;;
+        --duration) duration=$2; shift ;;
+        --logs) logs=$2; shift ;;
+        --no-build) build_first=false ;;
+        --out) out=$2; shift ;;
+        -h | --help) usage; exit 0 ;;
+        *) echo "cluster-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+done
+
+log() { echo "cluster-bench: $*" >&2; }
+
+if $build_first; then
+    "$root/scripts/build.sh"
+fi
+"$root/scripts/install-deps.sh" --services >/dev/null
+command -v jq >/dev/null || { log "needs jq (scripts/install-deps.sh --bench)"; exit 1; }
+
+out=${out:-$root/bench/results/cluster-$(date -u +%Y%m%d-%H%M%S)}
+mkdir -p "$out/runs"
+state=$out/cluster
+export PARLEY_BUILD_DIR=$build PARLEY_CLUSTER_BUILD=0 PARLEY_CLUSTER_PORTS=auto
+export PARLEY_CLUSTER_DIR=$state
+
+# Every node: an admin listener for /metrics, and no per-address cap (every generator
+# connection comes from 127.0.0.1). The log and routing settings vary per phase.
+overlay() {  # log routing
+    local file=$out/overlay-$1-$2.yaml
+    {
+        echo 'server:'
+        echo '  max_connections_per_address: 1000000'
+        echo "  group_routing: $2"
+        echo 'admin: {listen: "127.0.0.1:0"}'
+        if [[ $1 == none ]]; then echo 'message_log: ~'; fi
+    } >"$file"
+    echo "$file"
+}
+
+cleanup() { "$root/scripts/cluster.sh" stop >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+# A fresh cluster (backends too) for each setting: nothing left over from the last phase. The
+# nodes' logs of each phase are kept in logs/<phase>/.
+phase=""
+keep_logs() {
+    [[ -n $phase ]] || return 0
+    mkdir -p "$out/logs/$phase"
+    mv "$state"/node-*.log "$out/logs/$phase/" 2>/dev/null || true
+}
+start_cluster() {  # log routing
+    cleanup
+    keep_logs
+    phase=$1-$2
+    PARLEY_CLUSTER_CONFIG=$(overlay "$1" "$2") "$root/scripts/cluster.sh" start >"$out/cluster-start-$phase.log"
+}
+endpoint() { echo "127.0.0.1:$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$state/node-$1.yaml" | head -1)"; }
+admin() { sed -n 's/^admin=//p' "$state/node-$1.ready"; }
+# Records and bytes node $1 read from Kafka so far, both routes: "records bytes".
+received() {
+    curl -s "http://$(admin "$1")/metrics" | awk '
+        /^parley_transport_records_total\{.*direction="received"/ { r += $NF }
+        /^parley_transport_bytes_total\{.*direction="received"/ { b += $NF }
+        END { printf "%d %d\n", r, b }'
+}
+
+# User ids new to the cluster for each run: the message log remembers client_msg_ids.
+users=$(( ($(date +%s) / 60 % 2000) * 1000000 ))
+bench() {  # name endpoints... -- args...
+    local name=$1; shift
+    local endpoints=()
+    while [[ $1 != -- ]]; do endpoints+=(--endpoint "$1"); shift; done
+    shift
+    users=$((users + 1000000))
+    sleep 1  # the last run's connections close
+    "$build/bin/parley-bench" --protocol parley "${endpoints[@]}" --id-base "$users" \
+        --warmup "${warmup}s" --duration "${duration}s" "$@" \
+        --json "$out/runs/$name.json" >"$out/runs/$name.txt" 2>&1 ||
+        log "$name reported problems (see runs/$name.txt)"
+}
+private_closed=(--workload private --mode closed --users 1000 --window 8)
+private_open=(--workload private --mode open --users 1000 --rate 25000)
+group=(--workload group --groups 10 --members 100 --group-senders 1 --window 32)
+
+# Group runs also record what each node read from Kafka meanwhile.
+group_bench() {  # name endpoints...
+    local name=$1; shift
+    local before=() n
+    for n in 1 2 3; do before+=("$(received "$n")"); done
+    bench "$name" "$@" -- "${group[@]}"
+    local records=0 bytes=0
+    for n in 1 2 3; do
+        read -r r b <<<"$(received "$n")"
+        read -r r0 b0 <<<"${before[$((n - 1))]}"
+        records=$((records + r - r0)); bytes=$((bytes + b - b0))
+    done
+    echo "{\"records_received\": $records, \"bytes_received\": $bytes}" >"$out/runs/$name.traffic.json"
+}
+
+for log_kind in $logs; do
+    start_cluster "$log_kind" interest
+    e1=$(endpoint 1); e2=$(endpoint 2); e3=$(endpoint 3)
+    for rep in $(seq 1 "$reps"); do
+        log "log $log_kind, repetition $rep"
+        bench "single-closed-$log_kind-r$rep" "$e1" -- "${private_closed[@]}"
+        bench "cross-closed-$log_kind-r$rep" "$e1" "$e2" -- "${private_closed[@]}" --cross-node
+        bench "cross-open-$log_kind-r$rep" "$e1" "$e2" -- "${private_open[@]}" --cross-node
+        group_bench "group3-interest-$log_kind-r$rep" "$e1" "$e2" "$e3"
+        group_bench "group2-interest-$log_kind-r$rep" "$e1" "$e2"
+    done
+    start_cluster "$log_kind" broadcast
+    e1=$(endpoint 1); e2=$(endpoint 2); e3=$(endpoint 3)
+    for rep in $(seq 1 "$reps"); do
+        group_bench "group3-broadcast-$log_kind-r$rep" "$e1" "$e2" "$e3"
+        group_bench "group2-broadcast-$log_kind-r$rep" "$e1" "$e2"
+    done
+done
+# shellcheck source=/dev/null
+source "$state/services/services.env"
+for rep in $(seq 1 "$reps"); do
+    "$build/bin/parley-kafka-ceiling" --brokers "$PARLEY_TEST_KAFKA" --records 200000 --size 100 \
+        --json "$out/runs/ceiling-r$rep.json" >"$out/runs/ceiling-r$rep.txt" 2>&1 ||
+        log "the ceiling run $rep failed (see runs/ceiling-r$rep.txt)"
+done
+cleanup
+keep_logs
+
+# --- the report: medians over the repetitions ----------------------------------------------
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+field() {  # prefix jq-expression
+    for f in "$out/runs/$1"-r*.json; do [[ -f $f ]] && jq -r "$2" "$f"; done | median
+}
+sum_field() {  # prefix jq-expression: the sum over the repetitions
+    for f in "$out/runs/$1"-r*.json; do [[ -f $f ]] && jq -r "$2" "$f"; done | awk '{ s += $1 } END { print s + 0 }'
+}
+ceiling=$(field ceiling .end_to_end_per_s)
+{
+    echo "# Cluster bench $(date -u +%Y-%m-%d) ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+    echo
+    echo "Medians of $reps; 1000 users, 8 in flight each (closed), 25,000 msgs/s (open); groups 10 x 100"
+    echo "members, one sender each, 32 in flight. Log ceiling: $ceiling records/s end to end."
+    echo
+    echo "| message log | single node closed, msgs/s | cross-node closed, msgs/s | cross-node open 25k/s: p50 / p99 ms | lost, duplicated (all 1:1 runs) |"
+    echo "| --- | ---: | ---: | ---: | ---: |"
+    for log_kind in $logs; do
+        printf '| %s | %.0f | %.0f | %.1f / %.1f | %s, %s |\n' "$log_kind" \
+            "$(field "single-closed-$log_kind" .throughput)" \
+            "$(field "cross-closed-$log_kind" .throughput)" \
+            "$(field "cross-open-$log_kind" '.latency_us.p50 / 1000')" \
+            "$(field "cross-open-$log_kind" '.latency_us.p99 / 1000')" \
+            "$(( $(sum_field "single-closed-$log_kind" .lost) + $(sum_field "cross-closed-$log_kind" .lost) + $(sum_field "cross-open-$log_kind" .lost) ))" \
+            "$(( $(sum_field "single-closed-$log_kind" .duplicated) + $(sum_field "cross-closed-$log_kind" .duplicated) + $(sum_field "cross-open-$log_kind" .duplicated) ))"
+    done
+    echo
+    echo "| message log | group routing | members on | deliveries/s | Kafka records read per group message | Kafka bytes read per group message |"
+    echo "| --- | --- | --- | ---: | ---: | ---: |"
+    for log_kind in $logs; do
+        for routing in interest broadcast; do
+            for spread in group3 group2; do
+                name=$spread-$routing-$log_kind
+                sent=$(sum_field "$name" .sent)
+                records=0 bytes=0
+                for f in "$out/runs/$name"-r*.traffic.json; do
+                    [[ -f $f ]] || continue
+                    records=$((records + $(jq .records_received "$f")))
+                    bytes=$((bytes + $(jq .bytes_received "$f")))
+                done
+                printf '| %s | %s | %s | %.0f | %s | %s |\n' "$log_kind" "$routing" \
+                    "$([[ $spread == group3 ]] && echo "3 of 3 nodes" || echo "2 of 3 nodes")" \
+                    "$(field "$name" .throughput)" \
+                    "$(awk -v r="$records" -v s="$sent" 'BEGIN { if (s > 0) printf "%.2f", r / s; else print "-" }')" \
+                    "$(awk -v b="$bytes" -v s="$sent" 'BEGIN { if (s > 0) printf "%.0f", b / s; else print "-" }')"
+            done
+        done
+    done
+} >"$out/results.md"
+cat "$out/results.md"
+log "done: $out/results.md"
