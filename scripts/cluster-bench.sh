@@ -107,7 +107,9 @@ endpoint() { echo "127.0.0.1:$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$sta
 admin() { sed -n 's/^admin=//p' "$state/node-$1.ready"; }
 # Records and bytes node $1 read from Kafka so far, both routes: "records bytes".
 received() {
-    curl -s "http://$(admin "$1")/metrics" | awk '
+    local metrics
+    metrics=$(curl -sf "http://$(admin "$1")/metrics") || { log "no /metrics from node-$1"; exit 1; }
+    echo "$metrics" | awk '
         /^parley_transport_records_total\{.*direction="received"/ { r += $NF }
         /^parley_transport_bytes_total\{.*direction="received"/ { b += $NF }
         END { printf "%d %d\n", r, b }'
@@ -143,7 +145,7 @@ group_bench() {  # name endpoints...
         read -r r0 b0 <<<"${before[$((n - 1))]}"
         records=$((records + r - r0)); bytes=$((bytes + b - b0))
     done
-    echo "{\"records_received\": $records, \"bytes_received\": $bytes}" >"$out/runs/$name.traffic.json"
+    echo "{\"records_received\": $records, \"bytes_received\": $bytes}" >"$out/runs/$name.traffic"
 }
 
 for log_kind in $logs; do
@@ -209,7 +211,7 @@ ceiling=$(field ceiling .end_to_end_per_s)
                 name=$spread-$routing-$log_kind
                 sent=$(sum_field "$name" .sent)
                 records=0 bytes=0
-                for f in "$out/runs/$name"-r*.traffic.json; do
+                for f in "$out/runs/$name"-r*.traffic; do
                     [[ -f $f ]] || continue
                     records=$((records + $(jq .records_received "$f")))
                     bytes=$((bytes + $(jq .bytes_received "$f")))

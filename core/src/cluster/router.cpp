@@ -22,7 +22,8 @@ namespace parley::cluster {
 namespace {
 
 /// Publishes every copy at once and completes when all did, with the first failure if any:
-/// a group message costs one transport round trip, however many nodes hold members.
+/// a group message costs one transport round trip, however many nodes hold members. Call on a
+/// loop with one thread: the completions count down on it without a lock.
 asio::awaitable<std::exception_ptr> publish_all(
     Transport& transport, std::vector<std::pair<std::string, Envelope>> copies) {
     if (copies.empty()) {
@@ -69,8 +70,15 @@ ClusterRouter::ClusterRouter(std::string node_id, LocalDirectory& directory, Sto
       backlog_(backlog) {}
 
 void ClusterRouter::on_nodes(const std::vector<ServiceInstance>& nodes) {
-    const bool others = std::any_of(nodes.begin(), nodes.end(),
-                                    [this](const ServiceInstance& n) { return n.id != node_id_; });
+    std::vector<std::string> ids;
+    ids.reserve(nodes.size());
+    for (const ServiceInstance& node : nodes) {
+        ids.push_back(node.id);
+    }
+    const bool others = std::any_of(ids.begin(), ids.end(),
+                                    [this](const std::string& id) { return id != node_id_; });
+    const std::lock_guard lock(nodes_mutex_);
+    live_nodes_ = std::move(ids);
     others_alive_.store(others, std::memory_order_relaxed);
 }
 
@@ -112,17 +120,20 @@ asio::awaitable<void> ClusterRouter::send_to_group(GroupId group, Frame frame) {
         unknown = e.what();
     }
     if (!nodes) {
+        // Unknown, or a group too large to look up per message: a copy to every live node, on
+        // the same routes as the group's other messages, so none overtakes another.
+        nodes = live_nodes();
         if (!unknown.empty()) {
-            spdlog::debug(
-                "group {}: where its members are is unknown ({}); sending on the "
-                "group route",
-                group, unknown);
+            spdlog::debug("group {}: where its members are is unknown ({}); sending to every node",
+                          group, unknown);
         }
-        // Or a group too large to look up per message.
-        co_await transport_.publish_to_group(group, std::move(frame));
-        co_return;
+        if (nodes->empty()) {  // the registry has not answered yet
+            co_await transport_.publish_to_group(group, std::move(frame));
+            co_return;
+        }
     }
-    // The other nodes first: with one other node, as is common, a failure then reached nobody.
+    // The members here at once, whatever becomes of the copies.
+    groups_.deliver(group, frame);
     std::vector<std::pair<std::string, Envelope>> copies;
     for (std::string& node : *nodes) {
         if (node == node_id_) {
@@ -135,11 +146,14 @@ asio::awaitable<void> ClusterRouter::send_to_group(GroupId group, Frame frame) {
         envelope.frame = frame;  // shares the bytes
         copies.emplace_back(std::move(node), std::move(envelope));
     }
-    const std::exception_ptr failure = co_await publish_all(transport_, std::move(copies));
-    groups_.deliver(group, std::move(frame));
-    if (failure) {
+    if (const std::exception_ptr failure = co_await publish_all(transport_, std::move(copies))) {
         std::rethrow_exception(failure);
     }
+}
+
+std::vector<std::string> ClusterRouter::live_nodes() const {
+    const std::lock_guard lock(nodes_mutex_);
+    return live_nodes_;
 }
 
 std::optional<Error> ClusterRouter::refuse_group_message(GroupId group, const Session& sender) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -19,11 +20,13 @@ namespace parley::cluster {
 /// the Transport, else offline.
 ///
 /// Groups go where their members are: this node's fan-out takes the message for the members
-/// here, and each other node that holds a member's session (Store::group_nodes) gets one copy
-/// on its node route, so a node with no member of the group reads nothing of it. While the
-/// Store cannot answer, the message goes out on the Transport's group route instead, which
-/// every node consumes. A node alone in the registry asks the Store nothing. Group messages are
-/// refused while this node's fan-out is behind (`backlog`).
+/// here at once, and each other node that holds a member's session (Store::group_nodes) gets
+/// one copy on its node route, so a node with no member of the group reads nothing of it.
+/// While the Store cannot answer, and for groups too large to ask about, every live node gets a
+/// copy on its route (the same routes, so a group's messages keep their order). A node alone in
+/// the registry asks the Store nothing; `broadcast` mode, and a node that has not heard from
+/// the registry yet, use the Transport's group route. Group messages are refused while this
+/// node's fan-out is behind (`backlog`).
 class ClusterRouter final : public Router {
   public:
     ClusterRouter(std::string node_id, LocalDirectory& directory, Store& store,
@@ -57,7 +60,13 @@ class ClusterRouter final : public Router {
     Transport& transport_;
     GroupFanOut& groups_;
     const FanOutBacklog& backlog_;
-    std::atomic<bool> others_alive_{false};
+    /// The live nodes' ids, as the registry last said; empty until it first answered.
+    std::vector<std::string> live_nodes() const;
+
+    mutable std::mutex nodes_mutex_;
+    std::vector<std::string> live_nodes_;
+    /// Until the registry says this node is alone, another node may hold members.
+    std::atomic<bool> others_alive_{true};
     bool broadcast_groups_ = false;
     std::uint32_t interest_max_members_ = 1000;
 };

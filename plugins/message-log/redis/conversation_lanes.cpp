@@ -8,11 +8,11 @@
 namespace parley::plugins::message_log_redis {
 
 ConversationLanes::Turn::Turn(Turn&& other) noexcept
-    : lanes_(std::exchange(other.lanes_, nullptr)), conversation_(other.conversation_) {}
+    : lanes_(std::exchange(other.lanes_, nullptr)), key_(other.key_) {}
 
 ConversationLanes::Turn::~Turn() {
     if (lanes_ != nullptr) {
-        lanes_->release(conversation_);
+        lanes_->release(key_);
     }
 }
 
@@ -20,7 +20,7 @@ ConversationLanes::ConversationLanes(std::size_t max_in_flight)
     : max_in_flight_(std::max<std::size_t>(1, max_in_flight)) {}
 
 ConversationLanes::~ConversationLanes() {
-    std::map<Conversation, Lane> lanes;
+    std::map<Key, Lane> lanes;
     std::deque<WaiterPtr> awaiting;
     {
         const std::lock_guard lock(mutex_);
@@ -32,14 +32,16 @@ ConversationLanes::~ConversationLanes() {
     lanes.clear();
 }
 
-asio::awaitable<ConversationLanes::Turn> ConversationLanes::enter(Conversation conversation) {
+asio::awaitable<ConversationLanes::Turn> ConversationLanes::enter(Conversation conversation,
+                                                                  UserId sender) {
+    const Key key{conversation, sender};
     auto waiter = std::make_shared<Waiter>();
     {
         const std::lock_guard lock(mutex_);
-        const auto [lane, first] = lanes_.try_emplace(conversation);
+        const auto [lane, first] = lanes_.try_emplace(key);
         if (first && in_flight_ < max_in_flight_) {
             ++in_flight_;
-            co_return Turn(*this, conversation);
+            co_return Turn(*this, key);
         }
         if (first) {
             awaiting_slot_.push_back(waiter);  // holds the lane while it waits for a slot
@@ -58,7 +60,7 @@ asio::awaitable<ConversationLanes::Turn> ConversationLanes::enter(Conversation c
     };
     co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(std::move(wait),
                                                                           asio::use_awaitable);
-    co_return Turn(*this, conversation);
+    co_return Turn(*this, key);
 }
 
 void ConversationLanes::grant(Waiter& waiter, Wakes& wakes) {
@@ -79,12 +81,12 @@ void ConversationLanes::admit(WaiterPtr waiter, Wakes& wakes) {
     awaiting_slot_.push_back(std::move(waiter));
 }
 
-void ConversationLanes::release(const Conversation& conversation) {
+void ConversationLanes::release(const Key& key) {
     Wakes wakes;
     {
         const std::lock_guard lock(mutex_);
         --in_flight_;
-        if (const auto lane = lanes_.find(conversation); lane != lanes_.end()) {
+        if (const auto lane = lanes_.find(key); lane != lanes_.end()) {
             if (lane->second.waiting.empty()) {
                 lanes_.erase(lane);
             } else {

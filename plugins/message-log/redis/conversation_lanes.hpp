@@ -17,11 +17,12 @@ namespace parley::plugins::message_log_redis {
 
 /// Decides when an append may go to Redis.
 ///
-/// Order: one append at a time per conversation, in the order the appends asked for their turn.
-/// Redis runs the commands of one connection in order, but the pool spreads commands over
-/// several connections, and an append whose reply was lost is sent again behind later
-/// commands: waiting for the previous append of the same conversation keeps that
-/// conversation's order, while appends to other conversations run side by side.
+/// Order: one append at a time per conversation and sender, in the order the appends asked for
+/// their turn. Redis runs the commands of one connection in order, but the pool spreads
+/// commands over several connections, and an append whose reply was lost is sent again behind
+/// later commands: waiting for the sender's previous append to the same conversation keeps the
+/// order of what one sender (one session, pipelining) writes there, while other senders, and
+/// other conversations, run side by side.
 ///
 /// Load: at most `max_in_flight` appends at a time over all conversations; the rest wait here,
 /// first come first served. Sessions that pipeline keep up to 32 messages each in flight, and
@@ -32,6 +33,13 @@ namespace parley::plugins::message_log_redis {
 /// Thread safe. A caller resumes on its own executor when its turn comes.
 class ConversationLanes {
   public:
+    /// A lane: a conversation and one sender's appends to it.
+    struct Key {
+        Conversation conversation;
+        UserId sender = kNoUser;
+        auto operator<=>(const Key&) const = default;
+    };
+
     /// An append's place, held; the next appends go when it is dropped.
     class Turn {
       public:
@@ -43,11 +51,10 @@ class ConversationLanes {
 
       private:
         friend class ConversationLanes;
-        Turn(ConversationLanes& lanes, Conversation conversation) noexcept
-            : lanes_(&lanes), conversation_(conversation) {}
+        Turn(ConversationLanes& lanes, const Key& key) noexcept : lanes_(&lanes), key_(key) {}
 
         ConversationLanes* lanes_;
-        Conversation conversation_;
+        Key key_;
     };
 
     explicit ConversationLanes(std::size_t max_in_flight);
@@ -56,10 +63,11 @@ class ConversationLanes {
     /// Callers still waiting are dropped with their coroutines (the log is going away).
     ~ConversationLanes();
 
-    /// Takes a place in `conversation`'s lane before it first suspends, so calls made one after
-    /// the other on one thread get their turns in that order, and completes when it is this
-    /// caller's turn (at once when the lane is free and the budget allows).
-    asio::awaitable<Turn> enter(Conversation conversation);
+    /// Takes a place in the lane of `sender`'s appends to `conversation` before it first
+    /// suspends, so calls made one after the other on one thread get their turns in that order,
+    /// and completes when it is this caller's turn (at once when the lane is free and the budget
+    /// allows).
+    asio::awaitable<Turn> enter(Conversation conversation, UserId sender);
 
     /// Appends holding a turn now.
     std::size_t in_flight() const;
@@ -80,12 +88,12 @@ class ConversationLanes {
     /// Lets `waiter`, now first in its lane, go if the budget allows, or queues it for a slot.
     void admit(WaiterPtr waiter, Wakes& wakes);
     static void grant(Waiter& waiter, Wakes& wakes);
-    /// Passes `conversation`'s lane on, or frees it, and gives the freed slot away.
-    void release(const Conversation& conversation);
+    /// Passes the lane on, or frees it, and gives the freed slot away.
+    void release(const Key& key);
 
     const std::size_t max_in_flight_;
     mutable std::mutex mutex_;
-    std::map<Conversation, Lane> lanes_;
+    std::map<Key, Lane> lanes_;
     std::deque<WaiterPtr> awaiting_slot_;  // first in their lanes, waiting for the budget
     std::size_t in_flight_ = 0;
 };

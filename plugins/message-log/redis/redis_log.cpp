@@ -127,14 +127,13 @@ asio::awaitable<AppendResult> RedisLog::append(Conversation conversation, UserId
     // A deduplicated append may be sent again when its reply is lost: if the first try ran, the
     // resend finds its own dedup record (the same attempt) and returns its numbers. Never past
     // the dedup window, after which a resend would store the message twice.
-    // Counted from the call, not from its turn: waiting behind the conversation's earlier
-    // appends does not extend it.
+    // Taken before the first suspension: appends called one after the other on one thread are
+    // stored in that order (keeps_append_order()).
+    const ConversationLanes::Turn turn = co_await lanes_.enter(conversation, sender);
+    // Counted from the first try, after the wait for the turn.
     const auto resend_for =
         deduplicated ? std::min(append_timeout_, dedup_window_) : std::chrono::milliseconds{0};
     const auto deadline = std::chrono::steady_clock::now() + resend_for;
-    // Taken before the first suspension: appends called one after the other on one thread are
-    // stored in that order (keeps_append_order()).
-    const ConversationLanes::Turn turn = co_await lanes_.enter(conversation);
     const RedisReply reply = co_await call_resending(pool_, std::move(command), deadline);
     if (reply.is_error()) {
         throw Error(ErrorCode::backend_unavailable, "message-log-redis: Redis at " +

@@ -38,9 +38,9 @@ class RedisLog final : public MessageLog {
 
     asio::awaitable<AppendResult> append(Conversation conversation, UserId sender,
                                          std::uint64_t client_msg_id, Frame frame) override;
-    /// True: each conversation has one append at a time in Redis, in the order append() was
-    /// called (ConversationLanes), so a resend cannot overtake the conversation's next message
-    /// while appends to different conversations run side by side over the pool.
+    /// True: each sender has one append at a time per conversation in Redis, in the order
+    /// append() was called (ConversationLanes), so a resend cannot overtake the sender's next
+    /// message there, while other appends run side by side over the pool.
     bool keeps_append_order() const noexcept override { return true; }
     asio::awaitable<MessagePage> read(Conversation conversation, std::uint64_t after,
                                       std::uint32_t limit) override;

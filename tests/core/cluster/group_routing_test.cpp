@@ -81,6 +81,9 @@ class RecordingTransport final : public Transport {
   public:
     void start(const std::string&, TransportListener&) override {}
     asio::awaitable<void> publish_to_node(std::string node, Envelope envelope) override {
+        if (node == refused_node) {
+            throw Error(ErrorCode::backend_unavailable, "the transport refused it");
+        }
         published.push_back(Published{std::move(node), std::move(envelope)});
         co_return;
     }
@@ -96,6 +99,7 @@ class RecordingTransport final : public Transport {
     void stop() override {}
 
     std::vector<Published> published;
+    std::string refused_node;  ///< copies for this node fail
 };
 
 /// Counts what it is sent.
@@ -206,22 +210,53 @@ TEST_F(GroupRoutingTest, EachOtherNodeWithMembersGetsOneCopyAndNodesWithoutNone)
     EXPECT_THAT(nodes, ::testing::UnorderedElementsAre("node-3", "node-2", "node-3"));
 }
 
-TEST_F(GroupRoutingTest, WhileTheStoreCannotSayItGoesOnTheGroupRoute) {
-    router.on_nodes({node_named("node-1"), node_named("node-2")});
-    store.down = true;
-    send(1);
-    ASSERT_EQ(transport.published.size(), 1u);
-    EXPECT_EQ(transport.published[0].node, "") << "the group route, which every node consumes";
-    EXPECT_EQ(transport.published[0].envelope.recipient, kGroup);
+std::vector<std::string> nodes_of(const std::vector<Published>& published) {
+    std::vector<std::string> nodes;
+    for (const Published& p : published) {
+        nodes.push_back(p.node);
+    }
+    return nodes;
 }
 
-TEST_F(GroupRoutingTest, AGroupOverTheMemberLimitGoesOnTheGroupRouteWithoutLookups) {
-    router.on_nodes({node_named("node-1"), node_named("node-2")});
+TEST_F(GroupRoutingTest, WhileTheStoreCannotSayEveryLiveNodeGetsACopyOnItsRoute) {
+    // On the node routes, as the group's other messages: none overtakes another.
+    router.on_nodes({node_named("node-1"), node_named("node-2"), node_named("node-3")});
+    store.down = true;
+    send(1);
+    EXPECT_THAT(nodes_of(transport.published), ::testing::UnorderedElementsAre("node-2", "node-3"));
+    for (const Published& p : transport.published) {
+        EXPECT_EQ(p.envelope.kind, Envelope::Kind::group);
+        EXPECT_EQ(p.envelope.session_epoch, node_tag(p.node));
+    }
+}
+
+TEST_F(GroupRoutingTest, BeforeTheRegistryAnswersItAsksTheStoreAndFallsBackToTheGroupRoute) {
+    // No on_nodes() yet: another node may hold members, so the store is asked.
+    store.where = {{8, "node-2"}};
+    send(1);
+    EXPECT_THAT(nodes_of(transport.published), ElementsAre("node-2"));
+    // And with the store down too, nothing but the group route reaches every node.
+    store.down = true;
+    send(2);
+    EXPECT_THAT(nodes_of(transport.published), ElementsAre("node-2", ""));
+}
+
+TEST_F(GroupRoutingTest, ACopyTheTransportRefusesFailsTheSendAfterTheMembersHereGotIt) {
+    router.on_nodes({node_named("node-1"), node_named("node-2"), node_named("node-3")});
+    store.where = {{7, "node-1"}, {8, "node-2"}, {9, "node-3"}};
+    transport.refused_node = "node-3";
+    EXPECT_THROW(send(1), Error);
+    EXPECT_THAT(nodes_of(transport.published), ElementsAre("node-2")) << "the other copy went";
+    EXPECT_EQ(member_here->wait_for(1), 1u);
+}
+
+TEST_F(GroupRoutingTest, AGroupOverTheMemberLimitGoesToEveryLiveNode) {
+    router.on_nodes({node_named("node-1"), node_named("node-2"), node_named("node-3")});
     router.route_groups(true, 2);  // kGroup has three members
     store.where = {{7, "node-1"}, {8, "node-2"}};
     send(1);
-    ASSERT_EQ(transport.published.size(), 1u);
-    EXPECT_EQ(transport.published[0].node, "") << "the group route";
+    EXPECT_THAT(nodes_of(transport.published), ::testing::UnorderedElementsAre("node-2", "node-3"))
+        << "where its members are was not asked: node-3 gets a copy too";
 }
 
 TEST_F(GroupRoutingTest, BroadcastSendsEveryGroupMessageOnTheGroupRoute) {

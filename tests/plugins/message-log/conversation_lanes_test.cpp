@@ -27,8 +27,8 @@ using Turn = ConversationLanes::Turn;
 struct Appends {
     explicit Appends(std::size_t max_in_flight) : lanes(max_in_flight) {}
 
-    void start(Conversation conversation, int id) {
-        asio::co_spawn(io, run(conversation, id), asio::detached);
+    void start(Conversation conversation, int id, UserId sender = 1) {
+        asio::co_spawn(io, run(conversation, sender, id), asio::detached);
     }
     /// Runs what is ready; waiting appends stay parked (run() would wait for them).
     void settle() {
@@ -41,8 +41,8 @@ struct Appends {
         ASSERT_FALSE(held.empty());
         held.erase(held.begin());
     }
-    asio::awaitable<void> run(Conversation conversation, int id) {
-        Turn turn = co_await lanes.enter(conversation);
+    asio::awaitable<void> run(Conversation conversation, UserId sender, int id) {
+        Turn turn = co_await lanes.enter(conversation, sender);
         started.push_back(id);
         held.push_back(std::make_unique<Turn>(std::move(turn)));
     }
@@ -75,6 +75,22 @@ TEST(ConversationLanesTest, OneAppendAtATimePerConversationInCallOrder) {
     EXPECT_THAT(appends.started, ElementsAre(1, 4, 2, 3));
     appends.release_oldest();
     EXPECT_EQ(appends.lanes.in_flight(), 0u);
+}
+
+TEST(ConversationLanesTest, OtherSendersToTheSameConversationDoNotWait) {
+    // A busy group: each sender's appends keep their order, but one sender's do not hold up
+    // another's.
+    Appends appends(64);
+    appends.start(kGroup, 1, 11);
+    appends.start(kGroup, 2, 11);
+    appends.start(kGroup, 3, 12);
+    appends.settle();
+    EXPECT_THAT(appends.started, ElementsAre(1, 3));
+    appends.release_oldest();  // 1
+    appends.settle();
+    EXPECT_THAT(appends.started, ElementsAre(1, 3, 2));
+    appends.release_oldest();
+    appends.release_oldest();
 }
 
 TEST(ConversationLanesTest, TheBudgetBoundsAppendsInFlightAndServesThemInTurn) {
@@ -123,7 +139,7 @@ TEST(ConversationLanesTest, TurnsPassBetweenThreadsWithoutLosingOrder) {
                 [](ConversationLanes& target, Conversation to, std::vector<int>& seen, int id,
                    std::atomic<std::size_t>& now,
                    std::atomic<std::size_t>& most) -> asio::awaitable<void> {
-                    const Turn turn = co_await target.enter(to);
+                    const Turn turn = co_await target.enter(to, 1);
                     const std::size_t inside = ++now;
                     std::size_t before = most.load();
                     while (inside > before && !most.compare_exchange_weak(before, inside)) {
