@@ -46,8 +46,8 @@ class ClusterRouter final : public Router {
     /// Any thread.
     void on_nodes(const std::vector<ServiceInstance>& nodes);
     /// `by_interest` false sends every group message on the group route, as nodes before plugin
-    /// API 7 did (`server.group_routing: broadcast`); so does a group with more than
-    /// `max_members` members. Before serving.
+    /// API 7 did (`server.group_routing: broadcast`); by interest, a group with more than
+    /// `max_members` members gets a copy on every live node's route. Before serving.
     void route_groups(bool by_interest, std::uint32_t max_members) {
         broadcast_groups_ = !by_interest;
         interest_max_members_ = max_members;

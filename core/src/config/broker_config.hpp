@@ -45,8 +45,9 @@ struct ServerSettings {
     /// Where a group message goes in a cluster: true (`interest`) only to the nodes that hold
     /// members; false (`broadcast`) on the transport's group route, which every node consumes.
     bool group_routing_by_interest = true;
-    /// Groups with more members than this go on the group route even by interest: asking where
-    /// each member is would cost more per message than every node reading the message.
+    /// Groups with more members than this get a copy on every live node's route even by
+    /// interest: asking where each member is would cost more per message than every node
+    /// reading the message.
     std::uint32_t group_routing_max_members = 1000;
     std::chrono::milliseconds shutdown_grace{2000};
 };
