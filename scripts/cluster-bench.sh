@@ -63,7 +63,7 @@ log() { echo "cluster-bench: $*" >&2; }
 if $build_first; then
     "$root/scripts/build.sh"
 fi
-"$root/scripts/install-deps.sh" --services >/dev/null
+"$root/scripts/install-deps.sh" --services --bench >/dev/null
 command -v jq >/dev/null || { log "needs jq (scripts/install-deps.sh --bench)"; exit 1; }
 
 out=${out:-$root/bench/results/cluster-$(date -u +%Y%m%d-%H%M%S)}

@@ -6,7 +6,7 @@
 #   install-deps.sh --services also the servers the tests and a local cluster run against, and
 #                              promtool (Debian package prometheus) for the metrics test and
 #                              curl for the HTTP API test
-#   install-deps.sh --bench    also the peers the benchmark compares with, the plot tool,
+#   install-deps.sh --bench    also the peers the benchmark compares with, the plot tool, jq,
 #                              RocksDB for bench/message-log, and gRPC C++ (library and protoc
 #                              plugin) for bench/rpc's gRPC echo server and client
 #   install-deps.sh --browser  also Chromium (headless) and a font, and the npm packages of the
@@ -43,7 +43,7 @@ for arg in "$@"; do
         # disabled below when this script installed it, which leaves promtool.
         --services) packages+=(redis-server zookeeper default-jre-headless prometheus curl) ;;
         --bench)
-            packages+=(redis-server nats-server mosquitto gnuplot-nox librocksdb-dev
+            packages+=(redis-server nats-server mosquitto gnuplot-nox jq librocksdb-dev
                        libgrpc++-dev protobuf-compiler-grpc)
             ;;
         --browser)
