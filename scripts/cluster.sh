@@ -21,6 +21,10 @@
 # PARLEY_CLUSTER_KAFKA_PROPERTIES adds librdkafka properties to every node's transport, as YAML
 # map entries: PARLEY_CLUSTER_KAFKA_PROPERTIES='fetch.wait.max.ms: 500, linger.ms: 5' puts back
 # librdkafka's own defaults over the transport's, to compare.
+# The Kafka mock names no controller, so the nodes cannot create their topics with the
+# transport's `partitions` (1) as they do on Kafka: the mock creates them so before the nodes
+# start. PARLEY_CLUSTER_PARTITIONS=N gives them N partitions instead, to compare;
+# PARLEY_KAFKA_MOCK_TOPICS="NAME:PARTITIONS ..." adds topics of its own (scripts/services.sh).
 # PARLEY_CLUSTER_CONFIG=FILE lays one more configuration file over every node's (last), e.g. to
 # run the nodes without a message log.
 set -euo pipefail
@@ -55,6 +59,14 @@ server:
   listen: ["127.0.0.1:$port"]
 YAML
     done
+}
+
+# The cluster's topics (config/cluster.yaml's topic_prefix "parley."; an overlay that changes
+# the prefix gets the mock's 4 partitions), as NAME:PARTITIONS.
+mock_topics() {
+    local n partitions=${PARLEY_CLUSTER_PARTITIONS:-1}
+    for n in "${nodes[@]}"; do echo "parley.node.node-$n:$partitions"; done
+    echo "parley.groups:$partitions"
 }
 
 write_overlays() {
@@ -130,7 +142,8 @@ cmd_start() {
     mkdir -p "$state"
     rm -f "$state"/node-*.log
     trap 'stop_nodes; "$root/scripts/services.sh" stop "$state/services"; rm -rf "$state/services"' ERR
-    "$root/scripts/services.sh" start "$state/services"
+    PARLEY_KAFKA_MOCK_TOPICS="$(mock_topics) ${PARLEY_KAFKA_MOCK_TOPICS:-}" \
+        "$root/scripts/services.sh" start "$state/services"
     write_overlays
     write_listen_overlays
     for n in "${nodes[@]}"; do

@@ -9,6 +9,9 @@
 #   services.sh up STATE_DIR NAME       start it again on the same port, from the same data
 #   services.sh kafka STATE_DIR down|up BROKER   a Kafka mock broker (1..3, or all) down or up
 #
+# PARLEY_KAFKA_MOCK_TOPICS="NAME:PARTITIONS ..." has the mock create those topics before it is
+# ready; others are created on first use with 4 partitions.
+#
 # services.env defines PARLEY_TEST_REDIS, PARLEY_TEST_ZOOKEEPER and PARLEY_TEST_KAFKA
 # ("host:port" lists). `start` fails, after stopping what it had started, when a server does not
 # come up: nothing that needs these servers should run without them. The Kafka mock reads its
@@ -106,7 +109,9 @@ start_kafka_mock() {
     local ready=$state/kafka-mock.ready control=$state/kafka-mock.in
     rm -f "$control"
     mkfifo "$control"
-    "$build/bin/parley-kafka-mock" --brokers 3 --ready-file "$ready" \
+    local topics=() topic
+    for topic in ${PARLEY_KAFKA_MOCK_TOPICS:-}; do topics+=(--topic "$topic"); done
+    "$build/bin/parley-kafka-mock" --brokers 3 "${topics[@]}" --ready-file "$ready" \
         <>"$control" >"$state/kafka-mock.log" 2>&1 &
     echo $! >"$state/kafka-mock.pid"
     for _ in $(seq 100); do

@@ -96,7 +96,9 @@ RdKafkaPtr<rd_kafka_conf_t> base_config(const KafkaSettings& settings, const std
 RdKafkaPtr<rd_kafka_conf_t> producer_config(const KafkaSettings& settings,
                                             const std::string& client_id) {
     // A record waits at most 1 ms for others to share its request (librdkafka's default is 5):
-    // under load batches still form while earlier requests are in flight.
+    // a session makes one push at a time, so this wait bounds one session's rate across nodes
+    // (about 1,200 messages/s against 350 with 5 ms). Under load from many senders 5 ms costs
+    // less CPU (docs/plugins/transport-kafka.md).
     auto conf = base_config(settings, client_id, {{"linger.ms", "1"}});
     set_property(conf.get(), "enable.idempotence", "true");
     set_property(conf.get(), "acks", "all");

@@ -110,7 +110,8 @@ KafkaSettings read_kafka_settings(const ConfigNode& node, const std::string& nod
     settings.brokers = read_brokers(reader);
     settings.topic_prefix = read_prefix(reader, "topic_prefix");
     settings.group_prefix = read_prefix(reader, "group_prefix");
-    settings.partitions = static_cast<int>(reader.get_int("partitions", 4, 1, 10000));
+    settings.partitions =
+        static_cast<int>(reader.get_int("partitions", settings.partitions, 1, 10000));
     constexpr std::chrono::milliseconds kShortestTimeout{100};
     settings.message_timeout =
         reader.get_duration("message_timeout", settings.message_timeout, kShortestTimeout);

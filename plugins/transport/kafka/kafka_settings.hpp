@@ -15,7 +15,9 @@ struct KafkaSettings {
     std::string brokers;  ///< bootstrap list, "host:port,host:port"
     std::string topic_prefix = "parley.";
     std::string group_prefix = "parley.";
-    int partitions = 4;  ///< for topics this transport creates
+    /// For topics this transport creates. One: a route has one consumer, and each partition more
+    /// splits its records into smaller batches on more brokers (more requests per message).
+    int partitions = 1;
     std::chrono::milliseconds message_timeout{10000};
     std::chrono::milliseconds startup_timeout{15000};
     /// Raw librdkafka properties, in file order; applied over the transport's defaults.

@@ -1,5 +1,6 @@
-// The librdkafka configurations transport-kafka builds: the latency defaults a relayed message
-// depends on, the user's properties over them, and the guarantees no property changes.
+// The settings and librdkafka configurations transport-kafka builds: the latency defaults a
+// relayed message depends on, the user's properties over them, and the guarantees no property
+// changes.
 
 #include "kafka_client_config.hpp"
 
@@ -7,6 +8,8 @@
 
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
+
+#include <parley/config_node.hpp>
 
 namespace parley::plugins::kafka {
 namespace {
@@ -50,6 +53,17 @@ TEST(KafkaClientConfig, PropertiesOverrideTheLatencyDefaults) {
     EXPECT_EQ(value_of(producer.get(), "linger.ms"), "20");
     // Offsets are still stored by the transport only once a record was handed over.
     EXPECT_EQ(value_of(consumer.get(), "enable.auto.offset.store"), "false");
+}
+
+KafkaSettings settings_from(const std::string& yaml) {
+    return read_kafka_settings(ConfigNode::parse_string(yaml, "test"), "node-1");
+}
+
+TEST(KafkaSettingsTest, PartitionsDefaultToOne) {
+    // One consumer reads a route; more partitions only split its records into smaller batches
+    // on more brokers (docs/performance.md, "Cluster").
+    EXPECT_EQ(settings_from("brokers: \"h:1\"\n").partitions, 1);
+    EXPECT_EQ(settings_from("brokers: \"h:1\"\npartitions: 6\n").partitions, 6);
 }
 
 }  // namespace
