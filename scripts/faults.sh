@@ -284,7 +284,8 @@ holds=""
 for k in "${single_kinds[@]}"; do holds+=" $k=${hold[$k]}"; done
 parameters="$rounds rounds of ${chosen[*]}; seed $seed; ${duration}s a round; held (s):$holds;"
 parameters+=" $users users at $rate msg/s"
-parameters+=" each; 3 nodes, 3 Kafka brokers; $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
+parameters+=" each; 3 nodes, 3 Kafka brokers, routes of ${PARLEY_CLUSTER_PARTITIONS:-1} partition(s);"
+parameters+=" $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
 status=0
 "$build/bin/parley-fault-check" --events "$out/events.log" --timeline "$out/timeline.txt" \
     --report "$out/report.txt" --json "$out/report.json" --anomalies "$out/anomalies.txt" \
