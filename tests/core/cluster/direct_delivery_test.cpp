@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "cluster/router.hpp"
+#include "support/empty_store.hpp"
 
 namespace parley::cluster {
 namespace {
@@ -19,28 +20,12 @@ namespace {
 using namespace std::chrono_literals;
 
 /// Sessions as the test sets them; no groups.
-class RecordStore final : public Store {
+class RecordStore final : public test::EmptyStore {
   public:
-    asio::awaitable<ClaimResult> claim(SessionRecord, DuplicateLoginPolicy) override {
-        co_return ClaimResult{};
-    }
-    asio::awaitable<ClaimResult> take_over(SessionRecord, SessionRecord) override {
-        co_return ClaimResult{};
-    }
-    asio::awaitable<void> release(UserId, std::uint64_t) override { co_return; }
     asio::awaitable<std::optional<SessionRecord>> locate(UserId user) override {
         const std::lock_guard lock(mutex);
         const auto found = records.find(user);
         co_return found == records.end() ? std::nullopt : std::optional{found->second};
-    }
-    asio::awaitable<OnlinePage> online(std::uint64_t, std::uint32_t) override {
-        co_return OnlinePage{};
-    }
-    asio::awaitable<void> join_group(GroupId, UserId) override { co_return; }
-    asio::awaitable<bool> leave_group(GroupId, UserId) override { co_return false; }
-    asio::awaitable<bool> is_member(GroupId, UserId) override { co_return false; }
-    asio::awaitable<std::vector<UserId>> group_members(GroupId) override {
-        co_return std::vector<UserId>{};
     }
 
     void set(UserId user, const std::string& node, std::uint64_t epoch) {

@@ -22,6 +22,8 @@
 #include "cluster/group_delivery.hpp"
 #include "cluster/group_fan_out.hpp"
 #include "cluster/router.hpp"
+#include "support/empty_store.hpp"
+#include "support/receiving_session.hpp"
 
 namespace parley::cluster {
 namespace {
@@ -34,15 +36,8 @@ constexpr GroupId kGroup = 4;
 
 /// Group kGroup's members and where each is logged in. group_nodes() is the SDK's default: the
 /// members, then a locate() each.
-class MembersStore final : public Store {
+class MembersStore final : public test::EmptyStore {
   public:
-    asio::awaitable<ClaimResult> claim(SessionRecord, DuplicateLoginPolicy) override {
-        co_return ClaimResult{};
-    }
-    asio::awaitable<ClaimResult> take_over(SessionRecord, SessionRecord) override {
-        co_return ClaimResult{};
-    }
-    asio::awaitable<void> release(UserId, std::uint64_t) override { co_return; }
     asio::awaitable<std::optional<SessionRecord>> locate(UserId user) override {
         const std::lock_guard lock(mutex);
         const auto found = where.find(user);
@@ -51,11 +46,6 @@ class MembersStore final : public Store {
         }
         co_return SessionRecord{user, found->second, 1};
     }
-    asio::awaitable<OnlinePage> online(std::uint64_t, std::uint32_t) override {
-        co_return OnlinePage{};
-    }
-    asio::awaitable<void> join_group(GroupId, UserId) override { co_return; }
-    asio::awaitable<bool> leave_group(GroupId, UserId) override { co_return false; }
     asio::awaitable<bool> is_member(GroupId, UserId) override { co_return true; }
     asio::awaitable<std::vector<UserId>> group_members(GroupId group) override {
         ++member_lookups;
@@ -103,25 +93,14 @@ class RecordingTransport final : public Transport {
 };
 
 /// Counts what it is sent.
-class CountingSession final : public Session {
+class CountingSession final : public test::ReceivingSession {
   public:
-    explicit CountingSession(UserId user) : user_(user) {}
-    UserId user() const noexcept override { return user_; }
-    std::uint64_t epoch() const noexcept override { return 1; }
-    std::string remote_address() const override { return "?"; }
-    asio::any_io_executor executor() const override { return {}; }
+    using ReceivingSession::ReceivingSession;
     void send(Frame) override {
         const std::lock_guard lock(mutex_);
         ++got_;
         changed_.notify_all();
     }
-    void send_error(const Error&, std::uint64_t) override {}
-    void close(const Error&) override {}
-    void hold_sends() override {}
-    void send_through_hold(Frame) override {}
-    std::vector<Frame> release_held() override { return {}; }
-    asio::awaitable<bool> drained() override { co_return true; }
-    void complete_login(UserId) override {}
 
     /// Frames received once `count` did, or after 5 s (0: after a short wait).
     std::size_t wait_for(std::size_t count) {
@@ -132,7 +111,6 @@ class CountingSession final : public Session {
     }
 
   private:
-    UserId user_;
     std::mutex mutex_;
     std::condition_variable changed_;
     std::size_t got_ = 0;

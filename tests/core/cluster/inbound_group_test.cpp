@@ -16,6 +16,8 @@
 
 #include "cluster/inbound_delivery.hpp"
 #include "cluster/router.hpp"
+#include "support/empty_store.hpp"
+#include "support/receiving_session.hpp"
 
 namespace parley::cluster {
 namespace {
@@ -23,25 +25,14 @@ namespace {
 using namespace std::chrono_literals;
 
 /// Keeps the first body byte of every frame sent to it.
-class RecordingSession final : public Session {
+class RecordingSession final : public test::ReceivingSession {
   public:
-    explicit RecordingSession(UserId user = 7) : user_(user) {}
-    UserId user() const noexcept override { return user_; }
-    std::uint64_t epoch() const noexcept override { return 1; }
-    std::string remote_address() const override { return "?"; }
-    asio::any_io_executor executor() const override { return {}; }
+    explicit RecordingSession(UserId user = 7) : ReceivingSession(user) {}
     void send(Frame frame) override {
         const std::lock_guard lock(mutex_);
         got_.push_back(frame.body()[0]);
         changed_.notify_all();
     }
-    void send_error(const Error&, std::uint64_t) override {}
-    void close(const Error&) override {}
-    void hold_sends() override {}
-    void send_through_hold(Frame) override {}
-    std::vector<Frame> release_held() override { return {}; }
-    asio::awaitable<bool> drained() override { co_return true; }
-    void complete_login(UserId) override {}
 
     /// What arrived once `count` frames did, or after 5 s.
     std::vector<std::uint8_t> wait_for(std::size_t count) {
@@ -51,30 +42,14 @@ class RecordingSession final : public Session {
     }
 
   private:
-    UserId user_;
     std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<std::uint8_t> got_;
 };
 
 /// Group 1's members are 7 and 8. The first lookup answers slowly; lookups fail once `down`.
-class SlowFirstStore final : public Store {
+class SlowFirstStore final : public test::EmptyStore {
   public:
-    asio::awaitable<ClaimResult> claim(SessionRecord, DuplicateLoginPolicy) override {
-        co_return ClaimResult{};
-    }
-    asio::awaitable<ClaimResult> take_over(SessionRecord, SessionRecord) override {
-        co_return ClaimResult{};
-    }
-    asio::awaitable<void> release(UserId, std::uint64_t) override { co_return; }
-    asio::awaitable<std::optional<SessionRecord>> locate(UserId) override {
-        co_return std::nullopt;
-    }
-    asio::awaitable<OnlinePage> online(std::uint64_t, std::uint32_t) override {
-        co_return OnlinePage{};
-    }
-    asio::awaitable<void> join_group(GroupId, UserId) override { co_return; }
-    asio::awaitable<bool> leave_group(GroupId, UserId) override { co_return false; }
     asio::awaitable<bool> is_member(GroupId, UserId) override { co_return true; }
     asio::awaitable<std::vector<UserId>> group_members(GroupId) override {
         if (down) {

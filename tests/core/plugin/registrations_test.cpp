@@ -8,6 +8,8 @@
 #include <parley/host/registrations.hpp>
 #include <parley/plugin.hpp>
 
+#include "support/empty_store.hpp"
+
 namespace parley::host {
 namespace {
 
@@ -106,33 +108,11 @@ TEST(Registrations, APluginRegistersOnlyItsOwnKindUnlessTheKindIsOpenToAll) {
 
 TEST(Registrations, ASecondObjectOfAOneKindNamesBothPlugins) {
     Registrations registered({{"store", Cardinality::one, false}}, "parleyd");
-    class NoStore : public Store {
-      public:
-        asio::awaitable<ClaimResult> claim(SessionRecord, DuplicateLoginPolicy) override {
-            co_return ClaimResult{};
-        }
-        asio::awaitable<ClaimResult> take_over(SessionRecord, SessionRecord) override {
-            co_return ClaimResult{};
-        }
-        asio::awaitable<void> release(UserId, std::uint64_t) override { co_return; }
-        asio::awaitable<std::optional<SessionRecord>> locate(UserId) override {
-            co_return std::nullopt;
-        }
-        asio::awaitable<OnlinePage> online(std::uint64_t, std::uint32_t) override {
-            co_return OnlinePage{};
-        }
-        asio::awaitable<void> join_group(GroupId, UserId) override { co_return; }
-        asio::awaitable<bool> leave_group(GroupId, UserId) override { co_return false; }
-        asio::awaitable<bool> is_member(GroupId, UserId) override { co_return false; }
-        asio::awaitable<std::vector<UserId>> group_members(GroupId) override {
-            co_return std::vector<UserId>{};
-        }
-    };
     RecordingHost first(registered, "store", "memory");
     RecordingHost second(registered, "store", "redis");
-    first.add(std::make_shared<NoStore>());
+    first.add(std::make_shared<test::EmptyStore>());
     EXPECT_EQ(
-        error_of([&] { second.add(std::make_shared<NoStore>()); }),
+        error_of([&] { second.add(std::make_shared<test::EmptyStore>()); }),
         "store plugin 'redis' registered a second store (store plugin 'memory' registered the "
         "first); parleyd uses one");
     EXPECT_NE(registered.one<Store>(), nullptr);
