@@ -60,11 +60,7 @@ store:
     address: "{redis}"
     key_prefix: "{prefix}:"
     session_ttl: {ttl}
-message_log:
-  settings:
-    address: "{redis}"
-    key_prefix: "{prefix}:log:"
-)",
+{message_log})",
         fmt::arg("kafka",
                  options_.kafka_bootstrap.empty() ? kafka_bootstrap() : options_.kafka_bootstrap),
         fmt::arg("message_timeout", options_.message_timeout), fmt::arg("prefix", prefix_),
@@ -72,7 +68,15 @@ message_log:
         fmt::arg("redis",
                  options_.redis_address.empty() ? redis_address() : options_.redis_address),
         fmt::arg("registry_timeout", options_.registry_session_timeout),
-        fmt::arg("ttl", options_.session_ttl));
+        fmt::arg("ttl", options_.session_ttl),
+        fmt::arg("message_log",
+                 options_.message_log
+                     ? fmt::format("message_log:\n  settings:\n    address: \"{}\"\n"
+                                   "    key_prefix: \"{}:log:\"\n",
+                                   options_.redis_address.empty() ? redis_address()
+                                                                  : options_.redis_address,
+                                   prefix_)
+                     : std::string{"message_log: ~\n"}));
 }
 
 std::string ClusterTest::zookeeper_connect() const {

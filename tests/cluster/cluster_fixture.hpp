@@ -33,6 +33,9 @@ struct ClusterOptions {
     /// Service plugins each node hosts on an RPC listener of its own (docs/rpc.md), as a YAML
     /// flow list ("[echo, admin]"); empty: no RPC listener.
     std::string rpc_services;
+    /// False: no message log (`message_log: ~`), so messages are pushed only, and a sender's
+    /// chat messages pipeline on the transport.
+    bool message_log = true;
 };
 
 class ClusterTest : public ::testing::Test {

@@ -107,6 +107,44 @@ TEST_F(ClusterMessagingTest, ManyMessagesToAUserOnAnotherNodeArriveInOrder) {
     }
 }
 
+TEST_F(ClusterMessagingTest, WithoutALogABurstOfMessagesIsAckedAndDeliveredInOrder) {
+    // No log: the sender's messages pipeline on the Kafka transport, each one starting as soon
+    // as the one before is queued there, not once Kafka acknowledged it.
+    ClusterOptions options;
+    options.message_log = false;
+    start_cluster(options);
+    auto sender = login(0, 5);
+    auto recipient = login(1, 6);
+    auto other = login(2, 7);
+    constexpr int kCount = 300;
+    for (int i = 1; i <= kCount; ++i) {
+        // Every tenth to a user on a third node, interleaved with the others.
+        const UserId to = i % 10 == 0 ? 7 : 6;
+        ASSERT_TRUE(sender->send_frame(FrameType::private_message, 5, to,
+                                       chat(static_cast<std::uint64_t>(i), std::to_string(i))));
+    }
+    for (int i = 1; i <= kCount; ++i) {
+        ASSERT_TRUE(acked(*sender, static_cast<std::uint64_t>(i)));
+    }
+    for (int i = 1; i <= kCount; ++i) {
+        RawClient& to = i % 10 == 0 ? *other : *recipient;
+        ASSERT_TRUE(receives(to, 5, std::to_string(i))) << "message " << i;
+    }
+    // Nothing was stored: a message to a user offline everywhere is refused, in its turn.
+    ASSERT_TRUE(sender->send_frame(FrameType::private_message, 5, 6, chat(401, "a")));
+    ASSERT_TRUE(sender->send_frame(FrameType::private_message, 5, 8, chat(402, "nobody")));
+    ASSERT_TRUE(sender->send_frame(FrameType::private_message, 5, 6, chat(403, "c")));
+    EXPECT_TRUE(acked(*sender, 401));
+    const auto refused = sender->read_frame(10s);
+    wire::ErrorBody error;
+    ASSERT_TRUE(refused && refused->type() == FrameType::error && refused->parse_body(error));
+    EXPECT_EQ(error.code(), static_cast<std::uint32_t>(ErrorCode::recipient_unavailable));
+    EXPECT_EQ(error.ref_id(), 402u);
+    EXPECT_TRUE(acked(*sender, 403));
+    EXPECT_TRUE(receives(*recipient, 5, "a"));
+    EXPECT_TRUE(receives(*recipient, 5, "c"));
+}
+
 TEST_F(ClusterMessagingTest, MessageToAUserOfflineEverywhereIsStoredAndAcked) {
     start_cluster();
     auto sender = login(0, 7);

@@ -23,6 +23,7 @@ class BOOST_SYMBOL_VISIBLE RequestOrder {
     /// the request's append to a message log that keeps the order of appends
     /// (MessageLog::keeps_append_order), with nothing that can suspend in between: the next
     /// request starts once this one has suspended, so its append queues behind this one.
+    /// Router::send_to_user_pipelined calls it the same way before a publish.
     virtual void let_next_start() = 0;
     /// Resumes once every earlier request of the session has finished (answered, and its pushes
     /// made). Await it before answering or pushing anything, so that answers keep the order of
@@ -70,7 +71,8 @@ class BOOST_SYMBOL_VISIBLE Handler {
     /// (the default: false, every frame waits for all before it and holds up all after it).
     /// Asked on the session's loop before the interceptors run, so it must not depend on the
     /// sender. A handler that says true for a frame changes nothing a client could see: it calls
-    /// ctx.let_next_start() right before the one append that may overlap with others and
+    /// ctx.let_next_start() right before the one append (or publish, through
+    /// Router::send_to_user_pipelined) that may overlap with others and
     /// co_awaits ctx.wait_turn() before it answers, pushes or changes anything else. The core
     /// answers the request's refusals and exceptions in its turn too.
     virtual bool pipelines(const Frame& frame, Node& node) const;

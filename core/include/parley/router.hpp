@@ -16,6 +16,7 @@
 namespace parley {
 
 class Session;
+struct RequestContext;
 
 enum class Delivery {
     local,    ///< queued on a session of this node
@@ -34,6 +35,19 @@ class BOOST_SYMBOL_VISIBLE Router {
     /// over there, the sender gets ERROR 1005 carrying it (0: tell the sender nothing).
     virtual asio::awaitable<Delivery> send_to_user(UserId recipient, Frame frame,
                                                    std::uint64_t ref_id) = 0;
+    /// send_to_user() for a pipelined request (Handler::pipelines; plugin API 8): calls
+    /// ctx.let_next_start() as soon as the message is on its way in order (handed to a session
+    /// here, or queued on a transport that publishes in order) or known to be offline, so the
+    /// sender's next message starts while this one waits for the transport's acknowledgement.
+    /// Completes as send_to_user() does. The default lets nothing start early.
+    virtual asio::awaitable<Delivery> send_to_user_pipelined(UserId recipient, Frame frame,
+                                                             std::uint64_t ref_id,
+                                                             const RequestContext& ctx);
+    /// Whether send_to_user_pipelined() lets the next message start before the transport's
+    /// acknowledgement: a handler without a message log pipelines chat messages only then. The
+    /// core's router says true when its transport publishes in order and another node is in
+    /// the registry.
+    virtual bool sends_in_order() const;
     /// Publishes on the group route; every node hands it to its online members except the sender.
     virtual asio::awaitable<void> send_to_group(GroupId group, Frame frame) = 0;
     /// Closes the session `record` names with session_replaced, on whichever node it lives.

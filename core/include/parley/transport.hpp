@@ -101,6 +101,15 @@ class BOOST_SYMBOL_VISIBLE Transport {
     /// the backend's own call time-out; may be called at any time from any thread. The default
     /// (for backends with nothing to reach) completes at once. Plugin API 5.
     virtual asio::awaitable<void> check_ready();
+    /// True when publish_to_node() has queued the envelope before it first gives the caller's
+    /// executor back (synchronously, as far as the first asynchronous operation it awaits
+    /// starts), behind every earlier publish of this node to the same recipient, and the envelopes
+    /// of a recipient that reach its node arrive in the order they were queued (one that fails may
+    /// be missing; none overtakes another). The router then lets a sender's next chat message
+    /// start while this one waits for its acknowledgement (Router::send_to_user_pipelined).
+    /// The default says false: each publish is awaited before the sender's next message starts.
+    /// Plugin API 8.
+    virtual bool publishes_in_order() const;
 };
 
 }  // namespace parley

@@ -13,6 +13,6 @@ inline constexpr UserId kNoUser = 0;
 
 /// Bumped whenever an SDK interface changes in a way that breaks plugins built against an older
 /// SDK. The host refuses a plugin that reports another version.
-inline constexpr std::uint32_t kPluginApiVersion = 7;
+inline constexpr std::uint32_t kPluginApiVersion = 8;
 
 }  // namespace parley

@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <parley/handler.hpp>
 #include <parley/session.hpp>
 
 #include "net/refusal_log.hpp"
@@ -82,15 +83,38 @@ void ClusterRouter::on_nodes(const std::vector<ServiceInstance>& nodes) {
     others_alive_.store(others, std::memory_order_relaxed);
 }
 
+// Not coroutines themselves: deliver()'s frame is the only one a message costs.
 asio::awaitable<Delivery> ClusterRouter::send_to_user(UserId recipient, Frame frame,
                                                       std::uint64_t ref_id) {
+    return deliver(recipient, std::move(frame), ref_id, nullptr);
+}
+
+asio::awaitable<Delivery> ClusterRouter::send_to_user_pipelined(UserId recipient, Frame frame,
+                                                                std::uint64_t ref_id,
+                                                                const RequestContext& ctx) {
+    return deliver(recipient, std::move(frame), ref_id, &ctx);
+}
+
+asio::awaitable<Delivery> ClusterRouter::deliver(UserId recipient, Frame frame,
+                                                 std::uint64_t ref_id, const RequestContext* ctx) {
+    // The sender's next message may start once this one can no longer be overtaken: it is
+    // queued on the recipient's session, or on a transport that keeps the order of publishes
+    // (which queues the record before the loop runs anything else, so nothing may suspend
+    // between let_next_start() and the publish), or there is nothing to overtake.
+    const auto let_next_start = [ctx] {
+        if (ctx != nullptr) {
+            ctx->let_next_start();
+        }
+    };
     if (const SessionPtr session = directory_.find(recipient)) {
         session->send(std::move(frame));
+        let_next_start();
         co_return Delivery::local;
     }
     const auto record = co_await store_.locate(recipient);
     // A record naming this node without a local session is stale: the user just left.
     if (!record || record->node_id == node_id_) {
+        let_next_start();
         co_return Delivery::offline;
     }
     Envelope envelope;
@@ -99,6 +123,9 @@ asio::awaitable<Delivery> ClusterRouter::send_to_user(UserId recipient, Frame fr
     envelope.session_epoch = record->epoch;
     envelope.frame = std::move(frame);
     envelope.ref_id = ref_id;
+    if (transport_.publishes_in_order()) {
+        let_next_start();
+    }
     co_await transport_.publish_to_node(record->node_id, std::move(envelope));
     co_return Delivery::remote;
 }

@@ -34,6 +34,15 @@ class ClusterRouter final : public Router {
 
     asio::awaitable<Delivery> send_to_user(UserId recipient, Frame frame,
                                            std::uint64_t ref_id) override;
+    asio::awaitable<Delivery> send_to_user_pipelined(UserId recipient, Frame frame,
+                                                     std::uint64_t ref_id,
+                                                     const RequestContext& ctx) override;
+    /// As the transport: pipelined messages start early only when it publishes in order. Not
+    /// while this node is alone in the registry: it publishes nothing, every message is handed
+    /// over at once, and the plain path is the cheaper one.
+    bool sends_in_order() const override {
+        return others_alive_.load(std::memory_order_relaxed) && transport_.publishes_in_order();
+    }
     asio::awaitable<void> send_to_group(GroupId group, Frame frame) override;
     asio::awaitable<void> kick(SessionRecord record) override;
     asio::awaitable<void> send_to_node(std::string node_id, Envelope envelope) override;
@@ -54,6 +63,11 @@ class ClusterRouter final : public Router {
     }
 
   private:
+    /// send_to_user(); with `ctx`, lets the sender's next message start once this one is on its
+    /// way in order.
+    asio::awaitable<Delivery> deliver(UserId recipient, Frame frame, std::uint64_t ref_id,
+                                      const RequestContext* ctx);
+
     std::string node_id_;
     LocalDirectory& directory_;
     Store& store_;

@@ -90,6 +90,7 @@ RequestRunner::Result RequestRunner::run(std::shared_ptr<ClientSession> session)
         parked_.pop_back();
     } else {
         worker = workers_.emplace_back(std::make_unique<Worker>()).get();
+        worker->slot = workers_.size() - 1;
     }
     worker->session = std::move(session);
     worker->finished_inline = &finished;
@@ -111,7 +112,7 @@ RequestRunner::Result RequestRunner::run(std::shared_ptr<ClientSession> session)
     // The request is waiting; the worker is alive and reports through the session later.
     worker->finished_inline = nullptr;
     if (std::exchange(worker->releasing, false)) {
-        // It waits in its append, which is queued: the next frames need not wait for it.
+        // It waits in its append or publish, which is queued: the next frames need not wait.
         worker->gave_up_line = true;
         return Result::released;
     }
@@ -235,7 +236,13 @@ asio::awaitable<void> RequestRunner::run_one(std::shared_ptr<ClientSession> sess
 
 void RequestRunner::forget(Worker& worker) noexcept {
     std::erase(parked_, &worker);
-    std::erase_if(workers_, [&worker](const auto& w) { return w.get() == &worker; });
+    // Swapped with the last: thousands of pipelined requests may be running on a loop.
+    const std::size_t slot = worker.slot;
+    if (slot + 1 != workers_.size()) {
+        std::swap(workers_[slot], workers_.back());
+        workers_[slot]->slot = slot;
+    }
+    workers_.pop_back();
 }
 
 void RequestRunner::clear() noexcept {

@@ -59,6 +59,7 @@ class RequestRunner {
         bool* finished_inline = nullptr;  // run()'s answer, while run() is still on the stack
         bool releasing = false;           // its pipelined request let the next frames start, inline
         bool gave_up_line = false;        // the session's next frames run on another worker now
+        std::size_t slot = 0;             // its place in workers_
     };
     class PipelinedRequest;
 
@@ -70,8 +71,10 @@ class RequestRunner {
                                                 Frame frame);
     void forget(Worker& worker) noexcept;
 
-    /// Parked coroutines beyond this many end instead of parking.
-    static constexpr std::size_t kMaxParked = 4;
+    /// Parked coroutines beyond this many end instead of parking. Pipelined chat messages take a
+    /// coroutine each, so a loop under load keeps a few hundred ready (each holds its coroutine
+    /// frame) rather than start one per message.
+    static constexpr std::size_t kMaxParked = 256;
 
     boost::asio::io_context::executor_type executor_;
     std::vector<std::unique_ptr<Worker>> workers_;

@@ -38,11 +38,12 @@ class SessionLoop;
 ///   and running the connection's frames wait for the retry time the ERROR gave (at most
 ///   kMaxReadHold), so a flood is held back by TCP instead of answered frame by frame.
 /// - pipelining: a request whose handler lets it (Handler::pipelines: chat messages on a node
-///   whose message log keeps the order of appends) stops holding up the frames after it once it
-///   has handed its append to the log; up to kMaxPipelinedRequests such requests wait at once.
-///   Each takes a ticket in arrival order and answers only when every earlier ticket has
-///   finished, so answers keep the order of the requests. A frame that may not pipeline waits
-///   until none is in flight, as does the end of a corrupt stream.
+///   whose message log keeps the order of appends, private messages on a node without a log
+///   whose transport publishes in order) stops holding up the frames after it once it has
+///   handed its append to the log, or its publish to the transport; up to kMaxPipelinedRequests
+///   such requests wait at once. Each takes a ticket in arrival order and answers only when every
+///   earlier ticket has finished, so answers keep the order of the requests. A frame that may not
+///   pipeline waits until none is in flight, as does the end of a corrupt stream.
 /// - writing: frames queue in a WriteQueue; the loop's WriteFlusher writes each connection's
 ///   queue once per turn, as one gather write. A stream with no room is waited on, and the
 ///   write goes on where it stopped.

@@ -50,6 +50,9 @@ void Transport::release_route(const std::string& /*node_id*/) {}
 asio::awaitable<void> Transport::check_ready() {
     co_return;
 }
+bool Transport::publishes_in_order() const {
+    return false;
+}
 Registry::~Registry() = default;
 asio::awaitable<void> Registry::check_ready() {
     co_return;
@@ -57,6 +60,14 @@ asio::awaitable<void> Registry::check_ready() {
 Router::~Router() = default;
 std::optional<Error> Router::refuse_group_message(GroupId /*group*/, const Session& /*sender*/) {
     return std::nullopt;
+}
+asio::awaitable<Delivery> Router::send_to_user_pipelined(UserId recipient, Frame frame,
+                                                         std::uint64_t ref_id,
+                                                         const RequestContext& /*ctx*/) {
+    co_return co_await send_to_user(recipient, std::move(frame), ref_id);
+}
+bool Router::sends_in_order() const {
+    return false;
 }
 Node::~Node() = default;
 Handler::~Handler() = default;

@@ -22,7 +22,10 @@ Error offline(UserId recipient) {
 }  // namespace
 
 bool PrivateMessageHandler::pipelines(const Frame& /*frame*/, Node& node) const {
-    return appends_in_order(node);
+    if (node.message_log() != nullptr) {
+        return appends_in_order(node);
+    }
+    return node.router().sends_in_order();
 }
 
 asio::awaitable<void> PrivateMessageHandler::handle(RequestContext& ctx, const Frame& frame) {
@@ -35,9 +38,11 @@ asio::awaitable<void> PrivateMessageHandler::handle(RequestContext& ctx, const F
         co_await store_and_push(ctx, frame, client_msg_id, *log);
         co_return;
     }
-    // The core stamped the authenticated sender into the frame; it travels as it is.
+    // The core stamped the authenticated sender into the frame; it travels as it is. The
+    // router lets the sender's next message start once this one is on its way.
     const Delivery delivery =
-        co_await ctx.node.router().send_to_user(recipient, frame, client_msg_id);
+        co_await ctx.node.router().send_to_user_pipelined(recipient, frame, client_msg_id, ctx);
+    co_await ctx.wait_turn();
     if (delivery == Delivery::offline) {
         throw offline(recipient);
     }

@@ -19,8 +19,9 @@ class PrivateMessageHandler final : public Handler {
   public:
     explicit PrivateMessageHandler(PrivateSettings settings) : settings_(settings) {}
     asio::awaitable<void> handle(RequestContext& ctx, const Frame& frame) override;
-    /// With a message log that keeps the order of appends: the sender's next frames need not
-    /// wait for this one's append.
+    /// With a message log that keeps the order of appends, the sender's next frames need not
+    /// wait for this one's append; without a log, on a router that sends in order, they need
+    /// not wait for the transport's acknowledgement.
     bool pipelines(const Frame& frame, Node& node) const override;
 
   private:

@@ -41,6 +41,10 @@ class KafkaTransport final : public Transport {
     void stop() override;
     /// Ready while a broker answers a metadata request within a second.
     asio::awaitable<void> check_ready() override;
+    /// The record is handed to the idempotent producer as the send's wait starts, before the
+    /// caller's executor runs anything else, keyed by recipient: a recipient's records keep
+    /// their order in its partition.
+    bool publishes_in_order() const override { return true; }
 
   private:
     std::shared_ptr<KafkaProducer> producer();

@@ -22,6 +22,8 @@ class LocalTransport final : public Transport {
     asio::awaitable<void> publish_to_node(std::string node_id, Envelope envelope) override;
     asio::awaitable<void> publish_to_group(GroupId group, Frame frame) override;
     void stop() override;
+    /// Hands the envelope over before publish_to_node() returns.
+    bool publishes_in_order() const override { return true; }
 
   private:
     /// Marks a listener call in progress for as long as it lives; stop() waits for all of them.

@@ -77,6 +77,14 @@ class FakeRouter final : public Router {
         ref_ids.push_back(ref_id);
         co_return online.contains(recipient) ? Delivery::local : Delivery::offline;
     }
+    asio::awaitable<Delivery> send_to_user_pipelined(UserId recipient, Frame frame,
+                                                     std::uint64_t ref_id,
+                                                     const RequestContext& ctx) override {
+        ++pipelined_sends;
+        ctx.let_next_start();
+        co_return co_await send_to_user(recipient, std::move(frame), ref_id);
+    }
+    bool sends_in_order() const override { return in_order; }
     asio::awaitable<void> send_to_group(GroupId group, Frame frame) override {
         to_groups.push_back(group);
         group_frames.push_back(std::move(frame));
@@ -100,6 +108,8 @@ class FakeRouter final : public Router {
     }
 
     std::set<UserId> online;
+    bool in_order = false;
+    int pipelined_sends = 0;
     std::vector<Frame> to_users;
     std::vector<std::uint64_t> ref_ids;
     std::vector<GroupId> to_groups;
@@ -626,6 +636,28 @@ TEST_F(HandlersTest, PrivateMessageIsRoutedAndAcked) {
     const wire::Ack ack = only_ack(*alice);
     EXPECT_EQ(ack.client_msg_id(), 55u);
     EXPECT_EQ(ack.server_msg_id(), 1001u);
+}
+
+TEST_F(HandlersTest, PrivateMessagesPipelineWithoutALogOnlyOnARouterThatSendsInOrder) {
+    host.load("handler", "handshake");
+    host.load("handler", "private");
+    const Handler& handler = *host.handlers.at(FrameType::private_message);
+    const Frame frame = chat(FrameType::private_message, 1, 2, 58);
+    EXPECT_FALSE(handler.pipelines(frame, *node)) << "each waits for the transport";
+    router.in_order = true;
+    EXPECT_TRUE(handler.pipelines(frame, *node));
+
+    // Sent through the pipelined route, which lets the next one start, and answered after.
+    auto alice = logged_in(1);
+    router.online.insert(2);
+    ASSERT_EQ(dispatch(alice, frame).code(), ErrorCode::ok);
+    EXPECT_EQ(router.pipelined_sends, 1);
+    EXPECT_EQ(only_ack(*alice).client_msg_id(), 58u);
+
+    // With a log, the log decides.
+    host.load("message-log", "memory");
+    node->log = host.message_log;
+    EXPECT_EQ(handler.pipelines(frame, *node), host.message_log->keeps_append_order());
 }
 
 TEST_F(HandlersTest, PrivateMessageErrors) {
