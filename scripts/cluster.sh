@@ -19,8 +19,8 @@
 # PARLEY_CLUSTER_PORTS=auto (the ports are in node-N.yaml in the state directory).
 # PARLEY_CLUSTER_BUILD=0 makes `start` use the build as it is.
 # PARLEY_CLUSTER_KAFKA_PROPERTIES adds librdkafka properties to every node's transport, as YAML
-# map entries: PARLEY_CLUSTER_KAFKA_PROPERTIES='fetch.wait.max.ms: 500, linger.ms: 5' puts back
-# librdkafka's own defaults over the transport's, to compare.
+# map entries: PARLEY_CLUSTER_KAFKA_PROPERTIES='fetch.wait.max.ms: 500, linger.ms: 1' puts back
+# librdkafka's fetch wait and the transport's former linger over the defaults, to compare.
 # The Kafka mock names no controller, so the nodes cannot create their topics with the
 # transport's `partitions` (1) as they do on Kafka: the mock creates them so before the nodes
 # start. PARLEY_CLUSTER_PARTITIONS=N gives them N partitions instead, to compare;

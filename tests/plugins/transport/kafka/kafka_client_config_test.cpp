@@ -37,9 +37,9 @@ TEST(KafkaClientConfig, ConsumersHoldAnEmptyFetchForAtMostFiveMilliseconds) {
     EXPECT_EQ(value_of(conf.get(), "socket.nagle.disable"), "true");
 }
 
-TEST(KafkaClientConfig, ProducerLingersOneMillisecondAndStaysIdempotent) {
+TEST(KafkaClientConfig, ProducerLingersFiveMillisecondsAndStaysIdempotent) {
     const auto conf = producer_config(settings_with({}), "parley-test");
-    EXPECT_EQ(value_of(conf.get(), "linger.ms"), "1");
+    EXPECT_EQ(value_of(conf.get(), "linger.ms"), "5");
     EXPECT_EQ(value_of(conf.get(), "socket.nagle.disable"), "true");
     EXPECT_EQ(value_of(conf.get(), "enable.idempotence"), "true");
     EXPECT_EQ(value_of(conf.get(), "acks"), "-1");  // all in-sync replicas
