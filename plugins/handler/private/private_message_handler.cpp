@@ -42,7 +42,9 @@ asio::awaitable<void> PrivateMessageHandler::handle(RequestContext& ctx, const F
     // router lets the sender's next message start once this one is on its way.
     const Delivery delivery =
         co_await ctx.node.router().send_to_user_pipelined(recipient, frame, client_msg_id, ctx);
-    co_await ctx.wait_turn();
+    if (ctx.order != nullptr) {  // not pipelined (a node alone): no turn to wait, no frame to pay
+        co_await ctx.wait_turn();
+    }
     if (delivery == Delivery::offline) {
         throw offline(recipient);
     }
