@@ -22,9 +22,12 @@ enum class Finding {
     missed,             ///< push only: not handed to a recipient whose connection dropped
     unanswered,         ///< neither ACK nor ERROR by the end of the run
     corrupt,            ///< a body that names another author or id, or no sent record
+    /// push only: a group message answered 2000 that some members had all the same (a copy
+    /// for another node failed; docs/plugins/handler-group.md)
+    group_partial,
 };
 
-inline constexpr int kFindingCount = 9;
+inline constexpr int kFindingCount = 10;
 std::string_view finding_name(Finding finding);
 /// Findings that break the guarantee (the others are for information).
 bool is_defect(Finding finding);

@@ -9,9 +9,9 @@ namespace {
 
 /// Findings shown as table columns, in this order.
 constexpr Finding kColumns[] = {
-    Finding::lost,        Finding::duplicate,   Finding::order,
-    Finding::untrue_1005, Finding::untrue_1003, Finding::refused_delivered,
-    Finding::unanswered,  Finding::corrupt,     Finding::missed};
+    Finding::lost,        Finding::duplicate,         Finding::order,      Finding::untrue_1005,
+    Finding::untrue_1003, Finding::refused_delivered, Finding::unanswered, Finding::corrupt,
+    Finding::missed,      Finding::group_partial};
 
 void add_message(Tally& tally, const SentMessage& m) {
     ++tally.sent;
