@@ -145,6 +145,42 @@ TEST_F(ClusterMessagingTest, WithoutALogABurstOfMessagesIsAckedAndDeliveredInOrd
     EXPECT_TRUE(receives(*recipient, 5, "c"));
 }
 
+TEST_F(ClusterMessagingTest, ARecipientWhoMovesOrLeavesIsFoundWhereTheyAreNow) {
+    // The sender's node keeps the recipient's location after the first message; Redis tells it
+    // when the recipient moves or leaves. Without a log the answer shows what the node
+    // believed: a stale location would be ACKed and then fail with 1005, not refused with 1003.
+    ClusterOptions options;
+    options.message_log = false;
+    start_cluster(options);
+    auto sender = login(0, 61);
+    auto watcher = login(2, 63);
+    auto recipient = login(1, 62);
+    ASSERT_TRUE(sender->send_frame(FrameType::private_message, 61, 62, chat(1, "on node 1")));
+    EXPECT_TRUE(acked(*sender, 1));
+    EXPECT_TRUE(receives(*recipient, 61, "on node 1"));
+
+    const auto gone_from_presence = [&] {
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (std::chrono::steady_clock::now() < deadline) {
+            const std::vector<UserId> users = online_users(*watcher);
+            if (std::find(users.begin(), users.end(), 62U) == users.end()) {
+                return true;
+            }
+            std::this_thread::sleep_for(50ms);
+        }
+        return false;
+    };
+    recipient->close();
+    ASSERT_TRUE(gone_from_presence());  // released in Redis
+    ASSERT_TRUE(sender->send_frame(FrameType::private_message, 61, 62, chat(2, "gone?")));
+    EXPECT_TRUE(sender->expect_error(ErrorCode::recipient_unavailable, 10s));
+
+    auto moved = login(2, 62);
+    ASSERT_TRUE(sender->send_frame(FrameType::private_message, 61, 62, chat(3, "on node 2")));
+    EXPECT_TRUE(acked(*sender, 3));
+    EXPECT_TRUE(receives(*moved, 61, "on node 2"));
+}
+
 TEST_F(ClusterMessagingTest, MessageToAUserOfflineEverywhereIsStoredAndAcked) {
     start_cluster();
     auto sender = login(0, 7);

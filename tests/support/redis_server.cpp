@@ -25,6 +25,7 @@ ServerCommand redis_command(const TempDir& dir, const RedisServerOptions& option
         command.args.emplace_back("--requirepass");
         command.args.push_back(options.password);
     }
+    command.args.insert(command.args.end(), options.extra_args.begin(), options.extra_args.end());
     return command;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -16,6 +17,8 @@ struct RedisServerOptions {
     /// Keeps every write in an append-only file fsynced before the reply (`--appendonly yes
     /// --appendfsync always`), so a restart comes back with the data.
     bool append_only = false;
+    /// More command-line arguments, e.g. {"--enable-debug-command", "local"}.
+    std::vector<std::string> extra_args;
 };
 
 /// Starts /usr/bin/redis-server on a free loopback port (`--bind 127.0.0.1 --save ""

@@ -290,6 +290,33 @@ void RedisConnection::handle_reply(redisAsyncContext* context, const redisReply*
     request->done(nullptr, std::move(copy));
 }
 
+bool RedisConnection::subscribe(const std::string& channel,
+                                std::function<void(const RedisReply&)> on_message) {
+    if (phase_ != Phase::ready || context_ == nullptr) {
+        return false;
+    }
+    const char* argv[] = {"SUBSCRIBE", channel.c_str()};
+    const std::size_t lengths[] = {9, channel.size()};
+    // hiredis keeps the callback for the channel and calls it for every message: no Request to
+    // own, and no reply deadline (messages come when they come).
+    if (redisAsyncCommandArgv(context_, &RedisConnection::on_message, nullptr, 2, argv, lengths) !=
+        REDIS_OK) {
+        return false;
+    }
+    subscriber_ = std::move(on_message);
+    return true;
+}
+
+void RedisConnection::on_message(redisAsyncContext* context, void* reply, void* /*unused*/) {
+    auto* self = static_cast<RedisConnection*>(context->data);
+    // No reply: hiredis is freeing the context; the disconnect callback tells the owner.
+    if (self == nullptr || reply == nullptr || context != self->context_ || !self->subscriber_) {
+        return;
+    }
+    const auto deliver = self->subscriber_;  // a copy: the callback may end the subscription
+    deliver(RedisReply::copy_of(*static_cast<const redisReply*>(reply)));
+}
+
 void RedisConnection::on_connect(const redisAsyncContext* context, int status) {
     auto* self = static_cast<RedisConnection*>(context->data);
     if (status != REDIS_OK && self != nullptr && context == self->context_) {
@@ -317,6 +344,7 @@ void RedisConnection::teardown(const std::string& reason, bool free_context, boo
     }
     ++attempt_;  // outstanding timer, resolver and handshake handlers are stale now
     phase_ = Phase::idle;
+    subscriber_ = nullptr;
     failed_once_ = true;
     last_error_ = reason;
     attempt_timer_.cancel();
@@ -348,6 +376,7 @@ void RedisConnection::close() {
     }
     ++attempt_;
     phase_ = Phase::closed;
+    subscriber_ = nullptr;
     last_error_ = settings_.owner + " is shutting down";
     attempt_timer_.cancel();
     reply_timer_.cancel();

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +66,12 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
 
     void start();
     void send(RedisCommand command, ReplyCallback done);
+    /// Subscribes a ready connection to `channel`; false, sending nothing, unless it is ready.
+    /// Redis takes no other command on a subscribed connection: use a connection of its own.
+    /// `on_message` runs (strand, lock held) with the confirmation and with every message,
+    /// until the connection goes; its owner learns that from connection_down and subscribes
+    /// again once it is ready.
+    bool subscribe(const std::string& channel, std::function<void(const RedisReply&)> on_message);
     /// Drops a ready connection (the server stopped answering another one) and reconnects.
     void drop(const std::string& reason);
     /// Closes for good: fails every command in flight or waiting, frees the hiredis context.
@@ -84,6 +91,7 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
     };
 
     static void on_reply(redisAsyncContext* context, void* reply, void* request);
+    static void on_message(redisAsyncContext* context, void* reply, void* unused);
     static void on_connect(const redisAsyncContext* context, int status);
     static void on_disconnect(const redisAsyncContext* context, int status);
 
@@ -128,6 +136,7 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
     asio::steady_timer attempt_timer_;  ///< connect deadline, then the backoff before a retry
     asio::steady_timer reply_timer_;    ///< the oldest command's deadline
     bool reply_timer_armed_ = false;
+    std::function<void(const RedisReply&)> subscriber_;
 };
 
 }  // namespace parley::plugins::redis

@@ -30,6 +30,13 @@ RedisCommand script(const RedisScript& body, int key_count, std::vector<std::str
     return command;
 }
 
+metrics::Counter& locate_counter(const char* result) {
+    return metrics::registry().counter(
+        "parley_store_locate_cache_total",
+        "Lookups of a user's node answered from the node's cache (hit) or by Redis (miss).",
+        {{"result", result}});
+}
+
 }  // namespace
 
 RedisStore::RedisStore(const asio::any_io_executor& executor, RedisSettings settings,
@@ -37,8 +44,17 @@ RedisStore::RedisStore(const asio::any_io_executor& executor, RedisSettings sett
     : keys_(settings.key_prefix),
       node_id_(std::move(node_id)),
       ttl_(settings.session_ttl),
-      pool_(std::make_shared<RedisPool>(executor, std::move(settings.client), all_scripts())),
-      refresher_(std::make_shared<SessionRefresher>(pool_, executor, keys_, node_id_, ttl_)) {
+      pool_(std::make_shared<RedisPool>(executor, settings.client, all_scripts())),
+      refresher_(std::make_shared<SessionRefresher>(pool_, executor, keys_, node_id_, ttl_)),
+      locations_(
+          std::make_shared<LocateCache>(settings.locate_cache_size, settings.locate_cache_ttl)),
+      cache_hits_(locate_counter("hit")),
+      cache_misses_(locate_counter("miss")) {
+    if (locations_->configured()) {
+        invalidations_ = std::make_shared<SessionInvalidations>(
+            executor, std::move(settings.client), keys_.session_prefix(), locations_);
+        invalidations_->start();
+    }
     pool_->on_ready([weak = std::weak_ptr<SessionRefresher>(refresher_)] {
         if (const auto refresher = weak.lock()) {
             refresher->refresh_soon();
@@ -50,16 +66,24 @@ RedisStore::RedisStore(const asio::any_io_executor& executor, RedisSettings sett
 
 RedisStore::~RedisStore() {
     refresher_->stop();
+    if (invalidations_) {
+        invalidations_->shutdown();
+    }
     pool_->shutdown();
 }
 
 asio::awaitable<RedisReply> RedisStore::run(RedisCommand command, const char* what) {
     RedisReply reply = co_await pool_->call(std::move(command));
+    checked(reply, what);
+    co_return reply;
+}
+
+const RedisReply& RedisStore::checked(const RedisReply& reply, const char* what) const {
     if (reply.is_error()) {
         throw Error(ErrorCode::backend_unavailable,
                     "Redis at " + pool_->address() + " refused " + what + ": " + reply.text);
     }
-    co_return reply;
+    return reply;
 }
 
 asio::awaitable<void> RedisStore::check_ready() {
@@ -112,6 +136,7 @@ asio::awaitable<ClaimResult> RedisStore::run_claim(SessionRecord record, std::st
     }
     if (result.granted) {
         refresher_->hold(record.user, record.epoch);
+        locations_->invalidate(record.user);  // Redis's report of it comes a moment later
     }
     co_return result;
 }
@@ -123,22 +148,52 @@ asio::awaitable<void> RedisStore::release(UserId user, std::uint64_t epoch) {
                                   {keys_.session(user), keys_.online(), keys_.deadlines(),
                                    std::to_string(user), std::to_string(epoch)});
     co_await run(std::move(command), "the release");
+    locations_->invalidate(user);  // Redis's report of it comes a moment later
 }
 
 asio::awaitable<std::optional<SessionRecord>> RedisStore::locate(UserId user) {
-    RedisCommand command = plain({"HMGET", keys_.session(user), "node", "epoch"});
-    const RedisReply reply = co_await run(std::move(command), "the lookup");
+    RedisCommand read = plain({"HMGET", keys_.session(user), "node", "epoch"});
+    const auto asked_at = LocateCache::Clock::now();
+    if (auto known = locations_->find(user, asked_at)) {
+        cache_hits_.add();
+        co_return known;
+    }
+    if (!locations_->enabled()) {  // configured off, or no reports now: nothing would be kept
+        const RedisReply reply = co_await run(std::move(read), "the lookup");
+        co_return parse_record(user, reply);
+    }
+    cache_misses_.add();
+    // The record's remaining life too, in the same round trip: a kept copy must not outlive
+    // it (Redis reports an expiry only once it has got round to deleting the key).
+    std::vector<RedisCommand> commands;
+    commands.push_back(std::move(read));
+    commands.push_back(plain({"PTTL", keys_.session(user)}));
+    LocateCacheLookup lookup(*locations_, user);  // before the question goes out
+    const std::vector<RedisReply> replies = co_await pool_->call_all(std::move(commands));
+    std::optional<SessionRecord> record = parse_record(user, checked(replies.at(0), "the lookup"));
+    // Counted from before the question, the copy ends no later than the record; a record
+    // without a known life (an error, or no expiry) is not kept beyond this answer.
+    auto record_ends = asked_at;
+    if (const RedisReply& ttl = replies.at(1);
+        ttl.type == RedisReply::Type::integer && ttl.integer >= 0) {
+        record_ends = asked_at + std::chrono::milliseconds(ttl.integer);
+    }
+    lookup.complete(record, LocateCache::Clock::now(), record_ends);
+    co_return record;
+}
+
+std::optional<SessionRecord> RedisStore::parse_record(UserId user, const RedisReply& reply) const {
     if (reply.type != RedisReply::Type::array || reply.elements.size() != 2) {
         unexpected("the lookup");
     }
     if (reply.elements[0].is_nil() || reply.elements[1].is_nil()) {
-        co_return std::nullopt;
+        return std::nullopt;
     }
     const auto epoch = reply.elements[1].as_unsigned();
     if (!epoch) {
         unexpected("the lookup");
     }
-    co_return SessionRecord{user, reply.elements[0].text, *epoch};
+    return SessionRecord{user, reply.elements[0].text, *epoch};
 }
 
 asio::awaitable<OnlinePage> RedisStore::online(std::uint64_t cursor, std::uint32_t limit) {

@@ -7,10 +7,13 @@
 #include <string>
 #include <vector>
 
+#include <parley/metrics.hpp>
 #include <parley/store.hpp>
 
+#include "locate_cache.hpp"
 #include "redis_pool.hpp"
 #include "redis_settings.hpp"
+#include "session_invalidations.hpp"
 #include "session_keys.hpp"
 #include "session_refresher.hpp"
 
@@ -36,6 +39,8 @@ class RedisStore final : public Store {
     asio::awaitable<ClaimResult> claim(SessionRecord record, DuplicateLoginPolicy policy) override;
     asio::awaitable<ClaimResult> take_over(SessionRecord record, SessionRecord holder) override;
     asio::awaitable<void> release(UserId user, std::uint64_t epoch) override;
+    /// From the node's cache of locations when it knows the user (see LocateCache), otherwise
+    /// HMGET, with PTTL in the same round trip while the cache keeps answers.
     asio::awaitable<std::optional<SessionRecord>> locate(UserId user) override;
     /// Online users with id >= `cursor`, ascending, at most `limit` (0 means 100); users of a
     /// node that stopped refreshing drop out once their records expire.
@@ -61,12 +66,20 @@ class RedisStore final : public Store {
     /// Runs `command` and returns its reply, throwing for a Redis error reply.
     asio::awaitable<RedisReply> run(RedisCommand command, const char* what);
     [[noreturn]] void unexpected(const char* what) const;
+    /// `reply`, unless it is an error reply: then Error(backend_unavailable) naming `what`.
+    const RedisReply& checked(const RedisReply& reply, const char* what) const;
+    /// The user's record from Redis's reply to HMGET node epoch.
+    std::optional<SessionRecord> parse_record(UserId user, const RedisReply& reply) const;
 
     SessionKeys keys_;
     std::string node_id_;
     std::chrono::milliseconds ttl_;
     std::shared_ptr<RedisPool> pool_;
     std::shared_ptr<SessionRefresher> refresher_;
+    std::shared_ptr<LocateCache> locations_;
+    std::shared_ptr<SessionInvalidations> invalidations_;  ///< null when the cache is off
+    metrics::Counter& cache_hits_;
+    metrics::Counter& cache_misses_;
 };
 
 }  // namespace parley::plugins::redis

@@ -103,7 +103,7 @@ TEST(message_log_redis_resend, AnAppendUnansweredWithinCommandTimeoutKeepsItsSeq
 }
 
 TEST(message_log_redis_resend, AnAppendWhoseReplyARestartLostIsAnsweredOnceRedisIsBack) {
-    RedisServer server{RedisServerOptions{.password = {}, .append_only = true}};
+    RedisServer server{RedisServerOptions{.password = {}, .append_only = true, .extra_args = {}}};
     TcpProxy proxy{server.port()};
     LogNode node{resend_settings(proxy, "command_timeout: 10s\nappend_timeout: 30s\n")};
     const auto direct = Conversation::direct(1, 2);

@@ -123,7 +123,7 @@ TEST(message_log_redis, ARestartWithoutPersistenceGivesANewEpoch) {
 }
 
 TEST(message_log_redis, AnAppendOnlyRedisKeepsEpochAndSequencesAcrossARestart) {
-    RedisServer server{RedisServerOptions{.password = {}, .append_only = true}};
+    RedisServer server{RedisServerOptions{.password = {}, .append_only = true, .extra_args = {}}};
     LogNode node{log_settings(server.endpoint(), "t:")};
     const auto group = Conversation::group(9);
     const AppendResult first = node.append(group, 1, 77, "one");

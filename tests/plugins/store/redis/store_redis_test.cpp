@@ -23,6 +23,7 @@
 
 #include <parley/config_node.hpp>
 #include <parley/error.hpp>
+#include <parley/metrics.hpp>
 #include <parley/store.hpp>
 
 #include "plugins/plugin_test_host.hpp"
@@ -40,6 +41,7 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Clock = std::chrono::steady_clock;
 
 /// Waits until `condition` holds (true) or `timeout` passes (false).
@@ -96,6 +98,42 @@ std::string load_error(const std::string& yaml) {
     return {};
 }
 
+/// What redis-cli printed for `args`, against the server on `port`.
+std::string redis_cli(std::uint16_t port, std::vector<std::string> args) {
+    args.insert(args.begin(), {"-p", std::to_string(port)});
+    const ToolRun run = run_tool("/usr/bin/redis-cli", args);
+    EXPECT_EQ(run.status, 0) << run.output;
+    return run.output;
+}
+
+/// How many lookups (HMGET) the server on `port` has answered.
+std::uint64_t lookups_answered(std::uint16_t port) {
+    const std::string stats = redis_cli(port, {"INFO", "commandstats"});
+    const std::string field = "cmdstat_hmget:calls=";
+    const auto at = stats.find(field);
+    return at == std::string::npos ? 0 : std::stoull(stats.substr(at + field.size()));
+}
+
+/// parley_store_locate_cache_total{result="hit"}: lookups the process's stores answered
+/// themselves.
+std::uint64_t cache_hits() {
+    return metrics::registry()
+        .counter("parley_store_locate_cache_total", "", {{"result", "hit"}})
+        .value();
+}
+
+/// Locates `user` until the answer comes from the node's cache: the cache serves once the
+/// node's subscription to Redis's reports is in place, a moment after start.
+bool served_from_cache(RedisNode& node, UserId user) {
+    return eventually(
+        [&] {
+            const std::uint64_t before = cache_hits();
+            node.locate(user);
+            return cache_hits() > before;
+        },
+        5s);
+}
+
 TEST(RedisStoreSettingsTest, RefusesAnUnknownKey) {
     const std::string error = load_error("adress: \"127.0.0.1:6379\"\n");
     EXPECT_THAT(error, HasSubstr("unknown key 'adress'"));
@@ -117,6 +155,10 @@ TEST(RedisStoreSettingsTest, RefusesBadValuesNamingTheSetting) {
     EXPECT_THAT(load_error("command_timeout: soon\n"),
                 HasSubstr("command_timeout: expected a duration"));
     EXPECT_THAT(load_error("database: -1\n"), HasSubstr("database: value -1"));
+    EXPECT_THAT(load_error("locate_cache_size: -1\n"),
+                HasSubstr("locate_cache_size: value -1 is out of range"));
+    EXPECT_THAT(load_error("locate_cache_ttl: soon\n"),
+                HasSubstr("locate_cache_ttl: expected a duration"));
 }
 
 class RedisStoreTest : public ::testing::Test {
@@ -357,7 +399,8 @@ TEST(RedisStoreOutageTest, UnansweredCommandTimesOutThenCallsFailFast) {
 }
 
 TEST(RedisStoreOutageTest, RefusedPasswordOrDatabaseIsReported) {
-    RedisServer server{RedisServerOptions{"s3cret"}};
+    RedisServer server{
+        RedisServerOptions{.password = "s3cret", .append_only = false, .extra_args = {}}};
     {
         RedisNode wrong{"node-a", redis_settings(server.endpoint(), "t:", "password: nope\n")};
         EXPECT_THAT(expect_unavailable([&] { wrong.locate(1); }).message,
@@ -407,6 +450,157 @@ TEST(RedisStoreOutageTest, DestroyedWithTheLoopStoppedAndCommandsOutstanding) {
     caller_loop.join();
     node.reset();  // the loop's queue, with the plugin's cancelled waits in it, goes last
     server.resume();
+}
+
+class RedisLocateCacheTest : public ::testing::Test {
+  protected:
+    // Its own server: the test counts the lookups Redis answers. The cache would serve stale
+    // answers for a minute if Redis's reports did not reach it.
+    RedisServer server;
+    RedisNode node{"node-a", redis_settings(server.endpoint(), "t:", "locate_cache_ttl: 60s\n")};
+    // Refreshed every 20 s: a refresh changes the records, and would be reported too.
+    RedisNode other{"node-b", redis_settings(server.endpoint(), "t:", "session_ttl: 60s\n")};
+};
+
+TEST_F(RedisLocateCacheTest, RepeatedLookupsOfAUserAreAnsweredWithoutRedis) {
+    ASSERT_TRUE(other.claim(7, 70).granted);
+    ASSERT_TRUE(served_from_cache(node, 7));
+    const std::uint64_t asked = lookups_answered(server.port());
+    for (int i = 0; i < 100; ++i) {
+        const auto where = node.locate(7);
+        ASSERT_TRUE(where.has_value());
+        EXPECT_EQ(where->node_id, "node-b");
+        EXPECT_EQ(where->epoch, 70u);
+    }
+    EXPECT_EQ(lookups_answered(server.port()), asked);
+    // Offline users are not kept: each lookup asks.
+    node.locate(8);
+    node.locate(8);
+    EXPECT_EQ(lookups_answered(server.port()), asked + 2);
+}
+
+TEST_F(RedisLocateCacheTest, ALoginElsewhereOrALogoutIsSeenAtOnce) {
+    ASSERT_TRUE(other.claim(7, 70).granted);
+    ASSERT_TRUE(served_from_cache(node, 7));
+
+    RedisNode third{"node-c", redis_settings(server.endpoint(), "t:")};
+    ASSERT_TRUE(third.claim(7, 71, DuplicateLoginPolicy::kick_old).granted);
+    EXPECT_TRUE(eventually(
+        [&] {
+            const auto where = node.locate(7);
+            return where && where->node_id == "node-c" && where->epoch == 71;
+        },
+        2s))
+        << "the cache kept answering node-b after the user logged in on node-c";
+
+    ASSERT_TRUE(served_from_cache(node, 7));
+    third.release(7, 71);
+    EXPECT_TRUE(eventually([&] { return !node.locate(7).has_value(); }, 2s))
+        << "the cache kept answering after the user logged out";
+}
+
+TEST(RedisLocateCacheExpiryTest, AnExpiredRecordLeavesTheCacheEvenBeforeRedisDeletesIt) {
+    // Redis reports an expiry when it deletes the key, and with its active expiry off (as it
+    // can lag with many keys) that is only when somebody reads the key.
+    RedisServer server{RedisServerOptions{
+        .password = {}, .append_only = false, .extra_args = {"--enable-debug-command", "local"}}};
+    redis_cli(server.port(), {"DEBUG", "SET-ACTIVE-EXPIRE", "0"});
+    RedisNode node{"node-a", redis_settings(server.endpoint(), "t:", "locate_cache_ttl: 60s\n")};
+    auto dying = std::make_unique<RedisNode>(
+        "node-c", redis_settings(server.endpoint(), "t:", "session_ttl: 1s\n"));
+    ASSERT_TRUE(dying->claim(7, 70).granted);
+    ASSERT_TRUE(served_from_cache(node, 7));
+    const auto died = Clock::now();
+    dying.reset();  // nobody refreshes the record now
+    EXPECT_TRUE(eventually([&] { return !node.locate(7).has_value(); }, 3s))
+        << "a dead node's user is still located from the cache";
+    EXPECT_LE(Clock::now() - died, 1500ms);
+}
+
+TEST_F(RedisLocateCacheTest, AFlushedDatabaseEmptiesTheCache) {
+    ASSERT_TRUE(other.claim(7, 70).granted);
+    ASSERT_TRUE(served_from_cache(node, 7));
+    redis_cli(server.port(), {"FLUSHALL"});
+    EXPECT_TRUE(eventually([&] { return !node.locate(7).has_value(); }, 2s))
+        << "the cache kept answering after FLUSHALL";
+}
+
+TEST_F(RedisLocateCacheTest, WhileTheReportsAreCutNothingIsServedFromTheCache) {
+    ASSERT_TRUE(other.claim(7, 70).granted);
+    ASSERT_TRUE(served_from_cache(node, 7));
+    // The subscribed connection is dropped and cannot come back (new connections now need a
+    // password); connections already open stay, so lookups still reach Redis.
+    redis_cli(server.port(), {"CONFIG", "SET", "requirepass", "secret"});
+    redis_cli(server.port(),
+              {"-a", "secret", "--no-auth-warning", "CLIENT", "KILL", "TYPE", "pubsub"});
+    const auto asked_redis = [&] {
+        const std::uint64_t hits = cache_hits();
+        node.locate(7);
+        return cache_hits() == hits;
+    };
+    ASSERT_TRUE(eventually(asked_redis, 2s)) << "the cache still answers without its reports";
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_TRUE(asked_redis());
+    }
+    // A change made now is reported to nobody, and seen at the next lookup all the same.
+    ASSERT_TRUE(other.claim(7, 71, DuplicateLoginPolicy::kick_old).granted);
+    EXPECT_EQ(node.locate(7)->epoch, 71u);
+
+    redis_cli(server.port(),
+              {"-a", "secret", "--no-auth-warning", "CONFIG", "SET", "requirepass", ""});
+    EXPECT_TRUE(served_from_cache(node, 7)) << "not caching again once subscribed again";
+    EXPECT_EQ(node.locate(7)->epoch, 71u);
+}
+
+/// Twenty lookups of user 7, held by node-b: each answered by Redis, none by the cache.
+void expect_every_lookup_asks_redis(RedisNode& node, std::uint16_t port) {
+    const std::uint64_t hits = cache_hits();
+    const std::uint64_t asked = lookups_answered(port);
+    for (int i = 0; i < 20; ++i) {
+        EXPECT_EQ(node.locate(7)->node_id, "node-b");
+    }
+    EXPECT_EQ(lookups_answered(port), asked + 20);
+    EXPECT_EQ(cache_hits(), hits);
+}
+
+/// A field of INFO's output, as a number.
+std::uint64_t info_field(std::uint16_t port, const std::string& name) {
+    const std::string info = redis_cli(port, {"INFO"});
+    const auto at = info.find(name + ":");
+    return at == std::string::npos ? 0 : std::stoull(info.substr(at + name.size() + 1));
+}
+
+TEST(RedisLocateCacheRefusedTest, ARedisThatWillNotReportLeavesTheCacheOffForGood) {
+    // Without the CLIENT command no tracking; without channels no subscription (Redis closes
+    // the connection that asks): either way the node must not cache, nor keep reconnecting.
+    for (const char* rule : {"-client", "resetchannels"}) {
+        SCOPED_TRACE(rule);
+        RedisServer server;
+        redis_cli(server.port(), {"ACL", "SETUSER", "default", rule});
+        RedisNode node{"node-a", redis_settings(server.endpoint(), "t:")};
+        ASSERT_TRUE(node.claim(1, 1).granted);  // everything else works
+        RedisNode other{"node-b", redis_settings(server.endpoint(), "t:")};
+        ASSERT_TRUE(other.claim(7, 70).granted);
+        std::this_thread::sleep_for(1500ms);  // time to try, and to give up
+
+        const std::uint64_t connections = info_field(server.port(), "total_connections_received");
+        expect_every_lookup_asks_redis(node, server.port());
+        std::this_thread::sleep_for(500ms);
+        // Only redis-cli connected meanwhile: twice for the lookup counts, once for this.
+        EXPECT_EQ(info_field(server.port(), "total_connections_received"), connections + 3);
+    }
+}
+
+TEST(RedisLocateCacheOffTest, SizeZeroAsksRedisEveryTime) {
+    RedisServer server;
+    const std::string off = "locate_cache_size: 0\n";
+    RedisNode node{"node-a", redis_settings(server.endpoint(), "t:", off)};
+    RedisNode other{"node-b", redis_settings(server.endpoint(), "t:", off)};
+    ASSERT_TRUE(other.claim(7, 70).granted);
+    expect_every_lookup_asks_redis(node, server.port());
+    // Nor does it hold a connection for reports it would not use.
+    EXPECT_THAT(redis_cli(server.port(), {"CLIENT", "LIST", "TYPE", "pubsub"}),
+                Not(HasSubstr("cmd=")));
 }
 
 }  // namespace
