@@ -581,7 +581,7 @@ TEST(RedisLocateCacheRefusedTest, ARedisThatWillNotReportLeavesTheCacheOffForGoo
         ASSERT_TRUE(node.claim(1, 1).granted);  // everything else works
         RedisNode other{"node-b", redis_settings(server.endpoint(), "t:")};
         ASSERT_TRUE(other.claim(7, 70).granted);
-        std::this_thread::sleep_for(1500ms);  // time to try, and to give up
+        std::this_thread::sleep_for(2500ms);  // time to try, and to give up
 
         const std::uint64_t connections = info_field(server.port(), "total_connections_received");
         expect_every_lookup_asks_redis(node, server.port());
