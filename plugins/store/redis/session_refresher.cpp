@@ -40,14 +40,14 @@ void SessionRefresher::drop(UserId user, std::uint64_t epoch) {
 }
 
 void SessionRefresher::refresh_soon() {
-    asio::post(timer_.get_executor(), [self = shared_from_this()] { self->refresh(); });
+    asio::post(timer_.get_executor(), [self = shared_from_this()] { self->refresh_all(); });
 }
 
 void SessionRefresher::arm_timer() {
     if (stopped_) {
         return;
     }
-    timer_.expires_after(ttl_ / 3);
+    timer_.expires_after(ttl_ / 3 / kSlicesPerRound);
     timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
         if (error) {
             return;
@@ -56,36 +56,76 @@ void SessionRefresher::arm_timer() {
             const std::lock_guard lock(self->mutex_);
             self->arm_timer();
         }
-        self->refresh();
+        self->refresh_slice();
     });
 }
 
-void SessionRefresher::refresh() {
+void SessionRefresher::refresh_slice() {
     std::vector<PendingCommand> batch;
     {
         const std::lock_guard lock(mutex_);
-        if (stopped_ || held_.empty()) {
+        if (stopped_) {
             return;
         }
-        RedisCommand command;
-        for (const Held& held : held_) {
-            if (command.args.empty()) {
-                command.script = &scripts::refresh();
-                command.key_count = 2;
-                command.args = {keys_.online(), keys_.deadlines(), keys_.session_prefix(), node_id_,
-                                std::to_string(ttl_.count())};
-            }
-            command.args.push_back(std::to_string(held.user));
-            command.args.push_back(std::to_string(held.epoch));
-            if ((command.args.size() - 5) / 2 == kRecordsPerScript) {
-                batch.push_back(PendingCommand{std::exchange(command, {}), {}});
-            }
+        if (slices_sent_ == 0) {
+            round_size_ = held_.size();
+            cursor_.reset();
         }
-        if (!command.args.empty()) {
-            batch.push_back(PendingCommand{std::move(command), {}});
+        const bool last_slice = ++slices_sent_ == kSlicesPerRound;
+        const std::size_t count =
+            last_slice ? held_.size() : (round_size_ + kSlicesPerRound - 1) / kSlicesPerRound;
+        const auto from = cursor_ ? held_.upper_bound(*cursor_) : held_.begin();
+        batch = scripts_for(from, count, cursor_);
+        if (last_slice) {
+            slices_sent_ = 0;
         }
     }
-    // A failed refresh needs no word: the pool has logged the outage, and the next tick (or
+    send(std::move(batch));
+}
+
+void SessionRefresher::refresh_all() {
+    std::vector<PendingCommand> batch;
+    {
+        const std::lock_guard lock(mutex_);
+        if (stopped_) {
+            return;
+        }
+        std::optional<Held> last;
+        batch = scripts_for(held_.begin(), held_.size(), last);
+    }
+    send(std::move(batch));
+}
+
+std::vector<PendingCommand> SessionRefresher::scripts_for(HeldSet::const_iterator from,
+                                                          std::size_t count,
+                                                          std::optional<Held>& last) const {
+    std::vector<PendingCommand> batch;
+    RedisCommand command;
+    for (; from != held_.end() && count > 0; ++from, --count) {
+        if (command.args.empty()) {
+            command.script = &scripts::refresh();
+            command.key_count = 2;
+            command.args = {keys_.online(), keys_.deadlines(), keys_.session_prefix(), node_id_,
+                            std::to_string(ttl_.count())};
+        }
+        command.args.push_back(std::to_string(from->user));
+        command.args.push_back(std::to_string(from->epoch));
+        last = *from;
+        if ((command.args.size() - 5) / 2 == kRecordsPerScript) {
+            batch.push_back(PendingCommand{std::exchange(command, {}), {}});
+        }
+    }
+    if (!command.args.empty()) {
+        batch.push_back(PendingCommand{std::move(command), {}});
+    }
+    return batch;
+}
+
+void SessionRefresher::send(std::vector<PendingCommand> batch) {
+    if (batch.empty()) {
+        return;
+    }
+    // A failed refresh needs no word: the pool has logged the outage, and the next round (or
     // the reconnection) tries again well within the TTL.
     for (auto& pending : batch) {
         pending.done = [weak = weak_from_this()](const std::exception_ptr& error,

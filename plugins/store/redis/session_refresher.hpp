@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -18,14 +20,22 @@ namespace parley::plugins::redis {
 
 /// Keeps this node's session records alive. Records expire `session_ttl` after they were last
 /// written, so the users of a node that dies without cleaning up go offline by themselves; a
-/// live node rewrites the deadline of every record it holds every ttl/3, in one pipelined
-/// batch of refresh scripts (256 records per script). The same scripts re-create records Redis
-/// lost (it restarted without persistence, or the node was cut off longer than the TTL) but
-/// leave alone a user another session has claimed since, and that session is forgotten here.
-/// A refresh also runs as soon as a connection is ready again.
+/// live node rewrites the deadline of every record it holds once per round of ttl/3, with
+/// refresh scripts of up to 256 records each. The same scripts re-create records Redis lost (it
+/// restarted without persistence, or the node was cut off longer than the TTL) but leave alone a
+/// user another session has claimed since, and that session is forgotten here.
+///
+/// A round is sent in kSlicesPerRound slices, one per tick, in user order, rather than all at
+/// once: every refresh is a change of the record that each node caching the user's location
+/// hears of and forgets it by, so a node's whole population refreshed at one instant would make
+/// every other node look all of them up again at that instant. The last slice of a round takes
+/// whatever the earlier ones left, so each record held when a round began is refreshed within
+/// it; one claimed during a round, written with a whole TTL, waits at most for the next round.
+/// After a reconnection every record is refreshed at once (refresh_soon).
 ///
 /// hold()/drop() are called from any thread when a claim is granted and a session released.
-/// The held set and the timer have their own mutex, never held while calling the pool.
+/// The held set, the round and the timer have their own mutex, never held while calling the
+/// pool.
 class SessionRefresher : public std::enable_shared_from_this<SessionRefresher> {
   public:
     SessionRefresher(std::shared_ptr<RedisPool> pool, const asio::any_io_executor& executor,
@@ -36,10 +46,11 @@ class SessionRefresher : public std::enable_shared_from_this<SessionRefresher> {
     void stop();
     void hold(UserId user, std::uint64_t epoch);
     void drop(UserId user, std::uint64_t epoch);
-    /// Refreshes now rather than at the next tick, on the strand.
+    /// Refreshes every record now, on the strand, rather than in the round's slices.
     void refresh_soon();
 
     static constexpr std::size_t kRecordsPerScript = 256;
+    static constexpr std::size_t kSlicesPerRound = 10;
 
   private:
     struct Held {
@@ -52,8 +63,16 @@ class SessionRefresher : public std::enable_shared_from_this<SessionRefresher> {
         }
     };
 
+    using HeldSet = std::set<Held>;
+
     void arm_timer();
-    void refresh();
+    /// The round's next slice.
+    void refresh_slice();
+    void refresh_all();
+    /// Scripts refreshing up to `count` records from `from`, in order; `last` is the last one.
+    std::vector<PendingCommand> scripts_for(HeldSet::const_iterator from, std::size_t count,
+                                            std::optional<Held>& last) const;
+    void send(std::vector<PendingCommand> batch);
     void forget_lost(const RedisReply& lost);
 
     std::shared_ptr<RedisPool> pool_;
@@ -62,7 +81,10 @@ class SessionRefresher : public std::enable_shared_from_this<SessionRefresher> {
     std::chrono::milliseconds ttl_;
 
     std::mutex mutex_;
-    std::set<Held> held_;
+    HeldSet held_;
+    std::size_t round_size_ = 0;   ///< records held when the round began
+    std::size_t slices_sent_ = 0;  ///< of the round
+    std::optional<Held> cursor_;   ///< the last record the round refreshed
     asio::steady_timer timer_;
     bool stopped_ = false;
 };

@@ -3,12 +3,14 @@
 // store_conformance_test.cpp. Tests that only need a working Redis share one (shared_redis(),
 // each test under its own key prefix); tests that stop, pause or restart Redis start their own.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <future>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -265,6 +267,36 @@ TEST_F(RedisStoreTest, RefreshKeepsRecordsAliveWellPastTheTtl) {
     EXPECT_EQ(where->node_id, "node-b");
     EXPECT_FALSE(node.locate(2).has_value());
     EXPECT_THAT(node.online(0, 10).users, ElementsAre(1));
+}
+
+TEST(RedisStoreRefreshTest, ARoundOfRefreshesIsSpreadOverItsThirdOfTheTtl) {
+    // Each refresh is a change other nodes' caches hear of and forget the user by: a round
+    // sent at one instant would have them look up the node's whole population at that instant.
+    RedisServer server;
+    RedisNode node{"node-a", redis_settings(server.endpoint(), "t:", "session_ttl: 3s\n")};
+    constexpr int kUsers = 50;
+    for (UserId user = 1; user <= kUsers; ++user) {
+        ASSERT_TRUE(node.claim(user, user).granted);
+    }
+    // Claimed together, so their deadlines start together; the second round (1-2 s) refreshes
+    // them in its slices.
+    std::this_thread::sleep_for(2500ms);
+    const std::string pttls =
+        redis_cli(server.port(), {"EVAL",
+                                  "local t = {} for user = 1, tonumber(ARGV[1]) do "
+                                  "t[user] = redis.call('PTTL', KEYS[1] .. user) end return t",
+                                  "1", "t:session:", std::to_string(kUsers)});
+    std::vector<long> left;
+    std::istringstream lines(pttls);
+    for (long pttl = 0; lines >> pttl;) {
+        left.push_back(pttl);
+    }
+    ASSERT_EQ(left.size(), std::size_t{kUsers}) << pttls;
+    const auto [soonest, latest] = std::minmax_element(left.begin(), left.end());
+    EXPECT_GT(*soonest, 0) << "a record expired although its node refreshes it";
+    EXPECT_GE(*latest - *soonest, 500)
+        << "the records' deadlines are " << *latest - *soonest
+        << " ms apart: the round was sent at once rather than over its second";
 }
 
 TEST(RedisStoreScriptsTest, SurviveAFlushedScriptCache) {
