@@ -281,11 +281,11 @@ TEST(RedisStoreRefreshTest, ARoundOfRefreshesIsSpreadOverItsThirdOfTheTtl) {
     // Claimed together, so their deadlines start together; the second round (1-2 s) refreshes
     // them in its slices.
     std::this_thread::sleep_for(2500ms);
+    const std::string pttl_of_each =
+        "local t = {} for user = 1, tonumber(ARGV[1]) do "
+        "t[user] = redis.call('PTTL', KEYS[1] .. user) end return t";
     const std::string pttls =
-        redis_cli(server.port(), {"EVAL",
-                                  "local t = {} for user = 1, tonumber(ARGV[1]) do "
-                                  "t[user] = redis.call('PTTL', KEYS[1] .. user) end return t",
-                                  "1", "t:session:", std::to_string(kUsers)});
+        redis_cli(server.port(), {"EVAL", pttl_of_each, "1", "t:session:", std::to_string(kUsers)});
     std::vector<long> left;
     std::istringstream lines(pttls);
     for (long pttl = 0; lines >> pttl;) {
