@@ -21,8 +21,9 @@ namespace parley {
 /// hold SessionPtr only while they work on a request.
 ///
 /// Thread safety: send(), send_error() and close() may be called from any thread (they post to
-/// the session's loop). user() and epoch() are safe anywhere. complete_login() must be called
-/// on the session's own loop, which is where handlers run.
+/// the session's loop, so what one thread sends is written in the order it sent it, before
+/// anything it asks of the session afterwards). user() and epoch() are safe anywhere.
+/// complete_login() must be called on the session's own loop, which is where handlers run.
 class BOOST_SYMBOL_VISIBLE Session {
   public:
     virtual ~Session();

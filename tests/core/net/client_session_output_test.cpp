@@ -2,8 +2,11 @@
 // closed first, as slow consumers) and the GOODBYE 5002 that must still reach a slow reader.
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <gtest/gtest.h>
 
 #include "core/net/session_harness.hpp"
@@ -36,13 +39,27 @@ class ClientSessionOutputTest : public ::testing::Test {
         harness_ = std::make_unique<SessionHarness>(dispatcher_, limits);
         return *harness_;
     }
-    Peer logged_in_not_reading(SessionHarness& h) {
+    static Peer logged_in(SessionHarness& h) {
         Peer peer = h.open();
         peer.send(kLogin, "hello");
         h.settle();
         EXPECT_EQ(peer.read().size(), 1U);
+        return peer;
+    }
+    static Peer logged_in_not_reading(SessionHarness& h) {
+        Peer peer = logged_in(h);
         peer.stream().limit_unread(0);  // reads nothing from now on
         return peer;
+    }
+    /// The bodies of the echo frames `peer` has read.
+    static std::vector<std::string> echoes(Peer& peer) {
+        std::vector<std::string> bodies;
+        for (const Frame& frame : peer.read()) {
+            if (frame.type() == kEcho) {
+                bodies.push_back(testing::body_text(frame));
+            }
+        }
+        return bodies;
     }
     static void queue(Peer& peer, int frames) {
         for (int i = 0; i < frames; ++i) {
@@ -99,6 +116,40 @@ TEST_F(ClientSessionOutputTest, TheSlowConsumersGoodbyeComesRightAfterTheFrameBe
     }));
     ASSERT_EQ(frames.size(), 3U) << "the whole frame, the half-written one, then the goodbye";
     EXPECT_EQ(goodbye_code(frames.back()), static_cast<unsigned>(ErrorCode::slow_consumer));
+}
+
+TEST_F(ClientSessionOutputTest, FramesFromEachThreadArriveInTheOrderThatThreadSentThem) {
+    auto& h = harness(SessionLimits{});
+    Peer peer = logged_in(h);
+    auto work = boost::asio::make_work_guard(h.loop);
+    h.loop.restart();
+    std::thread loop([&] { h.loop.run(); });  // a loop on a thread of its own, as in parleyd
+    constexpr int kEach = 2000;
+    auto sender = [&](char tag) {
+        return std::thread([&peer, tag] {
+            for (int i = 0; i < kEach; ++i) {
+                peer.session().send(Peer::frame(kEcho, tag + std::to_string(i)));
+            }
+        });
+    };
+    std::thread a = sender('a');
+    std::thread b = sender('b');
+    a.join();
+    b.join();
+    // Queued behind every send; what is left (the writes) runs here, as the loop is stopped.
+    boost::asio::post(h.loop, [&] { h.loop.stop(); });
+    loop.join();
+    work.reset();
+    h.settle();
+
+    std::vector<int> next(2, 0);
+    for (const std::string& body : echoes(peer)) {
+        const int from = body[0] - 'a';
+        ASSERT_EQ(body.substr(1), std::to_string(next[from])) << "from thread " << body[0];
+        ++next[from];
+    }
+    EXPECT_EQ(next[0], kEach);
+    EXPECT_EQ(next[1], kEach);
 }
 
 }  // namespace
