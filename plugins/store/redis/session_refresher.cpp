@@ -1,9 +1,11 @@
 #include "session_refresher.hpp"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
 #include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
 
 #include "session_scripts.hpp"
 
@@ -47,16 +49,26 @@ void SessionRefresher::arm_timer() {
     if (stopped_) {
         return;
     }
-    timer_.expires_after(ttl_ / 3 / kSlicesPerRound);
+    // From when the last tick was due, not from now: ten ticks a round must not add up their
+    // lateness. One that is behind fires at once, and the next is a whole period after it.
+    const auto now = asio::steady_timer::clock_type::now();
+    const auto due = timer_.expiry() + ttl_ / (3 * static_cast<int>(kSlicesPerRound));
+    timer_.expires_at(due > now ? due : now);
     timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
         if (error) {
             return;
         }
+        bool retry_all = false;
         {
             const std::lock_guard lock(self->mutex_);
             self->arm_timer();
+            retry_all = std::exchange(self->retry_all_, false);
         }
-        self->refresh_slice();
+        if (retry_all) {
+            self->refresh_all();
+        } else {
+            self->refresh_slice();
+        }
     });
 }
 
@@ -72,8 +84,12 @@ void SessionRefresher::refresh_slice() {
             cursor_.reset();
         }
         const bool last_slice = ++slices_sent_ == kSlicesPerRound;
+        // Users who arrived since the round began are shared out too, not left to its last
+        // slice.
         const std::size_t count =
-            last_slice ? held_.size() : (round_size_ + kSlicesPerRound - 1) / kSlicesPerRound;
+            last_slice
+                ? held_.size()
+                : (std::max(round_size_, held_.size()) + kSlicesPerRound - 1) / kSlicesPerRound;
         const auto from = cursor_ ? held_.upper_bound(*cursor_) : held_.begin();
         batch = scripts_for(from, count, cursor_);
         if (last_slice) {
@@ -125,24 +141,46 @@ void SessionRefresher::send(std::vector<PendingCommand> batch) {
     if (batch.empty()) {
         return;
     }
-    // A failed refresh needs no word: the pool has logged the outage, and the next round (or
-    // the reconnection) tries again well within the TTL.
     for (auto& pending : batch) {
         pending.done = [weak = weak_from_this()](const std::exception_ptr& error,
                                                  const RedisReply& reply) {
-            if (const auto self = weak.lock(); self && !error) {
-                self->forget_lost(reply);
+            const auto self = weak.lock();
+            if (!self) {
+                return;
             }
+            if (error || reply.is_error()) {
+                self->refresh_failed(reply);
+                return;
+            }
+            self->refresh_succeeded(reply);
         };
     }
     pool_->send_batch(std::move(batch));
 }
 
-void SessionRefresher::forget_lost(const RedisReply& lost) {
+void SessionRefresher::refresh_failed(const RedisReply& reply) {
+    const std::lock_guard lock(mutex_);
+    // The next tick refreshes every record, rather than leave the failed ones for their slice
+    // a round later. While Redis is away the pool fails those at once (it has logged the
+    // outage), and its reconnection refreshes every record anyway.
+    retry_all_ = true;
+    if (reply.is_error() && !refused_) {
+        refused_ = true;
+        spdlog::warn(
+            "store-redis: Redis refused to refresh this node's session records ({}); "
+            "trying again every {} ms",
+            reply.text, (ttl_ / (3 * static_cast<int>(kSlicesPerRound))).count());
+    }
+}
+
+void SessionRefresher::refresh_succeeded(const RedisReply& lost) {
+    const std::lock_guard lock(mutex_);
+    if (std::exchange(refused_, false)) {
+        spdlog::info("store-redis: Redis refreshes this node's session records again");
+    }
     if (lost.type != RedisReply::Type::array) {
         return;
     }
-    const std::lock_guard lock(mutex_);
     for (std::size_t i = 0; i + 1 < lost.elements.size(); i += 2) {
         const auto user = lost.elements[i].as_unsigned();
         const auto epoch = lost.elements[i + 1].as_unsigned();

@@ -31,7 +31,8 @@ namespace parley::plugins::redis {
 /// every other node look all of them up again at that instant. The last slice of a round takes
 /// whatever the earlier ones left, so each record held when a round began is refreshed within
 /// it; one claimed during a round, written with a whole TTL, waits at most for the next round.
-/// After a reconnection every record is refreshed at once (refresh_soon).
+/// After a reconnection every record is refreshed at once (refresh_soon), and at the next tick
+/// after a refresh failed.
 ///
 /// hold()/drop() are called from any thread when a claim is granted and a session released.
 /// The held set, the round and the timer have their own mutex, never held while calling the
@@ -73,7 +74,9 @@ class SessionRefresher : public std::enable_shared_from_this<SessionRefresher> {
     std::vector<PendingCommand> scripts_for(HeldSet::const_iterator from, std::size_t count,
                                             std::optional<Held>& last) const;
     void send(std::vector<PendingCommand> batch);
-    void forget_lost(const RedisReply& lost);
+    void refresh_failed(const RedisReply& reply);
+    /// Forgets the sessions the refresh found another session had claimed since (`lost`).
+    void refresh_succeeded(const RedisReply& lost);
 
     std::shared_ptr<RedisPool> pool_;
     SessionKeys keys_;
@@ -85,6 +88,8 @@ class SessionRefresher : public std::enable_shared_from_this<SessionRefresher> {
     std::size_t round_size_ = 0;   ///< records held when the round began
     std::size_t slices_sent_ = 0;  ///< of the round
     std::optional<Held> cursor_;   ///< the last record the round refreshed
+    bool retry_all_ = false;       ///< a refresh failed: the next tick refreshes every record
+    bool refused_ = false;         ///< Redis answered a refresh with an error, logged once
     asio::steady_timer timer_;
     bool stopped_ = false;
 };

@@ -108,6 +108,22 @@ std::string redis_cli(std::uint16_t port, std::vector<std::string> args) {
     return run.output;
 }
 
+/// PTTL of the session records of users 1..`users` (prefix "t:"), in milliseconds.
+std::vector<long> deadlines_left(std::uint16_t port, int users) {
+    const std::string pttl_of_each =
+        "local t = {} for user = 1, tonumber(ARGV[1]) do "
+        "t[user] = redis.call('PTTL', KEYS[1] .. user) end return t";
+    const std::string pttls =
+        redis_cli(port, {"EVAL", pttl_of_each, "1", "t:session:", std::to_string(users)});
+    std::vector<long> left;
+    std::istringstream lines(pttls);
+    for (long pttl = 0; lines >> pttl;) {
+        left.push_back(pttl);
+    }
+    EXPECT_EQ(left.size(), static_cast<std::size_t>(users)) << pttls;
+    return left;
+}
+
 /// How many lookups (HMGET) the server on `port` has answered.
 std::uint64_t lookups_answered(std::uint16_t port) {
     const std::string stats = redis_cli(port, {"INFO", "commandstats"});
@@ -278,25 +294,44 @@ TEST(RedisStoreRefreshTest, ARoundOfRefreshesIsSpreadOverItsThirdOfTheTtl) {
     for (UserId user = 1; user <= kUsers; ++user) {
         ASSERT_TRUE(node.claim(user, user).granted);
     }
-    // Claimed together, so their deadlines start together; the second round (1-2 s) refreshes
-    // them in its slices.
+    // Claimed together, so their deadlines start together. Rounds take 1 s, in slices 100 ms
+    // apart: after 2.5 s each record was refreshed within the last second, in its own slice.
     std::this_thread::sleep_for(2500ms);
-    const std::string pttl_of_each =
-        "local t = {} for user = 1, tonumber(ARGV[1]) do "
-        "t[user] = redis.call('PTTL', KEYS[1] .. user) end return t";
-    const std::string pttls =
-        redis_cli(server.port(), {"EVAL", pttl_of_each, "1", "t:session:", std::to_string(kUsers)});
-    std::vector<long> left;
-    std::istringstream lines(pttls);
-    for (long pttl = 0; lines >> pttl;) {
-        left.push_back(pttl);
-    }
-    ASSERT_EQ(left.size(), std::size_t{kUsers}) << pttls;
+    const std::vector<long> left = deadlines_left(server.port(), kUsers);
+    ASSERT_EQ(left.size(), std::size_t{kUsers});
     const auto [soonest, latest] = std::minmax_element(left.begin(), left.end());
-    EXPECT_GT(*soonest, 0) << "a record expired although its node refreshes it";
+    // Refreshed within the last round: at least 3 s - 1 s left, less the timers' slack; not
+    // refreshed since the claims: 0.5 s.
+    EXPECT_GE(*soonest, 1700) << "a record was not refreshed in the last round";
     EXPECT_GE(*latest - *soonest, 500)
         << "the records' deadlines are " << *latest - *soonest
         << " ms apart: the round was sent at once rather than over its second";
+    EXPECT_LE(*latest - *soonest, 1200) << "the slices of a round spread over more than a round";
+}
+
+TEST(RedisStoreRefreshTest, AfterAFailedRefreshTheNextTickRefreshesEveryRecord) {
+    RedisServer server;
+    RedisNode node{"node-a", redis_settings(server.endpoint(), "t:", "session_ttl: 3s\n")};
+    constexpr int kUsers = 50;
+    for (UserId user = 1; user <= kUsers; ++user) {
+        ASSERT_TRUE(node.claim(user, user).granted);
+    }
+    // For 1.5 s every refresh script fails, with the connection up: the online set is made a
+    // string, which its ZADD refuses (WRONGTYPE), after the first record of each script.
+    std::this_thread::sleep_for(1000ms);
+    redis_cli(server.port(), {"RENAME", "t:online", "t:online-aside"});
+    redis_cli(server.port(), {"SET", "t:online", "not a sorted set"});
+    std::this_thread::sleep_for(1500ms);
+    redis_cli(server.port(), {"DEL", "t:online"});
+    redis_cli(server.port(), {"RENAME", "t:online-aside", "t:online"});
+    std::this_thread::sleep_for(300ms);
+    // The first tick after the writes came back (ticks are 100 ms apart) refreshed every
+    // record: about 2.7 s left each. Left to their slices, most would have been refreshed last
+    // before the refusals, 1.8 s ago: about 1.2 s left.
+    const std::vector<long> left = deadlines_left(server.port(), kUsers);
+    ASSERT_EQ(left.size(), std::size_t{kUsers});
+    EXPECT_GE(*std::min_element(left.begin(), left.end()), 2000)
+        << "records whose refresh failed waited for their slice of a later round";
 }
 
 TEST(RedisStoreScriptsTest, SurviveAFlushedScriptCache) {
