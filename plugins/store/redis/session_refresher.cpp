@@ -52,7 +52,7 @@ void SessionRefresher::arm_timer() {
     // From when the last tick was due, not from now: ten ticks a round must not add up their
     // lateness. One that is behind fires at once, and the next is a whole period after it.
     const auto now = asio::steady_timer::clock_type::now();
-    const auto due = timer_.expiry() + ttl_ / (3 * static_cast<int>(kSlicesPerRound));
+    const auto due = timer_.expiry() + tick();
     timer_.expires_at(due > now ? due : now);
     timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
         if (error) {
@@ -169,7 +169,7 @@ void SessionRefresher::refresh_failed(const RedisReply& reply) {
         spdlog::warn(
             "store-redis: Redis refused to refresh this node's session records ({}); "
             "trying again every {} ms",
-            reply.text, (ttl_ / (3 * static_cast<int>(kSlicesPerRound))).count());
+            reply.text, tick().count());
     }
 }
 

@@ -66,6 +66,10 @@ class SessionRefresher : public std::enable_shared_from_this<SessionRefresher> {
 
     using HeldSet = std::set<Held>;
 
+    /// Time between two slices: a round (ttl/3) over kSlicesPerRound.
+    std::chrono::milliseconds tick() const {
+        return ttl_ / (3 * static_cast<int>(kSlicesPerRound));
+    }
     void arm_timer();
     /// The round's next slice.
     void refresh_slice();
