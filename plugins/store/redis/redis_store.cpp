@@ -152,12 +152,12 @@ asio::awaitable<void> RedisStore::release(UserId user, std::uint64_t epoch) {
 }
 
 asio::awaitable<std::optional<SessionRecord>> RedisStore::locate(UserId user) {
-    RedisCommand read = plain({"HMGET", keys_.session(user), "node", "epoch"});
     const auto asked_at = LocateCache::Clock::now();
     if (auto known = locations_->find(user, asked_at)) {
         cache_hits_.add();
         co_return known;
     }
+    RedisCommand read = plain({"HMGET", keys_.session(user), "node", "epoch"});
     if (!locations_->enabled()) {  // configured off, or no reports now: nothing would be kept
         const RedisReply reply = co_await run(std::move(read), "the lookup");
         co_return parse_record(user, reply);
