@@ -92,6 +92,12 @@ TEST_F(LimitsTest, AConnectionOverThePerAddressLimitIsAnsweredServerBusy) {
     auto b = connect();
     auto c = connect();
     ASSERT_TRUE(still_serves(*a));
+    // The node has b and c once each answers a frame before login: connections may be accepted
+    // out of order, and the one over the limit must be the last.
+    for (auto* waiting : {b.get(), c.get()}) {
+        ASSERT_TRUE(waiting->send_frame(FrameType::heartbeat, kNoUser, kNoUser, "x"));
+        ASSERT_TRUE(waiting->expect_error(ErrorCode::login_failed));
+    }
     auto extra = connect();
     EXPECT_TRUE(extra->expect_goodbye(ErrorCode::server_busy));
     EXPECT_TRUE(extra->read_until_closed());
