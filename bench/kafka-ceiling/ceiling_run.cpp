@@ -49,7 +49,8 @@ Client make(rd_kafka_type_t type, rd_kafka_conf_t* conf) {
 }
 
 /// The settings transport-kafka gives every client (kafka_client_config.cpp), for a fair
-/// ceiling: the same guarantees and the same latency defaults.
+/// ceiling: the same guarantees and the same latency defaults (linger.ms and
+/// fetch.wait.max.ms below included).
 rd_kafka_conf_t* common_config(const CeilingOptions& options) {
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     set(conf, "bootstrap.servers", options.brokers);
@@ -79,7 +80,7 @@ Client make_producer(const CeilingOptions& options, ProducerState& state) {
     rd_kafka_conf_t* conf = common_config(options);
     set(conf, "enable.idempotence", "true");
     set(conf, "acks", "all");
-    set(conf, "linger.ms", "1");
+    set(conf, "linger.ms", "5");
     set(conf, "message.timeout.ms", "30000");
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_conf_set_opaque(conf, &state);
