@@ -3,8 +3,11 @@
 # (scripts/cluster.sh: Redis, ZooKeeper, the Kafka mock, parleyd node-1..3, all on loopback):
 #
 #   single node     1:1 closed loop with every user on node-1
-#   cross-node      1:1 closed loop, and open loop at 25,000 msgs/s, senders on node-1 and
-#                   recipients on node-2: every message relayed through Kafka
+#   cross-node      1:1 closed loop, and open loops at 25,000 and 2,000 msgs/s, users spread
+#                   over node-1 and node-2, each sending to users on the other: every message
+#                   relayed through Kafka; during each open loop, the CPU every process of the
+#                   machine used (the nodes, the generator, the Kafka mock, Redis, ZooKeeper),
+#                   as the machine's sharing
 #   group 3 nodes   group fan-out with each group's members spread over the three nodes
 #   group 2 of 3    the same with members on node-1 and node-2 only, node-3 idle
 #   log ceiling     parley-kafka-ceiling against the same Kafka mock (idempotent, acks=all)
@@ -17,11 +20,16 @@
 #
 #   scripts/cluster-bench.sh             3 repetitions, 5 s measured each (about 15 min)
 #   scripts/cluster-bench.sh --quick     one short repetition, to check it works
+#   scripts/cluster-bench.sh --open-only --logs none
+#                                        only the open loops (a few minutes): to compare
+#                                        transport settings, e.g. PARLEY_CLUSTER_KAFKA_PROPERTIES
+#                                        ='linger.ms: 1, fetch.wait.max.ms: 1'
 #
 # The cluster's topics have the transport's default of 1 partition: PARLEY_CLUSTER_PARTITIONS=4
 # (scripts/cluster.sh) runs the versions before, to compare. The ceiling keeps a topic the mock
-# creates on first use (4 partitions): on topics of 1 partition created beforehand it read back
-# only 33,000-45,000 of its 200,000 records and failed, three times of three.
+# creates on first use (4 partitions): the mock keeps at most 5 MiB per partition and drops the
+# oldest records beyond it (docs/kafka-mock.md), so on one partition the ceiling's 200,000
+# records (about 25 MiB) outran its reader, which then lost most of them.
 #
 # Results go to bench/results/cluster-<timestamp>/: runs/*.json, results.md, logs/<phase>/.
 # See docs/performance.md, "Cluster".
@@ -37,6 +45,7 @@ usage: scripts/cluster-bench.sh [options]
   --reps N                repetitions of every run (3)
   --warmup S --duration S seconds of warm-up and of measurement per run (1, 5)
   --logs "LIST"           message log settings to run: redis and/or none ("redis none")
+  --open-only             only the cross-node open loops and the log ceiling
   --no-build              use the build in $PARLEY_BUILD_DIR (or ./build) as it is
   --out DIR               where results go (bench/results/cluster-<timestamp>)
 EOF
@@ -47,6 +56,7 @@ warmup=1
 duration=5
 logs="redis none"
 build_first=true
+open_only=false
 out=""
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -56,6 +66,7 @@ while [[ $# -gt 0 ]]; do
         --duration) duration=$2; shift ;;
         --logs) logs=$2; shift ;;
         --no-build) build_first=false ;;
+        --open-only) open_only=true ;;
         --out) out=$2; shift ;;
         -h | --help) usage; exit 0 ;;
         *) echo "cluster-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -135,9 +146,41 @@ settle() {
     log "the cluster was still relaying after 3 minutes"
 }
 
+# The CPU every process of the machine's sharing used while a run measured (from half a second
+# after its warm-up to half a second before its end), in % of one core: runs/<run>.cpu, a line
+# "process percent" each.
+cluster_processes() {  # "name pid" lines
+    local n s
+    for n in 1 2 3; do echo "node-$n $(cat "$state/node-$n.pid")"; done
+    for s in kafka-mock redis zookeeper; do echo "$s $(cat "$state/services/$s.pid")"; done
+}
+# "seconds ticks": the time now and the CPU ticks process $1 used so far, read without forking
+# so that each process's window is its own.
+cpu_reading() {
+    local line fields
+    read -r line <"/proc/$1/stat" 2>/dev/null || { echo "$EPOCHREALTIME 0"; return; }
+    read -r -a fields <<<"${line##*) }"  # after the command name, which may hold spaces
+    echo "$EPOCHREALTIME $((fields[11] + fields[12]))"  # utime + stime
+}
+sample_cpu() {  # run generator-pid
+    local processes name pid ticks_per_s
+    processes=$(cluster_processes; echo "generator $2")
+    ticks_per_s=$(getconf CLK_TCK)
+    sleep "$(awk -v w="$warmup" 'BEGIN { print w + 0.5 }')"
+    local -A reading_at_start
+    while read -r name pid; do reading_at_start[$name]=$(cpu_reading "$pid"); done <<<"$processes"
+    sleep "$(awk -v d="$duration" 'BEGIN { print d - 1 }')"
+    while read -r name pid; do
+        echo "$name ${reading_at_start[$name]} $(cpu_reading "$pid")"
+    done <<<"$processes" | awk -v hz="$ticks_per_s" \
+        '{ printf "%s %.1f\n", $1, 100 * ($5 - $3) / hz / ($4 - $2) }' >"$out/runs/$1.cpu"
+}
+
 # User ids new to the cluster for each run: the message log remembers client_msg_ids.
 users=$(( ($(date +%s) / 60 % 2000) * 1000000 ))
-bench() {  # name endpoints... -- args...
+bench() {  # [--cpu] name endpoints... -- args...
+    local cpu=false
+    if [[ $1 == --cpu ]]; then cpu=true; shift; fi
     local name=$1; shift
     local endpoints=()
     while [[ $1 != -- ]]; do endpoints+=(--endpoint "$1"); shift; done
@@ -146,11 +189,14 @@ bench() {  # name endpoints... -- args...
     settle
     "$build/bin/parley-bench" --protocol parley "${endpoints[@]}" --id-base "$users" \
         --warmup "${warmup}s" --duration "${duration}s" "$@" \
-        --json "$out/runs/$name.json" >"$out/runs/$name.txt" 2>&1 ||
-        log "$name reported problems (see runs/$name.txt)"
+        --json "$out/runs/$name.json" >"$out/runs/$name.txt" 2>&1 &
+    local generator=$!
+    if $cpu; then sample_cpu "$name" "$generator"; fi
+    wait "$generator" || log "$name reported problems (see runs/$name.txt)"
 }
 private_closed=(--workload private --mode closed --users 1000 --window 8)
 private_open=(--workload private --mode open --users 1000 --rate 25000)
+private_open_low=(--workload private --mode open --users 1000 --rate 2000)
 group=(--workload group --groups 10 --members 100 --group-senders 1 --window 32)
 
 # Group runs also record what each node read from Kafka meanwhile.
@@ -171,18 +217,23 @@ group_bench() {  # name endpoints...
 for log_kind in $logs; do
     start_cluster "$log_kind" interest
     e1=$(endpoint 1); e2=$(endpoint 2); e3=$(endpoint 3)
-    for rep in $(seq 1 "$reps"); do
-        log "log $log_kind, repetition $rep"
-        group_bench "group3-interest-$log_kind-r$rep" "$e1" "$e2" "$e3"
-        group_bench "group2-interest-$log_kind-r$rep" "$e1" "$e2"
-        bench "single-closed-$log_kind-r$rep" "$e1" -- "${private_closed[@]}"
-        bench "cross-closed-$log_kind-r$rep" "$e1" "$e2" -- "${private_closed[@]}" --cross-node
-    done
+    if ! $open_only; then
+        for rep in $(seq 1 "$reps"); do
+            log "log $log_kind, repetition $rep"
+            group_bench "group3-interest-$log_kind-r$rep" "$e1" "$e2" "$e3"
+            group_bench "group2-interest-$log_kind-r$rep" "$e1" "$e2"
+            bench "single-closed-$log_kind-r$rep" "$e1" -- "${private_closed[@]}"
+            bench "cross-closed-$log_kind-r$rep" "$e1" "$e2" -- "${private_closed[@]}" --cross-node
+        done
+    fi
     # The open loops last: over capacity (with the Redis log), each leaves messages being stored
     # and pushed for a minute or more, which would land in the runs after it.
     for rep in $(seq 1 "$reps"); do
-        bench "cross-open-$log_kind-r$rep" "$e1" "$e2" -- "${private_open[@]}" --cross-node
+        log "log $log_kind, open loops, repetition $rep"
+        bench --cpu "cross-open-$log_kind-r$rep" "$e1" "$e2" -- "${private_open[@]}" --cross-node
+        bench --cpu "cross-open2k-$log_kind-r$rep" "$e1" "$e2" -- "${private_open_low[@]}" --cross-node
     done
+    $open_only && continue
     start_cluster "$log_kind" broadcast
     e1=$(endpoint 1); e2=$(endpoint 2); e3=$(endpoint 3)
     for rep in $(seq 1 "$reps"); do
@@ -208,49 +259,78 @@ field() {  # prefix jq-expression
 sum_field() {  # prefix jq-expression: the sum over the repetitions
     for f in "$out/runs/$1"-r*.json; do [[ -f $f ]] && jq -r "$2" "$f"; done | awk '{ s += $1 } END { print s + 0 }'
 }
+# A median rounded to $2 decimals, or "-" when no run gave it (--open-only has no closed runs).
+rounded() { awk -v v="$1" -v d="${2:-0}" 'BEGIN { if (v == "-") print "-"; else printf "%.*f", d, v }'; }
+# The median share of process $2 over the runs named $1, in % of one core.
+cpu_share() {
+    for f in "$out/runs/$1"-r*.cpu; do [[ -f $f ]] && awk -v p="$2" '$1 == p { print $2 }' "$f"; done | median
+}
+cpu_all() {  # the median over the runs named $1 of every process together
+    for f in "$out/runs/$1"-r*.cpu; do [[ -f $f ]] && awk '{ s += $2 } END { print s }' "$f"; done | median
+}
 ceiling=$(field ceiling .end_to_end_per_s)
 {
     echo "# Cluster bench $(date -u +%Y-%m-%d) ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
     echo
-    echo "Medians of $reps; 1000 users, 8 in flight each (closed), 25,000 msgs/s (open); groups 10 x 100"
-    echo "members, one sender each, 32 in flight. Log ceiling: $ceiling records/s end to end."
+    echo "Medians of $reps; 1000 users, 8 in flight each (closed), 25,000 and 2,000 msgs/s (open); groups"
+    echo "10 x 100 members, one sender each, 32 in flight. Log ceiling: $ceiling records/s end to end."
     echo "Route topics of $partitions partition(s), the ceiling's of 4; librdkafka properties over the transport's: {${PARLEY_CLUSTER_KAFKA_PROPERTIES:-}}."
     echo
-    echo "| message log | single node closed, msgs/s | cross-node closed, msgs/s | closed runs: lost, duplicated | cross-node open 25k/s: p50 / p99 ms | open: sent, undelivered after the drain, duplicated |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+    echo "| message log | single node closed, msgs/s | cross-node closed, msgs/s | closed runs: lost, duplicated | cross-node open 25k/s: p50 / p99 ms | open 25k/s: sent, undelivered after the drain, duplicated | cross-node open 2k/s: p50 / p99 ms |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     for log_kind in $logs; do
-        printf '| %s | %.0f | %.0f | %s, %s | %.1f / %.1f | %s, %s, %s |\n' "$log_kind" \
-            "$(field "single-closed-$log_kind" .throughput)" \
-            "$(field "cross-closed-$log_kind" .throughput)" \
+        printf '| %s | %s | %s | %s, %s | %s / %s | %s, %s, %s | %s / %s |\n' "$log_kind" \
+            "$(rounded "$(field "single-closed-$log_kind" .throughput)")" \
+            "$(rounded "$(field "cross-closed-$log_kind" .throughput)")" \
             "$(( $(sum_field "single-closed-$log_kind" .lost) + $(sum_field "cross-closed-$log_kind" .lost) ))" \
             "$(( $(sum_field "single-closed-$log_kind" .duplicated) + $(sum_field "cross-closed-$log_kind" .duplicated) ))" \
-            "$(field "cross-open-$log_kind" '.latency_us.p50 / 1000')" \
-            "$(field "cross-open-$log_kind" '.latency_us.p99 / 1000')" \
+            "$(rounded "$(field "cross-open-$log_kind" '.latency_us.p50 / 1000')" 1)" \
+            "$(rounded "$(field "cross-open-$log_kind" '.latency_us.p99 / 1000')" 1)" \
             "$(sum_field "cross-open-$log_kind" .sent)" "$(sum_field "cross-open-$log_kind" .lost)" \
-            "$(sum_field "cross-open-$log_kind" .duplicated)"
+            "$(sum_field "cross-open-$log_kind" .duplicated)" \
+            "$(rounded "$(field "cross-open2k-$log_kind" '.latency_us.p50 / 1000')" 1)" \
+            "$(rounded "$(field "cross-open2k-$log_kind" '.latency_us.p99 / 1000')" 1)"
     done
     echo
-    echo "| message log | group routing | members on | deliveries/s | Kafka records read per group message | Kafka bytes read per group message |"
-    echo "| --- | --- | --- | ---: | ---: | ---: |"
+    echo "CPU during the open loops, % of one core (medians; the machine has $(nproc) cores, $(( $(nproc) * 100 ))%):"
+    echo
+    echo "| message log | rate, msgs/s | node-1 | node-2 | node-3 | generator | Kafka mock | Redis | ZooKeeper | all |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     for log_kind in $logs; do
-        for routing in interest broadcast; do
-            for spread in group3 group2; do
-                name=$spread-$routing-$log_kind
-                sent=$(sum_field "$name" .sent)
-                records=0 bytes=0
-                for f in "$out/runs/$name"-r*.traffic; do
-                    [[ -f $f ]] || continue
-                    records=$((records + $(jq .records_received "$f")))
-                    bytes=$((bytes + $(jq .bytes_received "$f")))
-                done
-                printf '| %s | %s | %s | %.0f | %s | %s |\n' "$log_kind" "$routing" \
-                    "$([[ $spread == group3 ]] && echo "3 of 3 nodes" || echo "2 of 3 nodes")" \
-                    "$(field "$name" .throughput)" \
-                    "$(awk -v r="$records" -v s="$sent" 'BEGIN { if (s > 0) printf "%.2f", r / s; else print "-" }')" \
-                    "$(awk -v b="$bytes" -v s="$sent" 'BEGIN { if (s > 0) printf "%.0f", b / s; else print "-" }')"
+        for rate in 25000 2000; do
+            name=cross-open-$log_kind
+            [[ $rate == 2000 ]] && name=cross-open2k-$log_kind
+            printf '| %s | %s |' "$log_kind" "$rate"
+            for process in node-1 node-2 node-3 generator kafka-mock redis zookeeper; do
+                printf ' %s |' "$(rounded "$(cpu_share "$name" "$process")")"
             done
+            printf ' %s |\n' "$(rounded "$(cpu_all "$name")")"
         done
     done
+    if ! $open_only; then
+        echo
+        echo "| message log | group routing | members on | deliveries/s | Kafka records read per group message | Kafka bytes read per group message |"
+        echo "| --- | --- | --- | ---: | ---: | ---: |"
+        for log_kind in $logs; do
+            for routing in interest broadcast; do
+                for spread in group3 group2; do
+                    name=$spread-$routing-$log_kind
+                    sent=$(sum_field "$name" .sent)
+                    records=0 bytes=0
+                    for f in "$out/runs/$name"-r*.traffic; do
+                        [[ -f $f ]] || continue
+                        records=$((records + $(jq .records_received "$f")))
+                        bytes=$((bytes + $(jq .bytes_received "$f")))
+                    done
+                    printf '| %s | %s | %s | %.0f | %s | %s |\n' "$log_kind" "$routing" \
+                        "$([[ $spread == group3 ]] && echo "3 of 3 nodes" || echo "2 of 3 nodes")" \
+                        "$(field "$name" .throughput)" \
+                        "$(awk -v r="$records" -v s="$sent" 'BEGIN { if (s > 0) printf "%.2f", r / s; else print "-" }')" \
+                        "$(awk -v b="$bytes" -v s="$sent" 'BEGIN { if (s > 0) printf "%.0f", b / s; else print "-" }')"
+                done
+            done
+        done
+    fi
 } >"$out/results.md"
 cat "$out/results.md"
 log "done: $out/results.md"
