@@ -1,5 +1,6 @@
 #include "kafka_consumer.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <spdlog/spdlog.h>
@@ -23,8 +24,8 @@ bool cooperative(rd_kafka_t* rk) {
 }  // namespace
 
 KafkaConsumer::KafkaConsumer(const KafkaSettings& settings, const std::string& client_id,
-                             ConsumerSpec spec, Handler handler)
-    : spec_(std::move(spec)), handler_(std::move(handler)) {
+                             ConsumerSpec spec, Handler handler, SkipHandler on_skipped)
+    : spec_(std::move(spec)), handler_(std::move(handler)), on_skipped_(std::move(on_skipped)) {
     auto conf = consumer_config(settings, client_id, spec_.group, spec_.from_oldest);
     rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaConsumer::on_rebalance);
     rd_kafka_conf_set_opaque(conf.get(), this);
@@ -78,6 +79,7 @@ void KafkaConsumer::run() {
             store_offset(*message);
             continue;
         }
+        note_jump(*message);
         deliver(*message);
         next_unhanded_[message->partition] = message->offset + 1;
         store_offset(*message);
@@ -89,6 +91,21 @@ void KafkaConsumer::run() {
 bool KafkaConsumer::handed_before(const rd_kafka_message_t& message) const {
     const auto found = next_unhanded_.find(message.partition);
     return found != next_unhanded_.end() && message.offset < found->second;
+}
+
+void KafkaConsumer::note_jump(const rd_kafka_message_t& message) {
+    const auto found = next_unhanded_.find(message.partition);
+    if (found == next_unhanded_.end() || message.offset <= found->second) {
+        return;
+    }
+    // Nothing else moves a position forward: the producer is not transactional and the topics
+    // are not compacted, so the records in between were removed before they were read.
+    const std::int64_t skipped = message.offset - found->second;
+    spdlog::warn(
+        "transport-kafka: {} record(s) of the {} (topic '{}' [{}], offsets {} to {}) were gone "
+        "before this node read them: the topic's retention is shorter than the node was behind",
+        skipped, spec_.what, spec_.topic, message.partition, found->second, message.offset - 1);
+    on_skipped_(skipped);
 }
 
 void KafkaConsumer::deliver(const rd_kafka_message_t& message) {
@@ -162,24 +179,35 @@ void KafkaConsumer::rebalance(rd_kafka_resp_err_t err,
 }
 
 void KafkaConsumer::resolve_start_offsets(rd_kafka_topic_partition_list_t* partitions) {
-    // A node route starts at the oldest record: auto.offset.reset=earliest cannot miss one.
-    // The group route starts at the newest, and "newest" must be fixed now, not whenever the
-    // fetcher gets to it, or a record produced in between would be skipped.
-    if (spec_.from_oldest || partitions->cnt == 0) {
+    if (partitions->cnt == 0) {
         return;
     }
     rd_kafka_t* rk = client_.get();
+    // Where each partition resumes: its committed offset. It is also where a jump past removed
+    // records is measured from, and it is further than the last record this consumer handed
+    // over when another member consumed the partition meanwhile.
     if (const auto err = rd_kafka_committed(rk, partitions, kOffsetQueryTimeoutMs); err) {
-        spdlog::warn(
-            "transport-kafka: committed offsets of group '{}' unavailable ({}); "
-            "starting at the newest records",
-            spec_.group, rd_kafka_err2str(err));
+        spdlog::warn("transport-kafka: committed offsets of group '{}' unavailable ({}); {}",
+                     spec_.group, rd_kafka_err2str(err),
+                     spec_.from_oldest ? "resuming where librdkafka finds them"
+                                       : "starting at the newest records");
     }
     for (int i = 0; i < partitions->cnt; ++i) {
         rd_kafka_topic_partition_t& partition = partitions->elems[i];
-        if (partition.offset >= 0) {
-            continue;  // committed earlier: continue from there
+        if (partition.offset >= 0) {  // committed earlier: continue from there
+            const auto next =
+                next_unhanded_.try_emplace(partition.partition, partition.offset).first;
+            next->second = std::max(next->second, partition.offset);
+            continue;
         }
+        if (spec_.from_oldest) {
+            // A node route starts at the oldest record: auto.offset.reset=earliest cannot miss
+            // one.
+            partition.offset = RD_KAFKA_OFFSET_INVALID;
+            continue;
+        }
+        // The group route starts at the newest, and "newest" must be fixed now, not whenever
+        // the fetcher gets to it, or a record produced in between would be skipped.
         std::int64_t low = 0;
         std::int64_t high = 0;
         const auto err = rd_kafka_query_watermark_offsets(rk, partition.topic, partition.partition,

@@ -37,14 +37,21 @@ struct ConsumerSpec {
 /// consumer handed over since then are skipped instead of delivered twice. Another member that
 /// gets those partitions cannot know, so across members delivery stays at least once.
 ///
+/// Records that were gone before this consumer read them (the topic's retention removed them
+/// while it was behind, and librdkafka moved it past them) show as a jump in a partition's
+/// offsets, measured from the last record handed over or the committed offset: each jump is
+/// logged as a warning and its size passed to `on_skipped`, on the poll thread.
+///
 /// stop() and the destructor are the only calls that wait; no handler call starts after stop()
 /// returns.
 class KafkaConsumer {
   public:
     using Handler = std::function<void(const rd_kafka_message_t&)>;
+    /// Told how many records a jump in offsets passed over.
+    using SkipHandler = std::function<void(std::int64_t records)>;
 
     KafkaConsumer(const KafkaSettings& settings, const std::string& client_id, ConsumerSpec spec,
-                  Handler handler);
+                  Handler handler, SkipHandler on_skipped);
     ~KafkaConsumer();
     KafkaConsumer(const KafkaConsumer&) = delete;
     KafkaConsumer& operator=(const KafkaConsumer&) = delete;
@@ -67,6 +74,8 @@ class KafkaConsumer {
     void close();
     /// True for a record at or below the last offset handed over on its partition.
     bool handed_before(const rd_kafka_message_t& message) const;
+    /// Reports the records between the expected offset and this record's, if any.
+    void note_jump(const rd_kafka_message_t& message);
     void deliver(const rd_kafka_message_t& message);
     void store_offset(const rd_kafka_message_t& message);
     static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
@@ -76,13 +85,15 @@ class KafkaConsumer {
 
     ConsumerSpec spec_;
     Handler handler_;
+    SkipHandler on_skipped_;
     RdKafkaPtr<rd_kafka_t> client_;
     std::atomic<bool> stop_requested_{false};
     std::atomic<bool> finished_{false};
     std::mutex mutex_;
     std::condition_variable assigned_changed_;
     bool assigned_ = false;
-    /// Partition -> the offset after the last record handed over. Poll thread only.
+    /// Partition -> the offset after the last record handed over, or the committed offset when
+    /// that is further. Poll thread only.
     std::unordered_map<std::int32_t, std::int64_t> next_unhanded_;
     std::thread poller_;
 };

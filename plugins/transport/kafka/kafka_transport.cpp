@@ -92,7 +92,10 @@ void KafkaTransport::start(const std::string& node_id, TransportListener& listen
             settings_, "parley-" + node_id,
             ConsumerSpec{settings_.groups_topic(), settings_.groups_group(node_id), false,
                          "group route"},
-            [this](const rd_kafka_message_t& message) { on_group_record(message); });
+            [this](const rd_kafka_message_t& message) { on_group_record(message); },
+            [this](std::int64_t records) {
+                metrics_.skipped(TransportMetrics::Route::group, records);
+            });
         for (KafkaConsumer* consumer : {node_consumer_.get(), group_consumer_.get()}) {
             if (!consumer->wait_assigned(deadline)) {
                 throw Error(ErrorCode::backend_unavailable,
@@ -120,7 +123,8 @@ std::unique_ptr<KafkaConsumer> KafkaTransport::node_route_consumer(const std::st
         settings_, "parley-" + node_id_,
         ConsumerSpec{settings_.node_topic(node_id), settings_.node_group(node_id), true,
                      "route of node '" + node_id + "'"},
-        [this](const rd_kafka_message_t& message) { on_node_record(message); });
+        [this](const rd_kafka_message_t& message) { on_node_record(message); },
+        [this](std::int64_t records) { metrics_.skipped(TransportMetrics::Route::node, records); });
 }
 
 std::shared_ptr<KafkaProducer> KafkaTransport::producer() {

@@ -6,6 +6,11 @@ TransportMetrics::TransportMetrics() {
     const char* const routes[] = {"node", "group"};
     const char* const directions[] = {"sent", "received"};
     for (std::size_t route = 0; route < 2; ++route) {
+        skipped_[route] = &metrics::registry().counter(
+            "parley_transport_records_skipped_total",
+            "Records a consumer found removed by the topic's retention before it read them, by "
+            "route.",
+            {{"route", routes[route]}});
         for (std::size_t direction = 0; direction < 2; ++direction) {
             const metrics::Labels labels{{"route", routes[route]},
                                          {"direction", directions[direction]}};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include <parley/metrics.hpp>
 
@@ -16,6 +17,10 @@ class TransportMetrics {
 
     void sent(Route route, std::size_t bytes) noexcept { count(route, 0, bytes); }
     void received(Route route, std::size_t bytes) noexcept { count(route, 1, bytes); }
+    /// Records a consumer found gone (removed by retention) before it read them.
+    void skipped(Route route, std::int64_t records) noexcept {
+        skipped_[static_cast<std::size_t>(route)]->add(static_cast<std::uint64_t>(records));
+    }
 
   private:
     void count(Route route, int direction, std::size_t bytes) noexcept {
@@ -28,6 +33,7 @@ class TransportMetrics {
     // [route * 2 + direction]: node sent, node received, group sent, group received.
     metrics::Counter* records_[4];
     metrics::Counter* bytes_[4];
+    metrics::Counter* skipped_[2];  // [route]
 };
 
 }  // namespace parley::plugins::kafka

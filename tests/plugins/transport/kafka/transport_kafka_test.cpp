@@ -27,6 +27,7 @@
 #include <parley/config_node.hpp>
 #include <parley/error.hpp>
 #include <parley/frame.hpp>
+#include <parley/metrics.hpp>
 #include <parley/transport.hpp>
 
 #include "plugins/plugin_test_host.hpp"
@@ -60,6 +61,13 @@ void publish(Transport& transport, const std::string& node, Envelope envelope) {
 void publish_group(Transport& transport, GroupId group, std::uint32_t n) {
     Frame frame = numbered(FrameType::group_message, 1, group, n);
     run_awaitable(transport.publish_to_group(group, std::move(frame)));
+}
+
+/// parley_transport_records_skipped_total{route}, summed over the nodes of this process.
+std::uint64_t skipped_records(const std::string& route) {
+    return metrics::registry()
+        .counter("parley_transport_records_skipped_total", "", {{"route", route}})
+        .value();
 }
 
 class KafkaTransportTest : public ::testing::Test {
@@ -187,6 +195,7 @@ TEST_F(KafkaTransportTest, NodeStartedLaterDoesNotReplayGroupHistory) {
 }
 
 TEST_F(KafkaTransportTest, AdoptedRouteDeliversWhatADepartedNodeLeft) {
+    const std::uint64_t skipped_before = skipped_records("node");
     auto nodes = start_nodes({"A", "B"});
     KafkaNode& a = *nodes[0];
     nodes[1].reset();  // B stops (and is gone) without consuming anything more
@@ -230,6 +239,52 @@ TEST_F(KafkaTransportTest, AdoptedRouteDeliversWhatADepartedNodeLeft) {
     }
     EXPECT_EQ(numbers, (std::vector<std::uint32_t>{98, 99}));
     EXPECT_EQ(a.listener.envelopes().size(), 5u);
+    // B resumed past what A consumed for it: a move forward, not records gone.
+    EXPECT_EQ(skipped_records("node"), skipped_before);
+}
+
+TEST_F(KafkaTransportTest, RecordsRemovedBeforeTheNodeReadThemAreCountedAsSkipped) {
+    auto nodes = start_nodes({"A", "B"});
+    KafkaNode& a = *nodes[0];
+    publish(*a.transport, "B", deliver_to(10, 0));
+    ASSERT_TRUE(nodes[1]->listener.wait_envelopes(1));
+    nodes[1]->transport->stop();  // commits: B resumes after record 0
+    nodes[1].reset();
+
+    // 96 records of 64 KiB for one recipient (one partition) while B is away: 6 MiB, more
+    // than the mock keeps of a partition (5 MiB), so it drops the oldest, as retention would.
+    constexpr std::uint32_t kCount = 96;
+    std::vector<std::uint8_t> body(64 * 1024, 'x');
+    for (std::uint32_t n = 1; n <= kCount; ++n) {
+        put_u32(body.data(), n);
+        Envelope envelope = deliver_to(10, n);
+        envelope.frame = Frame::make(FrameType::private_message, 1, 10, body);
+        publish(*a.transport, "B", std::move(envelope));
+    }
+
+    const std::uint64_t skipped_before = skipped_records("node");
+    auto back = start_nodes({"B"});
+    RecordingListener& listener = back[0]->listener;
+    std::vector<std::uint32_t> numbers;
+    for (const auto deadline = Clock::now() + 30s; Clock::now() < deadline;) {
+        numbers.clear();
+        for (const Envelope& envelope : listener.envelopes()) {
+            numbers.push_back(number_of(envelope.frame));
+        }
+        if (!numbers.empty() && numbers.back() == kCount) {
+            break;
+        }
+        std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_FALSE(numbers.empty());
+    ASSERT_EQ(numbers.back(), kCount) << "B did not read its route to the end";
+    const std::uint32_t first = numbers.front();
+    ASSERT_GT(first, 1u) << "the mock dropped nothing: the test no longer tests anything";
+    // What was left arrives in order; what was gone (records 1 to first - 1) is counted.
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
+        EXPECT_EQ(numbers[i], first + i);
+    }
+    EXPECT_EQ(skipped_records("node") - skipped_before, first - 1);
 }
 
 /// Records node messages; the first one it gets takes `stall` to handle.
