@@ -21,19 +21,20 @@
 #   scripts/cluster-bench.sh             3 repetitions, 5 s measured each (about 15 min)
 #   scripts/cluster-bench.sh --quick     one short repetition, to check it works
 #   scripts/cluster-bench.sh --open-only --logs none
-#                                        only the open loops (a few minutes): to compare
-#                                        transport settings, e.g. PARLEY_CLUSTER_KAFKA_PROPERTIES
-#                                        ='linger.ms: 1, fetch.wait.max.ms: 1'
+#                                        only the open loops and the log ceiling (a few
+#                                        minutes): to compare transport settings, e.g.
+#                                        PARLEY_CLUSTER_KAFKA_PROPERTIES='linger.ms: 1'
 #
 # The cluster's topics have the transport's default of 1 partition: PARLEY_CLUSTER_PARTITIONS=4
 # (scripts/cluster.sh) runs the versions before, to compare. The ceiling keeps a topic the mock
 # creates on first use (4 partitions): the mock keeps at most 5 MiB per partition and drops the
-# oldest records beyond it (docs/kafka-mock.md), so on one partition the ceiling's 200,000
-# records (about 25 MiB) outran its reader, which then lost most of them.
+# oldest records beyond it (docs/kafka-mock.md); with all 200,000 records (about 25 MiB) on one
+# partition the ceiling's reader fell more than that behind and lost most of them.
 #
 # Results go to bench/results/cluster-<timestamp>/: runs/*.json, results.md, logs/<phase>/.
 # See docs/performance.md, "Cluster".
 set -euo pipefail
+export LC_ALL=C  # $EPOCHREALTIME and awk's numbers with a decimal point
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${PARLEY_BUILD_DIR:-$root/build}
@@ -103,7 +104,12 @@ overlay() {  # log routing
     echo "$file"
 }
 
-cleanup() { "$root/scripts/cluster.sh" stop >/dev/null 2>&1 || true; }
+# The generator of the run under way, stopped too if this script is interrupted.
+generator=""
+cleanup() {
+    if [[ -n $generator ]]; then kill "$generator" 2>/dev/null || true; fi
+    "$root/scripts/cluster.sh" stop >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 
 # A fresh cluster (backends too) for each setting: nothing left over from the last phase. The
@@ -146,19 +152,20 @@ settle() {
     log "the cluster was still relaying after 3 minutes"
 }
 
-# The CPU every process of the machine's sharing used while a run measured (from half a second
-# after its warm-up to half a second before its end), in % of one core: runs/<run>.cpu, a line
-# "process percent" each.
+# The CPU every process of the machine's sharing used while a run measured, in % of one core:
+# runs/<run>.cpu, a line "process percent" each ("-" for a process that was gone). The window
+# runs from 1 s after the warm-up began, counted from the generator's start (its 1,000 logins
+# take a few hundred milliseconds here), to half a second before the end.
 cluster_processes() {  # "name pid" lines
     local n s
     for n in 1 2 3; do echo "node-$n $(cat "$state/node-$n.pid")"; done
     for s in kafka-mock redis zookeeper; do echo "$s $(cat "$state/services/$s.pid")"; done
 }
-# "seconds ticks": the time now and the CPU ticks process $1 used so far, read without forking
-# so that each process's window is its own.
+# "seconds ticks": the time and the CPU ticks process $1 used so far, read together so that each
+# process's window is its own ("seconds -1" when it is gone).
 cpu_reading() {
     local line fields
-    read -r line <"/proc/$1/stat" 2>/dev/null || { echo "$EPOCHREALTIME 0"; return; }
+    { read -r line <"/proc/$1/stat"; } 2>/dev/null || { echo "$EPOCHREALTIME -1"; return; }
     read -r -a fields <<<"${line##*) }"  # after the command name, which may hold spaces
     echo "$EPOCHREALTIME $((fields[11] + fields[12]))"  # utime + stime
 }
@@ -166,14 +173,15 @@ sample_cpu() {  # run generator-pid
     local processes name pid ticks_per_s
     processes=$(cluster_processes; echo "generator $2")
     ticks_per_s=$(getconf CLK_TCK)
-    sleep "$(awk -v w="$warmup" 'BEGIN { print w + 0.5 }')"
+    sleep "$(awk -v w="$warmup" 'BEGIN { print w + 1 }')"
     local -A reading_at_start
     while read -r name pid; do reading_at_start[$name]=$(cpu_reading "$pid"); done <<<"$processes"
-    sleep "$(awk -v d="$duration" 'BEGIN { print d - 1 }')"
+    sleep "$(awk -v d="$duration" 'BEGIN { print (d > 1.7 ? d - 1.5 : 0.2) }')"
     while read -r name pid; do
         echo "$name ${reading_at_start[$name]} $(cpu_reading "$pid")"
-    done <<<"$processes" | awk -v hz="$ticks_per_s" \
-        '{ printf "%s %.1f\n", $1, 100 * ($5 - $3) / hz / ($4 - $2) }' >"$out/runs/$1.cpu"
+    done <<<"$processes" | awk -v hz="$ticks_per_s" '
+        $3 < 0 || $5 < 0 { print $1, "-"; next }
+        { printf "%s %.1f\n", $1, 100 * ($5 - $3) / hz / ($4 - $2) }' >"$out/runs/$1.cpu"
 }
 
 # User ids new to the cluster for each run: the message log remembers client_msg_ids.
@@ -190,9 +198,10 @@ bench() {  # [--cpu] name endpoints... -- args...
     "$build/bin/parley-bench" --protocol parley "${endpoints[@]}" --id-base "$users" \
         --warmup "${warmup}s" --duration "${duration}s" "$@" \
         --json "$out/runs/$name.json" >"$out/runs/$name.txt" 2>&1 &
-    local generator=$!
+    generator=$!
     if $cpu; then sample_cpu "$name" "$generator"; fi
     wait "$generator" || log "$name reported problems (see runs/$name.txt)"
+    generator=""
 }
 private_closed=(--workload private --mode closed --users 1000 --window 8)
 private_open=(--workload private --mode open --users 1000 --rate 25000)
@@ -263,10 +272,19 @@ sum_field() {  # prefix jq-expression: the sum over the repetitions
 rounded() { awk -v v="$1" -v d="${2:-0}" 'BEGIN { if (v == "-") print "-"; else printf "%.*f", d, v }'; }
 # The median share of process $2 over the runs named $1, in % of one core.
 cpu_share() {
-    for f in "$out/runs/$1"-r*.cpu; do [[ -f $f ]] && awk -v p="$2" '$1 == p { print $2 }' "$f"; done | median
+    for f in "$out/runs/$1"-r*.cpu; do
+        [[ -f $f ]] && awk -v p="$2" '$1 == p && $2 != "-" { print $2 }' "$f"
+    done | median
 }
 cpu_all() {  # the median over the runs named $1 of every process together
     for f in "$out/runs/$1"-r*.cpu; do [[ -f $f ]] && awk '{ s += $2 } END { print s }' "$f"; done | median
+}
+# "lost, duplicated" summed over the closed runs of log $1, or "-, -" when none ran.
+closed_losses() {
+    local f
+    for f in "$out/runs/single-closed-$1"-r*.json "$out/runs/cross-closed-$1"-r*.json; do
+        [[ -f $f ]] && jq -r '"\(.lost) \(.duplicated)"' "$f"
+    done | awk '{ l += $1; d += $2; n++ } END { if (n) printf "%d, %d", l, d; else print "-, -" }'
 }
 ceiling=$(field ceiling .end_to_end_per_s)
 {
@@ -279,11 +297,10 @@ ceiling=$(field ceiling .end_to_end_per_s)
     echo "| message log | single node closed, msgs/s | cross-node closed, msgs/s | closed runs: lost, duplicated | cross-node open 25k/s: p50 / p99 ms | open 25k/s: sent, undelivered after the drain, duplicated | cross-node open 2k/s: p50 / p99 ms |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     for log_kind in $logs; do
-        printf '| %s | %s | %s | %s, %s | %s / %s | %s, %s, %s | %s / %s |\n' "$log_kind" \
+        printf '| %s | %s | %s | %s | %s / %s | %s, %s, %s | %s / %s |\n' "$log_kind" \
             "$(rounded "$(field "single-closed-$log_kind" .throughput)")" \
             "$(rounded "$(field "cross-closed-$log_kind" .throughput)")" \
-            "$(( $(sum_field "single-closed-$log_kind" .lost) + $(sum_field "cross-closed-$log_kind" .lost) ))" \
-            "$(( $(sum_field "single-closed-$log_kind" .duplicated) + $(sum_field "cross-closed-$log_kind" .duplicated) ))" \
+            "$(closed_losses "$log_kind")" \
             "$(rounded "$(field "cross-open-$log_kind" '.latency_us.p50 / 1000')" 1)" \
             "$(rounded "$(field "cross-open-$log_kind" '.latency_us.p99 / 1000')" 1)" \
             "$(sum_field "cross-open-$log_kind" .sent)" "$(sum_field "cross-open-$log_kind" .lost)" \
