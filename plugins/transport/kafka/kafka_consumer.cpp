@@ -82,6 +82,7 @@ void KafkaConsumer::run() {
         note_jump(*message);
         deliver(*message);
         next_unhanded_[message->partition] = message->offset + 1;
+        jump_base_[message->partition] = message->offset + 1;
         store_offset(*message);
     }
     close();
@@ -94,8 +95,8 @@ bool KafkaConsumer::handed_before(const rd_kafka_message_t& message) const {
 }
 
 void KafkaConsumer::note_jump(const rd_kafka_message_t& message) {
-    const auto found = next_unhanded_.find(message.partition);
-    if (found == next_unhanded_.end() || message.offset <= found->second) {
+    const auto found = jump_base_.find(message.partition);
+    if (found == jump_base_.end() || message.offset <= found->second) {
         return;
     }
     // Nothing else moves a position forward: the producer is not transactional and the topics
@@ -183,27 +184,41 @@ void KafkaConsumer::resolve_start_offsets(rd_kafka_topic_partition_list_t* parti
         return;
     }
     rd_kafka_t* rk = client_.get();
-    // Where each partition resumes: its committed offset. It is also where a jump past removed
-    // records is measured from, and it is further than the last record this consumer handed
-    // over when another member consumed the partition meanwhile.
-    if (const auto err = rd_kafka_committed(rk, partitions, kOffsetQueryTimeoutMs); err) {
-        spdlog::warn("transport-kafka: committed offsets of group '{}' unavailable ({}); {}",
-                     spec_.group, rd_kafka_err2str(err),
-                     spec_.from_oldest ? "resuming where librdkafka finds them"
-                                       : "starting at the newest records");
+    const auto queried = rd_kafka_committed(rk, partitions, kOffsetQueryTimeoutMs);
+    if (queried != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        spdlog::warn("transport-kafka: committed offsets of group '{}' unavailable ({})",
+                     spec_.group, rd_kafka_err2str(queried));
     }
     for (int i = 0; i < partitions->cnt; ++i) {
         rd_kafka_topic_partition_t& partition = partitions->elems[i];
-        if (partition.offset >= 0) {  // committed earlier: continue from there
-            const auto next =
-                next_unhanded_.try_emplace(partition.partition, partition.offset).first;
-            next->second = std::max(next->second, partition.offset);
-            continue;
+        const auto handed = next_unhanded_.find(partition.partition);
+        const bool committed = queried == RD_KAFKA_RESP_ERR_NO_ERROR &&
+                               partition.err == RD_KAFKA_RESP_ERR_NO_ERROR && partition.offset >= 0;
+        // A jump is measured from the committed offset, or from this consumer's last record
+        // when that is further. Without a committed offset nothing says where reading was meant
+        // to resume (another member may have moved on; Kafka may have expired the offsets with
+        // the records), so no jump is reported until a record was handed over.
+        if (committed) {
+            jump_base_[partition.partition] = handed == next_unhanded_.end()
+                                                  ? partition.offset
+                                                  : std::max(handed->second, partition.offset);
+        } else {
+            jump_base_.erase(partition.partition);
         }
         if (spec_.from_oldest) {
-            // A node route starts at the oldest record: auto.offset.reset=earliest cannot miss
-            // one.
+            // A node route resumes where its group committed, or starts at the oldest record
+            // (auto.offset.reset=earliest cannot miss one): librdkafka looks that up itself.
             partition.offset = RD_KAFKA_OFFSET_INVALID;
+            continue;
+        }
+        if (committed) {
+            continue;  // the group route resumes where it committed
+        }
+        if (handed != next_unhanded_.end()) {
+            // Nothing committed, but this consumer read the partition before (a commit failed
+            // before the group took it away): go on after its last record, skipping none.
+            partition.offset = handed->second;
+            jump_base_[partition.partition] = handed->second;
             continue;
         }
         // The group route starts at the newest, and "newest" must be fixed now, not whenever

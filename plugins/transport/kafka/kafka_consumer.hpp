@@ -40,7 +40,9 @@ struct ConsumerSpec {
 /// Records that were gone before this consumer read them (the topic's retention removed them
 /// while it was behind, and librdkafka moved it past them) show as a jump in a partition's
 /// offsets, measured from the last record handed over or the committed offset: each jump is
-/// logged as a warning and its size passed to `on_skipped`, on the poll thread.
+/// logged as a warning and its size passed to `on_skipped`, on the poll thread. Where a
+/// partition has no committed offset and this consumer handed none of its records over, the
+/// start is not known and nothing is reported.
 ///
 /// stop() and the destructor are the only calls that wait; no handler call starts after stop()
 /// returns.
@@ -92,9 +94,11 @@ class KafkaConsumer {
     std::mutex mutex_;
     std::condition_variable assigned_changed_;
     bool assigned_ = false;
-    /// Partition -> the offset after the last record handed over, or the committed offset when
-    /// that is further. Poll thread only.
+    /// Partition -> the offset after the last record handed over. Poll thread only.
     std::unordered_map<std::int32_t, std::int64_t> next_unhanded_;
+    /// Partition -> the offset the next record should have: after the last record handed over,
+    /// or the committed offset when that is further; absent while unknown. Poll thread only.
+    std::unordered_map<std::int32_t, std::int64_t> jump_base_;
     std::thread poller_;
 };
 

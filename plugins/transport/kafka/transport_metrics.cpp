@@ -8,8 +8,8 @@ TransportMetrics::TransportMetrics() {
     for (std::size_t route = 0; route < 2; ++route) {
         skipped_[route] = &metrics::registry().counter(
             "parley_transport_records_skipped_total",
-            "Records a consumer found removed by the topic's retention before it read them, by "
-            "route.",
+            "Records a consumer passed over because its position was gone (removed by the "
+            "topic's retention), by route.",
             {{"route", routes[route]}});
         for (std::size_t direction = 0; direction < 2; ++direction) {
             const metrics::Labels labels{{"route", routes[route]},

@@ -17,7 +17,7 @@ class TransportMetrics {
 
     void sent(Route route, std::size_t bytes) noexcept { count(route, 0, bytes); }
     void received(Route route, std::size_t bytes) noexcept { count(route, 1, bytes); }
-    /// Records a consumer found gone (removed by retention) before it read them.
+    /// Records a consumer passed over because its position was gone (removed by retention).
     void skipped(Route route, std::int64_t records) noexcept {
         skipped_[static_cast<std::size_t>(route)]->add(static_cast<std::uint64_t>(records));
     }
