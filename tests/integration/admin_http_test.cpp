@@ -244,7 +244,7 @@ TEST(OperationsDocs, ExampleAlertRulesPassPromtool) {
         std::filesystem::path(PARLEY_TEST_SOURCE_DIR) / "docs/operations/parley-alerts.yml";
     const ToolRun run = run_tool(promtool, {"check", "rules", rules.string()});
     EXPECT_EQ(run.status, 0) << run.output;
-    EXPECT_NE(run.output.find("SUCCESS: 7 rules found"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("SUCCESS: 8 rules found"), std::string::npos) << run.output;
 }
 
 TEST_F(AdminHttpTest, ReadinessFollowsTheStoresRedis) {
